@@ -1,0 +1,41 @@
+# ftjobs developer commands. `make demo` and `make test` are the README's quick start: each sets up
+# its own virtual environment (.venv) first, so they work on a fresh machine with Python 3.11 + make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install test test-fast lint regen check-regen demo clean bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The whole suite, slow tests included, plus the drift check and the lint.
+test: $(STAMP) check-regen lint
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check facade scripts tests
+	$(BIN)/ruff format --check facade scripts tests
+	$(BIN)/mypy
+
+regen: $(STAMP)
+	$(PY) -m scripts.regen
+
+check-regen: $(STAMP)
+	$(PY) -m scripts.regen --check
+
+demo: $(STAMP)
+	$(PY) -m scripts.demo
+
+clean:
+	rm -rf $(VENV) build *.egg-info facade/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Spec tooling for ftjobs: trim, overlay, regenerate, contract diff."""
