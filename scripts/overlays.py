@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from scripts.trim import SpecError, load_yaml_text
+from .trim import SpecError, load_yaml_text
 
 
 def load_overlay(path: Path) -> dict[str, Any]:

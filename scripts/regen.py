@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scripts import trim
+from . import trim
 
 ROOT = trim.ROOT
 SPEC = trim.OPENAPI_DIR / "fine_tuning.yaml"

@@ -267,7 +267,7 @@ def render(
     overlay_files: Iterable[Path] = (),
 ) -> str:
     """Trim source, apply overlays in order, and return the output text with its header."""
-    from scripts import overlays as overlay_mod
+    from . import overlays as overlay_mod
 
     doc, raw = load_spec(source)
     trimmed = trim(doc, prefixes)
