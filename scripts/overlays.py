@@ -40,7 +40,7 @@ def load_overlay(path: Path) -> dict[str, Any]:
 def apply(doc: dict[str, Any], overlay: dict[str, Any], name: str = "overlay") -> dict[str, Any]:
     """Apply overlay to doc in place and return it; raise SpecError on a target matching nothing."""
     from jsonpath_ng.exceptions import JsonPathParserError
-    from jsonpath_ng.ext import parse
+    from jsonpath_ng.ext import parse  # type: ignore[attr-defined]
     from oas_patch.overlay import apply_overlay
 
     for index, action in enumerate(overlay["actions"]):

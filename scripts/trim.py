@@ -12,7 +12,6 @@ SHA-256. Running it twice on the same input gives the same bytes.
 from __future__ import annotations
 
 import argparse
-import copy
 import hashlib
 import re
 import sys
@@ -53,7 +52,7 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
     """Dumper that never writes anchors (the input's anchors are resolved) and keeps key order."""
 
     def ignore_aliases(self, data: Any) -> bool:
@@ -97,7 +96,7 @@ def load_spec(path: Path) -> tuple[dict[str, Any], bytes]:
 
 def dump_yaml(doc: Any) -> str:
     """Serialise deterministically: no anchors, insertion order, wide lines, unicode kept."""
-    return yaml.dump(
+    return yaml.dump(  # type: ignore[no-any-return]
         doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
 
@@ -204,12 +203,59 @@ def _dedupe_titles(schemas: dict[str, Any]) -> None:
             del node["title"]
 
 
+def _unshared(node: Any, stack: frozenset[int] = frozenset()) -> Any:
+    """A copy in which no two places share an object (YAML aliases resolved into real copies).
+
+    copy.deepcopy keeps aliasing: with `servers: *DataPlaneServers` on every path, an overlay that
+    updates one path's servers would silently update all of them.
+    """
+    if isinstance(node, dict | list):
+        if id(node) in stack:
+            raise SpecError("recursive YAML alias: the document refers to itself")
+        inner = stack | {id(node)}
+        if isinstance(node, dict):
+            return {key: _unshared(value, inner) for key, value in node.items()}
+        return [_unshared(value, inner) for value in node]
+    return node
+
+
+def _split_single_ref_allof(node: Any) -> None:
+    """Rewrite `{allOf: [$ref X], properties: ...}` as `{allOf: [$ref X, {properties: ...}]}`.
+
+    Both mean the same, but openapi-python-client treats an allOf of a single $ref as an alias of
+    X and drops the sibling properties (Portkey's BedrockFinetuneJob and PortkeyFinetuneJob become
+    OpenAIFinetuneJob, clash with it, and the create endpoint is not generated).
+    """
+    if isinstance(node, dict):
+        all_of = node.get("allOf")
+        if (
+            isinstance(all_of, list)
+            and len(all_of) == 1
+            and isinstance(all_of[0], dict)
+            and "$ref" in all_of[0]
+            and "properties" in node
+            and "additionalProperties" not in node
+        ):
+            own: dict[str, Any] = {"type": "object"}
+            for key in ("properties", "required"):
+                if key in node:
+                    own[key] = node.pop(key)
+            all_of.append(own)
+        for key, value in node.items():
+            if key not in ("example", "examples", "default", "enum", "const"):
+                _split_single_ref_allof(value)
+    elif isinstance(node, list):
+        for value in node:
+            _split_single_ref_allof(value)
+
+
 def trim(doc: dict[str, Any], prefixes: Iterable[str] = DEFAULT_PATH_PREFIXES) -> dict[str, Any]:
     """Return a new document holding only the chosen paths and their component closure."""
-    doc = copy.deepcopy(doc)
+    doc = _unshared({**doc, "paths": select_paths(doc, prefixes)})  # the other paths are not copied
     paths = select_paths(doc, prefixes)
     if not paths:
         raise SpecError(f"no path starts with any of {list(prefixes)!r}")
+    _split_single_ref_allof(paths)
     closure = component_closure(doc, [paths, doc.get("security") or []])
     components: dict[str, Any] = {}
     source_components = doc.get("components") or {}
@@ -225,6 +271,7 @@ def trim(doc: dict[str, Any], prefixes: Iterable[str] = DEFAULT_PATH_PREFIXES) -
                 closure.setdefault(kind, set()).update(names)
     for kind in sorted(closure):
         components[kind] = {name: source_components[kind][name] for name in sorted(closure[kind])}
+    _split_single_ref_allof(components.get("schemas"))
     if "schemas" in components:
         _dedupe_titles(components["schemas"])
 

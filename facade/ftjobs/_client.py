@@ -1,0 +1,543 @@
+"""Client and AsyncClient: the public entry points, and their ``jobs`` resources."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from . import _calls as calls
+from ._constants import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_TIMEOUT,
+    MAX_POLL_INTERVAL,
+    MAX_RESPONSE_BYTES,
+)
+from ._errors import ResponseValidationError
+from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, locate
+from ._models import Checkpoint, Job, JobEvent, Page, parse_page
+from ._pagination import AsyncPager, SyncPager
+from ._providers import resolve_connection
+from ._retry import RetryPolicy
+from ._wait import OnEvent, OnUpdate, Waiter
+
+T = TypeVar("T")
+
+
+class InsecureTransportWarning(UserWarning):
+    """TLS certificate verification was turned off for a client."""
+
+
+def _settings(
+    *,
+    provider: str,
+    api_key: str | None,
+    base_url: str | None,
+    organization: str | None,
+    project: str | None,
+    virtual_key: str | None,
+    portkey_provider: str | None,
+    provider_api_key: str | None,
+    config: str | None,
+    custom_host: str | None,
+    api_version: str | None,
+    timeout: TimeoutTypes,
+    max_retries: int,
+    retry: RetryPolicy | None,
+    default_headers: Mapping[str, str] | None,
+    max_response_bytes: int,
+) -> Settings:
+    connection = resolve_connection(
+        provider,
+        api_key=api_key,
+        base_url=base_url,
+        organization=organization,
+        project=project,
+        virtual_key=virtual_key,
+        portkey_provider=portkey_provider,
+        provider_api_key=provider_api_key,
+        config=config,
+        custom_host=custom_host,
+        api_version=api_version,
+    )
+    policy = (retry or RetryPolicy()).with_max_retries(max_retries if retry is None else None)
+    return Settings(
+        connection=connection,
+        timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        retry=policy,
+        extra_headers=dict(default_headers or {}),
+        max_response_bytes=max_response_bytes,
+    )
+
+
+def _parse(parser: Callable[[Any], T], data: Any, response: httpx.Response) -> T:
+    try:
+        return parser(data)
+    except ResponseValidationError as exc:
+        raise locate(exc, response) from exc.__cause__
+
+
+def _warn_insecure(verify: object) -> None:
+    if verify is False:
+        warnings.warn(
+            "TLS certificate verification is off: anyone on the network path can read your API key",
+            InsecureTransportWarning,
+            stacklevel=3,
+        )
+
+
+_CLIENT_DOC = """
+    Keyword arguments (each: the argument, else the environment variable, else the default):
+
+    - ``provider``: ``"openai"`` (default), ``"portkey"``, ``"azure"`` or ``"compatible"``.
+    - ``api_key``: OpenAI/compatible ``OPENAI_API_KEY``; Portkey ``PORTKEY_API_KEY``; Azure
+      ``AZURE_OPENAI_API_KEY``. Missing: ConfigurationError naming both.
+    - ``base_url``: ``OPENAI_BASE_URL`` / ``PORTKEY_BASE_URL`` / ``AZURE_OPENAI_ENDPOINT``; defaults
+      ``https://api.openai.com/v1`` and ``https://api.portkey.ai/v1`` (compatible and azure need one).
+    - OpenAI: ``organization`` (``OPENAI_ORG_ID``), ``project`` (``OPENAI_PROJECT_ID``).
+    - Portkey, one routing mode: ``virtual_key`` (``PORTKEY_VIRTUAL_KEY``); or ``portkey_provider`` +
+      ``provider_api_key`` (+ optional ``custom_host``); or ``config``.
+    - Azure: ``api_version`` (``OPENAI_API_VERSION``, default 2024-10-21).
+    - ``timeout`` (seconds or httpx.Timeout; default 30 s read, 10 s connect), ``max_retries``
+      (default 2) or a full ``retry=RetryPolicy(...)``; both can be overridden per call.
+    - ``default_headers``, ``http_client`` (your own httpx client; not closed by us), ``verify``
+      (TLS verification; turning it off warns), ``max_response_bytes`` (default 32 MiB).
+"""
+
+
+class Jobs:
+    """Fine-tuning jobs: ``client.jobs``."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self._engine = engine
+
+    def _send(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> tuple[Any, httpx.Response]:
+        return self._engine.request(call, timeout=timeout, max_retries=max_retries)
+
+    def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
+        data, response = self._send(call, timeout, max_retries)
+        return _parse(Job.from_dict, data, response)
+
+    def _page(self, call: Call, item: type[Any], timeout: TimeoutTypes) -> Page:
+        data, response = self._send(call, timeout, None)
+        return _parse(lambda d: parse_page(d, item), data, response)
+
+    def retrieve(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
+        """The job with this id. Raises NotFoundError for an unknown id, InvalidJobIdError for a bad one."""
+        return self._job(calls.retrieve(job_id), timeout, max_retries)
+
+    def create(
+        self,
+        *,
+        model: str,
+        training_file: str,
+        method: Any = None,
+        validation_file: str | None = None,
+        suffix: str | None = None,
+        seed: int | None = None,
+        metadata: Mapping[str, str] | None = None,
+        integrations: list[Any] | None = None,
+        hyperparameters: Any = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Job:
+        """Start a job. ``method`` is ``{"type": "supervised"|"dpo"|"reinforcement", ...}`` or a
+        generated ``FineTuneMethod``. Retried only when the server certainly did not act (see README)."""
+        fields = {
+            "model": model,
+            "training_file": training_file,
+            "method": method,
+            "validation_file": validation_file,
+            "suffix": suffix,
+            "seed": seed,
+            "metadata": metadata,
+            "integrations": integrations,
+            "hyperparameters": hyperparameters,
+            **(extra_body or {}),
+        }
+        return self._job(calls.create(fields), timeout, max_retries)
+
+    def cancel(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
+        """Cancel a job that has not finished."""
+        return self._job(calls.action("cancel", job_id), timeout, max_retries)
+
+    def pause(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
+        """Pause a running job (status becomes ``paused``)."""
+        return self._job(calls.action("pause", job_id), timeout, max_retries)
+
+    def resume(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
+        """Resume a paused job."""
+        return self._job(calls.action("resume", job_id), timeout, max_retries)
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        metadata: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+    ) -> SyncPager[Job]:
+        """All jobs, newest first, fetched lazily ``limit`` per page; ``metadata`` filters by key/value."""
+        calls.list_jobs(None, limit, metadata)  # check the arguments now, not at first iteration
+        return SyncPager(lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout))
+
+    def events(
+        self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
+    ) -> SyncPager[JobEvent]:
+        """The job's events, newest first, fetched lazily."""
+        calls.events(job_id, None, limit)
+        return SyncPager(lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout))
+
+    def checkpoints(
+        self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
+    ) -> SyncPager[Checkpoint]:
+        """The job's checkpoints, fetched lazily."""
+        calls.checkpoints(job_id, None, limit)
+        return SyncPager(
+            lambda after: self._page(calls.checkpoints(job_id, after, limit), Checkpoint, timeout)
+        )
+
+    def wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
+        on_update: OnUpdate | None = None,
+        on_event: OnEvent | None = None,
+        request_timeout: TimeoutTypes = None,
+    ) -> Job:
+        """Poll until the job is terminal and return it.
+
+        The interval starts at ``poll_interval`` and grows by half each poll up to
+        ``max_poll_interval``; a ``Retry-After``/``retry-after-ms`` header on the job response is
+        honoured instead. ``on_update(job)`` is called on the first poll and every status change;
+        ``on_event(event)`` for each new event, oldest first. ``timeout`` (seconds, None = no limit)
+        raises WaitTimeoutError carrying the last job seen.
+        """
+        waiter = Waiter(
+            job_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_update=on_update,
+        )
+        while True:
+            data, response = self._send(calls.retrieve(job_id), request_timeout, None)
+            job = _parse(Job.from_dict, data, response)
+            if on_event is not None:
+                self._emit_events(job_id, waiter, on_event, request_timeout)
+            if waiter.observe(job):
+                return job
+            time.sleep(waiter.delay(response.headers))
+
+    def _emit_events(self, job_id: str, waiter: Waiter, on_event: OnEvent, timeout: TimeoutTypes) -> None:
+        fresh: list[JobEvent] = []
+        for page in self.events(job_id, limit=100, timeout=timeout).pages():
+            fresh.extend(page.items)
+            if any(e.id in waiter.seen_events for e in page.items):
+                break
+        for event in waiter.new_events(fresh):
+            on_event(event)
+
+
+class AsyncJobs:
+    """Fine-tuning jobs on an AsyncClient: the same methods as :class:`Jobs`, awaited."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def _send(
+        self, call: Call, timeout: TimeoutTypes, max_retries: int | None
+    ) -> tuple[Any, httpx.Response]:
+        return await self._engine.request(call, timeout=timeout, max_retries=max_retries)
+
+    async def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
+        data, response = await self._send(call, timeout, max_retries)
+        return _parse(Job.from_dict, data, response)
+
+    async def _page(self, call: Call, item: type[Any], timeout: TimeoutTypes) -> Page:
+        data, response = await self._send(call, timeout, None)
+        return _parse(lambda d: parse_page(d, item), data, response)
+
+    async def retrieve(
+        self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
+    ) -> Job:
+        """The job with this id (see :meth:`Jobs.retrieve`)."""
+        return await self._job(calls.retrieve(job_id), timeout, max_retries)
+
+    async def create(
+        self,
+        *,
+        model: str,
+        training_file: str,
+        method: Any = None,
+        validation_file: str | None = None,
+        suffix: str | None = None,
+        seed: int | None = None,
+        metadata: Mapping[str, str] | None = None,
+        integrations: list[Any] | None = None,
+        hyperparameters: Any = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+    ) -> Job:
+        """Start a job (see :meth:`Jobs.create`)."""
+        fields = {
+            "model": model,
+            "training_file": training_file,
+            "method": method,
+            "validation_file": validation_file,
+            "suffix": suffix,
+            "seed": seed,
+            "metadata": metadata,
+            "integrations": integrations,
+            "hyperparameters": hyperparameters,
+            **(extra_body or {}),
+        }
+        return await self._job(calls.create(fields), timeout, max_retries)
+
+    async def cancel(
+        self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
+    ) -> Job:
+        """Cancel a job that has not finished."""
+        return await self._job(calls.action("cancel", job_id), timeout, max_retries)
+
+    async def pause(
+        self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
+    ) -> Job:
+        """Pause a running job."""
+        return await self._job(calls.action("pause", job_id), timeout, max_retries)
+
+    async def resume(
+        self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
+    ) -> Job:
+        """Resume a paused job."""
+        return await self._job(calls.action("resume", job_id), timeout, max_retries)
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        metadata: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes = None,
+    ) -> AsyncPager[Job]:
+        """All jobs, newest first: ``async for job in client.jobs.list()``."""
+        calls.list_jobs(None, limit, metadata)
+        return AsyncPager(lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout))
+
+    def events(
+        self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
+    ) -> AsyncPager[JobEvent]:
+        """The job's events, newest first."""
+        calls.events(job_id, None, limit)
+        return AsyncPager(lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout))
+
+    def checkpoints(
+        self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
+    ) -> AsyncPager[Checkpoint]:
+        """The job's checkpoints."""
+        calls.checkpoints(job_id, None, limit)
+        return AsyncPager(
+            lambda after: self._page(calls.checkpoints(job_id, after, limit), Checkpoint, timeout)
+        )
+
+    async def wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
+        on_update: OnUpdate | None = None,
+        on_event: OnEvent | None = None,
+        request_timeout: TimeoutTypes = None,
+    ) -> Job:
+        """Poll until the job is terminal (see :meth:`Jobs.wait`); cancel the task to stop early."""
+        import asyncio
+
+        waiter = Waiter(
+            job_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_update=on_update,
+        )
+        while True:
+            data, response = await self._send(calls.retrieve(job_id), request_timeout, None)
+            job = _parse(Job.from_dict, data, response)
+            if on_event is not None:
+                await self._emit_events(job_id, waiter, on_event, request_timeout)
+            if waiter.observe(job):
+                return job
+            await asyncio.sleep(waiter.delay(response.headers))
+
+    async def _emit_events(
+        self, job_id: str, waiter: Waiter, on_event: OnEvent, timeout: TimeoutTypes
+    ) -> None:
+        fresh: list[JobEvent] = []
+        async for page in self.events(job_id, limit=100, timeout=timeout).pages():
+            fresh.extend(page.items)
+            if any(e.id in waiter.seen_events for e in page.items):
+                break
+        for event in waiter.new_events(fresh):
+            on_event(event)
+
+
+class Client:
+    """Synchronous client. Use as a context manager (or call close()) to release connections.
+
+    ``Client(api_key=...)`` talks to OpenAI; ``Client(provider="portkey", api_key=..., virtual_key=...)``
+    to Portkey. One connection pool serves every call.
+    """
+
+    __doc__ = (__doc__ or "") + _CLIENT_DOC
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        provider: str = "openai",
+        organization: str | None = None,
+        project: str | None = None,
+        virtual_key: str | None = None,
+        portkey_provider: str | None = None,
+        provider_api_key: str | None = None,
+        config: str | None = None,
+        custom_host: str | None = None,
+        api_version: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        verify: bool | str = True,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
+        self._settings = _settings(
+            provider=provider,
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
+            project=project,
+            virtual_key=virtual_key,
+            portkey_provider=portkey_provider,
+            provider_api_key=provider_api_key,
+            config=config,
+            custom_host=custom_host,
+            api_version=api_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            default_headers=default_headers,
+            max_response_bytes=max_response_bytes,
+        )
+        _warn_insecure(verify)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(verify=verify, follow_redirects=False)
+        self.jobs = Jobs(SyncEngine(self._http, self._settings))
+
+    @property
+    def provider(self) -> str:
+        """The provider preset in use."""
+        return self._settings.connection.provider
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL requests go to."""
+        return self._settings.connection.base_url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(provider={self.provider!r}, base_url={self.base_url!r})"
+
+    def close(self) -> None:
+        """Close the connection pool (only if this client created it)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncClient:
+    """Asynchronous client, the twin of :class:`Client`: ``async with AsyncClient(...) as client``."""
+
+    __doc__ = (__doc__ or "") + _CLIENT_DOC
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        provider: str = "openai",
+        organization: str | None = None,
+        project: str | None = None,
+        virtual_key: str | None = None,
+        portkey_provider: str | None = None,
+        provider_api_key: str | None = None,
+        config: str | None = None,
+        custom_host: str | None = None,
+        api_version: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        verify: bool | str = True,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
+        self._settings = _settings(
+            provider=provider,
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
+            project=project,
+            virtual_key=virtual_key,
+            portkey_provider=portkey_provider,
+            provider_api_key=provider_api_key,
+            config=config,
+            custom_host=custom_host,
+            api_version=api_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            default_headers=default_headers,
+            max_response_bytes=max_response_bytes,
+        )
+        _warn_insecure(verify)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(verify=verify, follow_redirects=False)
+        self.jobs = AsyncJobs(AsyncEngine(self._http, self._settings))
+
+    @property
+    def provider(self) -> str:
+        """The provider preset in use."""
+        return self._settings.connection.provider
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL requests go to."""
+        return self._settings.connection.base_url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(provider={self.provider!r}, base_url={self.base_url!r})"
+
+    async def close(self) -> None:
+        """Close the connection pool (only if this client created it)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

@@ -1,0 +1,175 @@
+"""Every exception ftjobs raises. Users catch these, never ``httpx``, ``KeyError`` or generated errors.
+
+::
+
+    Error
+    ├── ConfigurationError          bad or missing client settings (e.g. no API key)
+    ├── InvalidArgumentError        an argument the API would reject (also a ValueError)
+    │   └── InvalidJobIdError       a job id that could reach another endpoint
+    ├── WaitTimeoutError            wait() ran out of time; carries the last job seen
+    └── APIError                    anything that happened talking to the API
+        ├── APIConnectionError      no usable HTTP response (DNS, refused, reset, TLS, too many redirects)
+        │   └── APITimeoutError     connect/read/write/pool timeout
+        ├── ResponseValidationError not the documented shape (not JSON, HTML, truncated, wrong types)
+        └── APIStatusError          a 4xx/5xx answer: status_code, request_id, code, message, body
+            ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
+            ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
+            └── RateLimitError 429, InternalServerError 5xx
+
+The request id (``x-request-id``) is part of ``str(error)`` so that it lands in logs and bug reports.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._models import Job
+
+_BODY_EXCERPT = 500
+
+
+class Error(Exception):
+    """Base class of every ftjobs exception."""
+
+
+class ConfigurationError(Error):
+    """The client was configured wrongly, e.g. no API key in the argument or the environment."""
+
+
+class InvalidArgumentError(Error, ValueError):
+    """An argument that cannot make a valid request (checked before anything is sent)."""
+
+
+class InvalidJobIdError(InvalidArgumentError):
+    """A job id that is empty, too long, or could address another endpoint (``/``, ``..``, controls)."""
+
+
+class WaitTimeoutError(Error):
+    """``wait()`` gave up before the job reached a terminal status; ``job`` is the last one seen."""
+
+    def __init__(self, message: str, job: Job | None) -> None:
+        super().__init__(message)
+        self.job = job
+
+
+class APIError(Error):
+    """A failure while talking to the API. ``request_id`` is the server's, when it sent one."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "", request_id: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        where = f" [{self.method} {self.url}]" if self.method else ""
+        rid = f" (request_id={self.request_id})" if self.request_id else ""
+        return f"{self.message}{where}{rid}"
+
+
+class APIConnectionError(APIError):
+    """No usable HTTP response: the connection failed, was reset, or redirects looped."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or waiting for a pooled connection)."""
+
+
+class ResponseValidationError(APIError):
+    """The server answered, but not with the documented shape. ``body`` is an excerpt of what came."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        body: str = "",
+        method: str = "",
+        url: str = "",
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, method=method, url=url, request_id=request_id)
+        self.status_code = status_code
+        self.body = body[:_BODY_EXCERPT]
+
+
+class APIStatusError(APIError):
+    """The API answered with an error status. ``code``/``message`` come from its error object."""
+
+    status_code: int = 0
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        param: str | None = None,
+        error_type: str | None = None,
+        body: Any = None,
+        method: str = "",
+        url: str = "",
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, method=method, url=url, request_id=request_id)
+        self.status_code = status_code
+        self.code = code
+        self.param = param
+        self.error_type = error_type
+        self.body = body
+
+    def __str__(self) -> str:
+        code = f" {self.code}" if self.code else ""
+        return f"{self.status_code}{code}: {super().__str__()}"
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was invalid."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such job (or no such endpoint at this base URL)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the job's current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well-formed but could not be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; retried automatically within the retry budget."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed; retried automatically within the retry budget."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The APIStatusError subclass for an HTTP status."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_CLASSES.get(status_code, APIStatusError)

@@ -1,0 +1,178 @@
+"""Provider presets: base URL, authentication headers and query parameters for each API host.
+
+Order for every setting: explicit argument, then environment variable, then default constant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+
+from ._constants import AZURE_API_VERSION, OPENAI_BASE_URL, PORTKEY_BASE_URL
+from ._errors import ConfigurationError
+
+ProviderName = Literal["openai", "portkey", "azure", "compatible"]
+PROVIDERS: tuple[ProviderName, ...] = ("openai", "portkey", "azure", "compatible")
+
+#: Headers whose values are credentials: never logged, never shown, never sent to another origin.
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "api-key",
+        "x-portkey-api-key",
+        "x-portkey-virtual-key",
+        "x-portkey-config",
+        "x-portkey-custom-host",
+        "x-portkey-provider",
+        "openai-organization",
+        "openai-project",
+    }
+)
+
+
+@attrs.frozen(repr=False)
+class Connection:
+    """Where and how to send requests. ``headers`` hold secrets: this class never shows them."""
+
+    provider: ProviderName
+    base_url: str
+    headers: Mapping[str, str]
+    params: Mapping[str, str] = attrs.field(factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Connection(provider={self.provider!r}, base_url={self.base_url!r})"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values, for redaction."""
+        return tuple(v for k, v in self.headers.items() if k.lower() in SECRET_HEADERS and v)
+
+
+def _pick(value: str | None, env: str | None) -> str | None:
+    if value is not None:
+        return value
+    if env is None:
+        return None
+    return os.environ.get(env) or None
+
+
+def _require(value: str | None, argument: str, env: str, provider: str) -> str:
+    if not value:
+        raise ConfigurationError(
+            f"no API key for provider {provider!r}: pass {argument}=... or set the {env} environment variable"
+        )
+    return value
+
+
+def resolve_connection(
+    provider: str = "openai",
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    organization: str | None = None,
+    project: str | None = None,
+    virtual_key: str | None = None,
+    portkey_provider: str | None = None,
+    provider_api_key: str | None = None,
+    config: str | None = None,
+    custom_host: str | None = None,
+    api_version: str | None = None,
+) -> Connection:
+    """Build the connection for a provider preset (see Client for the meaning of each argument)."""
+    if provider not in PROVIDERS:
+        raise ConfigurationError(f"unknown provider {provider!r}: choose one of {', '.join(PROVIDERS)}")
+    headers: dict[str, str] = {}
+    params: dict[str, str] = {}
+    if provider == "openai":
+        key = _require(_pick(api_key, "OPENAI_API_KEY"), "api_key", "OPENAI_API_KEY", provider)
+        url = _pick(base_url, "OPENAI_BASE_URL") or OPENAI_BASE_URL
+        headers["Authorization"] = f"Bearer {key}"
+        org = _pick(organization, "OPENAI_ORG_ID")
+        proj = _pick(project, "OPENAI_PROJECT_ID")
+        if org:
+            headers["OpenAI-Organization"] = org
+        if proj:
+            headers["OpenAI-Project"] = proj
+    elif provider == "compatible":
+        key = _require(_pick(api_key, "OPENAI_API_KEY"), "api_key", "OPENAI_API_KEY", provider)
+        url_or_none = _pick(base_url, "OPENAI_BASE_URL")
+        if not url_or_none:
+            raise ConfigurationError(
+                "provider 'compatible' needs a base URL: pass base_url=... or set OPENAI_BASE_URL"
+            )
+        url = url_or_none
+        headers["Authorization"] = f"Bearer {key}"
+    elif provider == "azure":
+        key = _require(_pick(api_key, "AZURE_OPENAI_API_KEY"), "api_key", "AZURE_OPENAI_API_KEY", provider)
+        endpoint = _pick(base_url, "AZURE_OPENAI_ENDPOINT")
+        if not endpoint:
+            raise ConfigurationError(
+                "provider 'azure' needs the resource endpoint: pass base_url=... "
+                "or set AZURE_OPENAI_ENDPOINT (e.g. https://NAME.openai.azure.com)"
+            )
+        endpoint = endpoint.rstrip("/")
+        url = endpoint if endpoint.endswith("/openai") else endpoint + "/openai"
+        headers["api-key"] = key
+        params["api-version"] = _pick(api_version, "OPENAI_API_VERSION") or AZURE_API_VERSION
+    else:
+        url, headers = _portkey(
+            api_key, base_url, virtual_key, portkey_provider, provider_api_key, config, custom_host
+        )
+    _check_url(url)
+    return Connection(provider=provider, base_url=url.rstrip("/"), headers=headers, params=params)
+
+
+def _portkey(
+    api_key: str | None,
+    base_url: str | None,
+    virtual_key: str | None,
+    portkey_provider: str | None,
+    provider_api_key: str | None,
+    config: str | None,
+    custom_host: str | None,
+) -> tuple[str, dict[str, str]]:
+    """Portkey: x-portkey-api-key plus exactly one of its documented routing modes."""
+    key = _require(_pick(api_key, "PORTKEY_API_KEY"), "api_key", "PORTKEY_API_KEY", "portkey")
+    url = _pick(base_url, "PORTKEY_BASE_URL") or PORTKEY_BASE_URL
+    headers = {"x-portkey-api-key": key}
+    explicit_mode = any(v is not None for v in (portkey_provider, config, custom_host))
+    vkey = virtual_key if virtual_key is not None or explicit_mode else _pick(None, "PORTKEY_VIRTUAL_KEY")
+    modes = [
+        name
+        for name, given in (
+            ("virtual_key", vkey),
+            ("portkey_provider", portkey_provider),
+            ("config", config),
+        )
+        if given
+    ]
+    if len(modes) != 1:
+        raise ConfigurationError(
+            "provider 'portkey' needs exactly one routing mode: virtual_key=... (or PORTKEY_VIRTUAL_KEY), "
+            "portkey_provider=... with provider_api_key=... (optionally custom_host=...), or config=...; "
+            f"got {modes or 'none'}"
+        )
+    if vkey:
+        headers["x-portkey-virtual-key"] = vkey
+    elif config:
+        headers["x-portkey-config"] = config
+    else:
+        if not provider_api_key:
+            raise ConfigurationError(
+                "portkey_provider=... needs the provider's own key: pass provider_api_key=..."
+            )
+        headers["x-portkey-provider"] = str(portkey_provider)
+        headers["Authorization"] = f"Bearer {provider_api_key}"
+        if custom_host:
+            headers["x-portkey-custom-host"] = custom_host
+    if custom_host and "x-portkey-custom-host" not in headers:
+        raise ConfigurationError("custom_host=... goes with portkey_provider=... and provider_api_key=...")
+    return url, headers
+
+
+def _check_url(url: str) -> None:
+    if not url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"base URL must start with http:// or https://, got {url[:60]!r}")
