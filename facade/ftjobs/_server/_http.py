@@ -1,0 +1,210 @@
+"""The wire: a threading HTTP/1.1 server (keep-alive, Content-Length) and the faults that need
+raw socket control (RST, truncated bodies, hanging)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import sys
+import threading
+from email.utils import formatdate
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from . import _errors, _faults
+from ._app import ADMIN_PREFIX, App, Response, error_response, json_response
+
+MAX_BODY = 1 << 20
+_HTML = (
+    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+def fault_response(fault: _faults.Fault) -> Response:
+    """The response a fault answers with, for the faults that replace the response."""
+    if fault.kind == "status":
+        kind = "rate_limit_error" if fault.status == 429 else "server_error"
+        error = _errors.ApiError(fault.status, f"Injected fault: {fault.spec}", type_=kind)
+        response = error_response(error)
+        if fault.retry_after is not None:
+            response.headers.append(("Retry-After", fault.retry_after))
+        if fault.retry_after_ms is not None:
+            response.headers.append(("retry-after-ms", fault.retry_after_ms))
+        return response
+    if fault.kind == "non-json":
+        return Response(200, b"upstream said: <<not json>> \x00\xff", content_type="text/plain")
+    if fault.kind == "html":
+        reason = HTTPStatus(fault.status).phrase
+        page = _HTML.format(status=fault.status, reason=reason).encode()
+        return Response(fault.status, page, content_type="text/html")
+    if fault.kind == "wrong-type":
+        return json_response(200, [{"unexpected": True}, "wrong type"])
+    if fault.kind == "empty":
+        return Response(200, b"")
+    raise ValueError(f"{fault.kind} does not replace the response")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "ftjobs-local"
+    sys_version = ""
+    disable_nagle_algorithm = True
+    server: _HTTPServer
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        self._serve()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.log_requests:
+            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+
+    # --- one request ---------------------------------------------------------------------------
+
+    def _serve(self) -> None:
+        app = self.server.app
+        method, path = self.command, self.path
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            self._send(error_response(_errors.ApiError(411, "A Content-Length header is required.")))
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self.close_connection = True
+            self._send(error_response(_errors.bad_request("Invalid or too large Content-Length.")))
+            return
+        body = self.rfile.read(length) if length else b""
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        if path.startswith(ADMIN_PREFIX):
+            self._send(app.handle(method, path, headers, body))
+            return
+        try:
+            fault = app.choose_fault(method, path, headers.get(_faults.HEADER))
+        except _errors.ApiError as exc:
+            self._logged(error_response(exc), None)
+            return
+        if fault is None:
+            self._logged(app.handle(method, path, headers, body), None)
+        elif fault.kind == "reset":
+            app.log.add(method, path, None, fault.spec)
+            self._reset()
+        elif fault.kind == "hang":
+            app.log.add(method, path, None, fault.spec)
+            self.server.stopping.wait()
+            self.close_connection = True
+        elif fault.kind in _faults.AFTER_HANDLING:
+            if fault.kind == "delay" and self.server.stopping.wait(fault.seconds):
+                self.close_connection = True
+                return
+            response = app.handle(method, path, headers, body)
+            if fault.kind == "delay":
+                self._logged(response, fault.spec)
+                return
+            app.log.add(method, path, response.status, fault.spec)
+            self._send(response, cut=True)
+            if fault.kind == "reset-body":
+                self._reset()
+            else:
+                self.close_connection = True
+        else:
+            self._logged(fault_response(fault), fault.spec)
+
+    def _logged(self, response: Response, fault: str | None) -> None:
+        self.server.app.log.add(self.command, self.path, response.status, fault)
+        self._send(response)
+
+    def _send(self, response: Response, *, cut: bool = False) -> None:
+        """Write the whole response in one go (or the headers and half the body when ``cut``)."""
+        body = response.body
+        lines = [
+            f"{self.protocol_version} {response.status} {HTTPStatus(response.status).phrase}",
+            f"Date: {formatdate(usegmt=True)}",
+            f"Server: {self.server_version}",
+            f"Content-Type: {response.content_type}",
+            f"Content-Length: {len(body)}",
+            f"x-request-id: {response.request_id}",
+            *(f"{name}: {value}" for name, value in response.headers),
+        ]
+        if self.close_connection or cut:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        payload = head + (body[: len(body) // 2] if cut else body)
+        try:
+            self.wfile.write(payload)
+        except OSError:
+            self.close_connection = True
+        self.log_request(response.status, len(body))
+
+    def _reset(self) -> None:
+        """Abort the connection: SO_LINGER 0 makes close() send a RST instead of a FIN."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.rfile.close()  # the socket really closes once its last file object does
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """Tracks its connections and threads so that ``stop`` ends idle keep-alive ones too."""
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: App, *, log_requests: bool) -> None:
+        self.app = app
+        self.log_requests = log_requests
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._connections: set[socket.socket] = set()
+        self._workers: set[threading.Thread] = set()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self._process, args=(request, client_address), daemon=True, name="ftjobs-connection"
+        )
+        with self._lock:
+            self._connections.add(request)
+            self._workers.add(thread)
+        thread.start()
+
+    def _process(self, request: Any, client_address: Any) -> None:
+        try:
+            self.process_request_thread(request, client_address)
+        finally:
+            with self._lock:
+                self._connections.discard(request)
+                self._workers.discard(threading.current_thread())
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not self.stopping.is_set():
+            super().handle_error(request, client_address)
+
+    def close_connections(self, timeout: float) -> None:
+        """Wake every connection thread and wait (up to ``timeout``) for them to end."""
+        self.stopping.set()
+        with self._lock:
+            connections, threads = list(self._connections), list(self._workers)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        for thread in threads:
+            thread.join(timeout)

@@ -1,0 +1,361 @@
+"""The API objects of the local server: validating a create request, building jobs, and what each
+lifecycle milestone or action does to a job (its status, fields, events and checkpoints).
+
+Functions here mutate the job dict they are given and return new event and checkpoint dicts;
+storage and locking are the store's business.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import _errors
+from ._lifecycle import STEPS_PER_EPOCH, TOKENS_PER_STEP, Kind, Milestone, epochs_of, training_metrics
+
+#: A ``training_file`` with this id makes the job fail validation (documented in docs/server.md).
+INVALID_TRAINING_FILE = "file-invalid"
+INVALID_FILE_ERROR = {
+    "code": "invalid_training_file",
+    "message": f"The job failed due to an invalid training file: {INVALID_TRAINING_FILE} is not a valid"
+    " JSONL file of chat examples.",
+    "param": "training_file",
+}
+DEFAULT_FAILURE = {
+    "code": "server_error",
+    "message": "The job failed due to an internal error.",
+    "param": None,
+}
+HYPERPARAMETERS = ("batch_size", "learning_rate_multiplier", "n_epochs")
+METHOD_TYPES = ("supervised", "dpo", "reinforcement")
+CREATE_FIELDS = frozenset(
+    {
+        "model",
+        "training_file",
+        "hyperparameters",
+        "suffix",
+        "validation_file",
+        "integrations",
+        "seed",
+        "method",
+        "metadata",
+    }
+)
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_id(prefix: str) -> str:
+    """``prefix`` + 24 random alphanumerics, like ``ftjob-AbC...``."""
+    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(24))
+
+
+@dataclass
+class Effects:
+    """Events and checkpoints produced by a milestone or an action, oldest first."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    checkpoints: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _invalid_type(name: str, expected: str) -> _errors.ApiError:
+    return _errors.bad_request(
+        f"Invalid type for '{name}': expected {expected}.", param=name, code="invalid_type"
+    )
+
+
+def _invalid_value(name: str, why: str) -> _errors.ApiError:
+    return _errors.bad_request(f"Invalid value for '{name}': {why}", param=name, code="invalid_value")
+
+
+def _check_hyperparameters(name: str, value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _invalid_type(name, "an object")
+    limits = {"batch_size": 256, "n_epochs": 50}
+    for key, item in value.items():
+        if key in limits:
+            if item != "auto" and not (_is_int(item) and 1 <= item <= limits[key]):
+                raise _invalid_value(f"{name}.{key}", f"expected 'auto' or an integer in [1, {limits[key]}].")
+        elif (
+            key == "learning_rate_multiplier"
+            and item != "auto"
+            and not (isinstance(item, int | float) and not isinstance(item, bool) and item > 0)
+        ):
+            raise _invalid_value(f"{name}.{key}", "expected 'auto' or a number above 0.")
+    return value
+
+
+def _check_optional_str(body: dict[str, Any], name: str) -> None:
+    if body.get(name) is not None and not isinstance(body[name], str):
+        raise _invalid_type(name, "a string")
+
+
+def validate_create(body: object) -> dict[str, Any]:
+    """Check a CreateFineTuningJobRequest body; raise a 400 :class:`ApiError` for the first problem."""
+    if not isinstance(body, dict):
+        raise _errors.bad_request("Invalid request body: expected a JSON object.")
+    for name in body:
+        if name not in CREATE_FIELDS:
+            raise _errors.bad_request(
+                f"Unrecognized request argument supplied: {name}", param=name, code="unknown_parameter"
+            )
+    for name in ("model", "training_file"):
+        if name not in body:
+            raise _errors.bad_request(
+                f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter"
+            )
+        if not isinstance(body[name], str) or not body[name]:
+            raise _invalid_type(name, "a non-empty string")
+    _check_optional_str(body, "validation_file")
+    suffix = body.get("suffix")
+    if suffix is not None and (not isinstance(suffix, str) or not 1 <= len(suffix) <= 64):
+        raise _invalid_value("suffix", "expected a string of 1 to 64 characters.")
+    seed = body.get("seed")
+    if seed is not None and not (_is_int(seed) and 0 <= seed <= 2_147_483_647):
+        raise _invalid_value("seed", "expected an integer in [0, 2147483647].")
+    metadata = body.get("metadata")
+    if metadata is not None:
+        if not isinstance(metadata, dict) or len(metadata) > 16:
+            raise _invalid_value("metadata", "expected an object of at most 16 string values.")
+        for key, value in metadata.items():
+            if len(key) > 64 or not isinstance(value, str) or len(value) > 512:
+                raise _invalid_value(
+                    f"metadata.{key}", "keys are at most 64 characters, values strings of 512."
+                )
+    if body.get("hyperparameters") is not None:
+        _check_hyperparameters("hyperparameters", body["hyperparameters"])
+    integrations = body.get("integrations")
+    if integrations is not None:
+        if not isinstance(integrations, list) or len(integrations) > 5:
+            raise _invalid_value("integrations", "expected a list of at most 5 integrations.")
+        for item in integrations:
+            wandb = item.get("wandb") if isinstance(item, dict) else None
+            if (
+                not isinstance(item, dict)
+                or item.get("type") != "wandb"
+                or not isinstance(wandb, dict)
+                or not isinstance(wandb.get("project"), str)
+            ):
+                raise _invalid_value("integrations", "expected {'type': 'wandb', 'wandb': {'project': ...}}.")
+    method = body.get("method")
+    if method is not None:
+        if not isinstance(method, dict):
+            raise _invalid_type("method", "an object")
+        kind = method.get("type")
+        if kind not in METHOD_TYPES:
+            raise _invalid_value("method.type", f"expected one of {', '.join(METHOD_TYPES)}.")
+        detail = method.get(kind)
+        if detail is not None:
+            if not isinstance(detail, dict):
+                raise _invalid_type(f"method.{kind}", "an object")
+            if detail.get("hyperparameters") is not None:
+                _check_hyperparameters(f"method.{kind}.hyperparameters", detail["hyperparameters"])
+        if kind == "reinforcement" and not isinstance((detail or {}).get("grader"), dict):
+            raise _errors.bad_request(
+                "Missing required parameter: 'method.reinforcement.grader'.",
+                param="method.reinforcement.grader",
+                code="missing_required_parameter",
+            )
+    return body
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def _filled(hyperparameters: dict[str, Any] | None, kind: str) -> dict[str, Any]:
+    filled = dict.fromkeys(HYPERPARAMETERS, "auto")
+    if kind == "dpo":
+        filled["beta"] = "auto"
+    filled.update(hyperparameters or {})
+    return filled
+
+
+def new_job(request: dict[str, Any], *, job_id: str, now: float, organization_id: str) -> dict[str, Any]:
+    """A FineTuningJob for a validated create request, in ``validating_files``."""
+    method = request.get("method")
+    if method is not None:
+        kind = method["type"]
+        detail = dict(method.get(kind) or {})
+        detail["hyperparameters"] = _filled(detail.get("hyperparameters"), kind)
+        method = {"type": kind, kind: detail}
+        hyperparameters = detail["hyperparameters"]
+    else:
+        hyperparameters = _filled(request.get("hyperparameters"), "supervised")
+        method = {"type": "supervised", "supervised": {"hyperparameters": hyperparameters}}
+    seed = request.get("seed")
+    return {
+        "object": "fine_tuning.job",
+        "id": job_id,
+        "model": request["model"],
+        "created_at": int(now),
+        "error": None,
+        "fine_tuned_model": None,
+        "finished_at": None,
+        "hyperparameters": {key: hyperparameters[key] for key in HYPERPARAMETERS},
+        "organization_id": organization_id,
+        "result_files": [],
+        "status": "validating_files",
+        "trained_tokens": None,
+        "training_file": request["training_file"],
+        "validation_file": request.get("validation_file"),
+        "integrations": request.get("integrations") or [],
+        "seed": seed if seed is not None else secrets.randbelow(2_147_483_647),
+        "estimated_finish": None,
+        "method": method,
+        "metadata": request.get("metadata"),
+        "user_provided_suffix": request.get("suffix"),
+    }
+
+
+def train_steps(job: dict[str, Any]) -> int:
+    """Training steps of a job: two per epoch."""
+    return epochs_of((job.get("hyperparameters") or {}).get("n_epochs")) * STEPS_PER_EPOCH
+
+
+def fine_tuned_model_name(job: dict[str, Any]) -> str:
+    """``ft:MODEL:ORG:SUFFIX:ID8``, the shape OpenAI uses."""
+    suffix = job.get("user_provided_suffix") or ""
+    return f"ft:{job['model']}:{job['organization_id']}:{suffix}:{job['id'][-8:].lower()}"
+
+
+def event(
+    when: float,
+    message: str,
+    *,
+    level: str = "info",
+    type_: str = "message",
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A FineTuningJobEvent."""
+    return {
+        "object": "fine_tuning.job.event",
+        "id": new_id("ft-event-"),
+        "created_at": int(when),
+        "level": level,
+        "message": message,
+        "data": data if data is not None else {},
+        "type": type_,
+    }
+
+
+def apply_milestone(job: dict[str, Any], milestone: Milestone, when: float) -> Effects:
+    """Move ``job`` past ``milestone`` (reached at clock time ``when``)."""
+    effects = Effects()
+    total = train_steps(job)
+    kind = milestone.kind
+    if kind is Kind.VALIDATING:
+        job["status"] = "validating_files"
+        effects.events.append(event(when, f"Created fine-tuning job: {job['id']}"))
+        effects.events.append(event(when, f"Validating training file: {job['training_file']}"))
+    elif kind is Kind.QUEUED:
+        job["status"] = "queued"
+        effects.events.append(event(when, "Files validated, moving job to queued state"))
+    elif kind is Kind.STARTED:
+        job["status"] = "running"
+        job["trained_tokens"] = 0
+        effects.events.append(event(when, "Fine-tuning job started"))
+    elif kind is Kind.STEP:
+        step = milestone.step
+        metrics = training_metrics(int(job.get("seed") or 0), step, total)
+        job["trained_tokens"] = step * TOKENS_PER_STEP
+        effects.events.append(
+            event(
+                when,
+                f"Step {step}/{total}: training loss={metrics['train_loss']:.4f}",
+                type_="metrics",
+                data={**metrics, "total_steps": total},
+            )
+        )
+        if step % STEPS_PER_EPOCH == 0:
+            checkpoint_metrics = dict(metrics)
+            if job.get("validation_file"):
+                checkpoint_metrics["valid_loss"] = round(metrics["train_loss"] * 1.05, 4)
+                checkpoint_metrics["valid_mean_token_accuracy"] = metrics["train_mean_token_accuracy"]
+            effects.checkpoints.append(
+                {
+                    "object": "fine_tuning.job.checkpoint",
+                    "id": new_id("ftckpt_"),
+                    "created_at": int(when),
+                    "fine_tuned_model_checkpoint": f"{fine_tuned_model_name(job)}:ckpt-step-{step}",
+                    "fine_tuning_job_id": job["id"],
+                    "metrics": checkpoint_metrics,
+                    "step_number": step,
+                }
+            )
+            effects.events.append(event(when, f"Checkpoint created at step {step}"))
+    elif kind is Kind.SUCCEEDED:
+        model = fine_tuned_model_name(job)
+        job.update(
+            status="succeeded",
+            fine_tuned_model=model,
+            finished_at=int(when),
+            result_files=["file-" + job["id"].removeprefix("ftjob-")[:24]],
+            trained_tokens=total * TOKENS_PER_STEP,
+            estimated_finish=None,
+        )
+        effects.events.append(event(when, f"New fine-tuned model created: {model}"))
+        effects.events.append(event(when, "The job has successfully completed"))
+    else:  # Kind.INVALID_FILE
+        effects = fail(job, when, INVALID_FILE_ERROR)
+    return effects
+
+
+def fail(job: dict[str, Any], when: float, error: dict[str, Any]) -> Effects:
+    """Mark ``job`` failed with ``error`` ({code, message, param})."""
+    job.update(status="failed", error=dict(error), finished_at=int(when), estimated_finish=None)
+    return Effects(events=[event(when, str(error["message"]), level="error")])
+
+
+def set_status(job: dict[str, Any], status: str, when: float) -> Effects:
+    """Apply cancel, pause or resume (already checked by ``_lifecycle.transition``)."""
+    job["status"] = status
+    job["estimated_finish"] = None
+    messages = {
+        "cancelled": "Fine-tuning job cancelled",
+        "paused": "Fine-tuning job paused",
+        "running": "Fine-tuning job resumed",
+    }
+    return Effects(events=[event(when, messages[status])])
+
+
+# --- seeds -------------------------------------------------------------------------------------
+
+
+def normalize_job(example: dict[str, Any]) -> dict[str, Any]:
+    """A spec example job made valid against FineTuningJob (fills the required fields it omits)."""
+    job = dict(example)
+    error = job.get("error")
+    if not (
+        isinstance(error, dict)
+        and isinstance(error.get("code"), str)
+        and isinstance(error.get("message"), str)
+    ):
+        job["error"] = None
+    method = job.get("method") or {"type": "supervised", "supervised": {}}
+    method_hp = (method.get(method.get("type")) or {}).get("hyperparameters") or {}
+    if not isinstance(job.get("hyperparameters"), dict):
+        job["hyperparameters"] = {key: method_hp.get(key, "auto") for key in HYPERPARAMETERS}
+    for key in ("fine_tuned_model", "finished_at", "trained_tokens", "validation_file", "estimated_finish"):
+        job.setdefault(key, None)
+    job.setdefault("result_files", [])
+    job.setdefault("integrations", [])
+    job.setdefault("seed", 0)
+    job.setdefault("metadata", None)
+    job.setdefault("method", method)
+    return job
+
+
+def normalize_event(example: dict[str, Any]) -> dict[str, Any]:
+    """A spec example event made valid against FineTuningJobEvent (``data: null`` -> ``{}``)."""
+    normalized = dict(example)
+    if not isinstance(normalized.get("data"), dict):
+        normalized["data"] = {}
+    return normalized
