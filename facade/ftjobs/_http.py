@@ -145,7 +145,6 @@ class Attempts:
         self.call = call
         self.policy = settings.retry.with_max_retries(max_retries)
         self.retries_done = 0
-        self.started = time.monotonic()
         self.url = settings.connection.base_url + call.path
 
     def _can_retry(self) -> bool:

@@ -37,15 +37,15 @@ class Waiter:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
         on_update: OnUpdate | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if poll_interval <= 0 or max_poll_interval <= 0:
             raise InvalidArgumentError("poll_interval and max_poll_interval must be positive")
         if timeout is not None and timeout < 0:
             raise InvalidArgumentError("timeout must be >= 0 (or None to wait without limit)")
         self.job_id = job_id
-        self.clock = clock
-        self.deadline = None if timeout is None else clock() + timeout
+        self.clock = clock or time.monotonic
+        self.deadline = None if timeout is None else self.clock() + timeout
         self.timeout = timeout
         self.interval = poll_interval
         self.max_interval = max(max_poll_interval, poll_interval)
