@@ -210,6 +210,7 @@ class Jobs:
         max_poll_interval: float = MAX_POLL_INTERVAL,
         on_update: OnUpdate | None = None,
         on_event: OnEvent | None = None,
+        on_poll: OnUpdate | None = None,
         request_timeout: TimeoutTypes = None,
     ) -> Job:
         """Poll until the job is terminal and return it.
@@ -217,7 +218,8 @@ class Jobs:
         The interval starts at ``poll_interval`` and grows by half each poll up to
         ``max_poll_interval``; a ``Retry-After``/``retry-after-ms`` header on the job response is
         honoured instead. ``on_update(job)`` is called on the first poll and every status change;
-        ``on_event(event)`` for each new event, oldest first. ``timeout`` (seconds, None = no limit)
+        ``on_event(event)`` for each new event, oldest first; ``on_poll(job)`` after every poll (for
+        progress displays). ``timeout`` (seconds, None = no limit)
         raises WaitTimeoutError carrying the last job seen.
         """
         waiter = Waiter(
@@ -226,6 +228,7 @@ class Jobs:
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             on_update=on_update,
+            on_poll=on_poll,
         )
         while True:
             data, response = self._send(calls.retrieve(job_id), request_timeout, None)
@@ -356,6 +359,7 @@ class AsyncJobs:
         max_poll_interval: float = MAX_POLL_INTERVAL,
         on_update: OnUpdate | None = None,
         on_event: OnEvent | None = None,
+        on_poll: OnUpdate | None = None,
         request_timeout: TimeoutTypes = None,
     ) -> Job:
         """Poll until the job is terminal (see :meth:`Jobs.wait`); cancel the task to stop early."""
@@ -367,6 +371,7 @@ class AsyncJobs:
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             on_update=on_update,
+            on_poll=on_poll,
         )
         while True:
             data, response = await self._send(calls.retrieve(job_id), request_timeout, None)

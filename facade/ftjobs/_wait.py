@@ -37,6 +37,7 @@ class Waiter:
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
         on_update: OnUpdate | None = None,
+        on_poll: OnUpdate | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
         if poll_interval <= 0 or max_poll_interval <= 0:
@@ -50,6 +51,7 @@ class Waiter:
         self.interval = poll_interval
         self.max_interval = max(max_poll_interval, poll_interval)
         self.on_update = on_update
+        self.on_poll = on_poll
         self.last: Job | None = None
         self._last_status: JobStatus | None = None
         self.seen_events: set[str] = set()
@@ -61,6 +63,8 @@ class Waiter:
             self._last_status = job.status
             if self.on_update is not None:
                 self.on_update(job)
+        if self.on_poll is not None:
+            self.on_poll(job)
         return job.status.is_terminal
 
     def _raw(self) -> str | None:
