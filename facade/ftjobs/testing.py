@@ -1,0 +1,64 @@
+"""Test helpers: a real local fine-tuning API server on 127.0.0.1.
+
+``serve(**config)`` is a context manager that starts :class:`ftjobs._server.Server` on a free
+port in a background thread, yields its base URL (``http://127.0.0.1:PORT/v1``) and stops it.
+``config`` takes the fields of ``ServerConfig`` (``api_key``, ``step_seconds``, ``db``,
+``fault_rates``, ``clock``, ...); ``step_seconds`` defaults to 0.05 here.
+
+With pytest, ``pytest_plugins = ["ftjobs.testing"]`` provides the ``ftjobs_server`` fixture
+(the base URL) and the ``ftjobs_server`` marker to configure it::
+
+    @pytest.mark.ftjobs_server(step_seconds=0.01, fault_rates={"503": 0.5})
+    def test_retries(ftjobs_server: str) -> None: ...
+
+The admin API (``/_ftjobs/...``) sits beside ``/v1``: see :func:`admin_url`. This module imports
+pytest only when pytest is installed, and ``import ftjobs`` never imports this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+from collections.abc import Iterator
+from typing import Any
+
+from ._server import DEFAULT_API_KEY, Server
+
+__all__ = ["DEFAULT_API_KEY", "TEST_STEP_SECONDS", "admin_url", "serve"]
+
+#: ``step_seconds`` of ``serve()`` unless given: a job finishes in about half a second.
+TEST_STEP_SECONDS = 0.05
+
+
+@contextlib.contextmanager
+def serve(**config: Any) -> Iterator[str]:
+    """Run a local server for the ``with`` block; yields ``http://127.0.0.1:PORT/v1``."""
+    config.setdefault("step_seconds", TEST_STEP_SECONDS)
+    server = Server(**config)
+    url = server.start()
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+def admin_url(base_url: str, route: str = "") -> str:
+    """The admin URL beside a base URL: ``admin_url(url, "advance")`` -> ``.../_ftjobs/advance``."""
+    root = base_url.rstrip("/").removesuffix("/v1")
+    return f"{root}/_ftjobs/{route.lstrip('/')}"
+
+
+if importlib.util.find_spec("pytest") is not None:
+    import pytest
+
+    def pytest_configure(config: pytest.Config) -> None:
+        config.addinivalue_line(
+            "markers", "ftjobs_server(**config): configure the ftjobs_server fixture (ServerConfig fields)"
+        )
+
+    @pytest.fixture
+    def ftjobs_server(request: pytest.FixtureRequest) -> Iterator[str]:
+        """Base URL of a fresh local server, configured by an ``ftjobs_server`` marker if any."""
+        marker = request.node.get_closest_marker("ftjobs_server")
+        with serve(**(marker.kwargs if marker else {})) as url:
+            yield url

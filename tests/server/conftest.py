@@ -1,0 +1,62 @@
+"""Fixtures for the local server tests: real servers on 127.0.0.1, plain httpx clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from ftjobs._server import DEFAULT_API_KEY, Server
+
+T0 = 1_800_000_000.0
+STEP = 1.0
+AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
+
+
+def frozen_clock() -> float:
+    """A clock that never moves: only ``advance`` makes jobs progress."""
+    return T0
+
+
+class Harness:
+    """A started server, an authenticated API client and an admin client."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.api = httpx.Client(base_url=server.url, headers=AUTH, timeout=5.0)
+        self.admin = httpx.Client(base_url=server.root_url + "/_ftjobs", timeout=5.0)
+
+    def advance(self, steps: float) -> None:
+        response = self.admin.post("/advance", json={"seconds": steps * STEP})
+        assert response.status_code == 200, response.text
+
+    def create(self, **body: Any) -> dict[str, Any]:
+        response = self.api.post(
+            "/fine_tuning/jobs", json={"model": "gpt-4o-mini", "training_file": "file-t", **body}
+        )
+        assert response.status_code == 200, response.text
+        job: dict[str, Any] = response.json()
+        return job
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        response = self.api.get(f"/fine_tuning/jobs/{job_id}")
+        assert response.status_code == 200, response.text
+        job: dict[str, Any] = response.json()
+        return job
+
+    def close(self) -> None:
+        self.api.close()
+        self.admin.close()
+
+
+@pytest.fixture
+def harness() -> Iterator[Harness]:
+    """A server on a frozen clock (1 s steps): jobs move only when the test advances time."""
+    with Server(clock=frozen_clock, step_seconds=STEP) as server:
+        harness = Harness(server)
+        try:
+            yield harness
+        finally:
+            harness.close()
