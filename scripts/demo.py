@@ -1,0 +1,76 @@
+"""`make demo`: the main job, offline. Starts `ftjobs serve` on a free local port, then drives the real
+CLI against it: create a job, wait for it (live progress line), retrieve it, list jobs; stops the server.
+
+No network beyond 127.0.0.1 and no real keys: the local server's own key is used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+LOCAL_KEY = "sk-ftjobs-local"
+
+
+def _cli(*args: str, env: dict[str, str], capture: bool = False) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "ftjobs", *args]
+    print(f"\n$ ftjobs {' '.join(args)}", flush=True)
+    return subprocess.run(cmd, env=env, text=True, capture_output=capture, check=False, timeout=120)
+
+
+def main() -> int:
+    started = time.monotonic()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ftjobs", "serve", "--port", "0", "--step-seconds", "0.5", "--quiet"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline().strip()
+        if "http://" not in line:
+            print(f"demo: the local server did not start: {line!r}", file=sys.stderr)
+            return 1
+        url = line[line.index("http://") :]
+        print(f"started: {line}")
+        env = {**os.environ, "OPENAI_BASE_URL": url, "OPENAI_API_KEY": LOCAL_KEY}
+        for name in ("PORTKEY_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
+            env.pop(name, None)
+        created = _cli(
+            "create", "--model", "gpt-4o-mini", "--training-file", "file-abc123", "--n-epochs", "3",
+            "--metadata", "demo=true", "--json", env=env, capture=True,
+        )  # fmt: skip
+        if created.returncode != 0:
+            print(created.stderr, file=sys.stderr)
+            return created.returncode
+        job_id = json.loads(created.stdout)["id"]
+        print(f"created {job_id} (status {json.loads(created.stdout)['status']})")
+        steps = [
+            ("wait", job_id, "--poll-interval", "0.5", "--max-poll-interval", "1", "--timeout", "60"),
+            ("retrieve", job_id),
+            ("checkpoints", job_id),
+            ("list", "--limit", "5"),
+        ]
+        for step in steps:
+            code = _cli(*step, env=env).returncode
+            if code != 0:
+                print(f"demo: `ftjobs {step[0]}` exited {code}", file=sys.stderr)
+                return code
+        print(
+            f"\ndemo finished in {time.monotonic() - started:.1f}s: "
+            "the whole lifecycle ran against the local server."
+        )
+        return 0
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
