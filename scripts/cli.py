@@ -1,0 +1,117 @@
+"""`ftjobs-spec`: the contract diff, the spec lint and the history report.
+
+Usage::
+
+    ftjobs-spec diff BASE REVISION [--format text|markdown|json] [--fail-on LEVEL] [--paths P ...]
+                                   [--client-impact]
+    ftjobs-spec lint SPEC [--paths P ...] [--format text|json]
+    ftjobs-spec report [--output FILE]
+
+A side is a spec file, `REV:path` in the current git repository (e.g. `HEAD~3:openapi/fine_tuning.yaml`)
+or a full upstream spec (trimmed to `--paths`, default the fine-tuning paths, first).
+Exit status: 0 no change at the `--fail-on` level (default breaking), 1 such changes (lint: errors),
+2 unusable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .specdiff import diff, render
+from .specdiff.model import LEVELS
+from .specdiff.sources import load
+from .trim import DEFAULT_PATH_PREFIXES, SpecError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ftjobs-spec", description=__doc__.splitlines()[0] if __doc__ else None
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("diff", help="compare two specs (exit 1 on breaking changes)")
+    d.add_argument("base", help="spec file or REV:path")
+    d.add_argument("revision", help="spec file or REV:path")
+    d.add_argument("--format", choices=sorted(render.FORMATS), default="text")
+    d.add_argument("--fail-on", choices=LEVELS, default="breaking", help="lowest level that makes exit 1")
+    d.add_argument("--paths", nargs="+", default=list(DEFAULT_PATH_PREFIXES), help="path prefixes to keep")
+    d.add_argument(
+        "--client-impact", action="store_true", help="also list changes in the generated Python API"
+    )
+    lint = sub.add_parser("lint", help="validate a spec and every example in it")
+    lint.add_argument("spec", help="spec file or REV:path")
+    lint.add_argument("--paths", nargs="+", default=list(DEFAULT_PATH_PREFIXES), help="path prefixes to keep")
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    rep = sub.add_parser("report", help="write the markdown report of the upstream histories")
+    rep.add_argument("--output", type=Path, help="output file (default: stdout)")
+    return parser
+
+
+def _diff(args: argparse.Namespace) -> int:
+    result = diff(args.base, args.revision, args.paths)
+    impact = None
+    if args.client_impact:
+        from .specdiff.client_impact import client_impact
+
+        b_doc, _ = load(args.base, args.paths)
+        r_doc, _ = load(args.revision, args.paths)
+        impact = client_impact(b_doc, r_doc)
+    if args.format == "json":
+        doc = json.loads(render.as_json(result))
+        if impact is not None:
+            doc["client_impact"] = [c.to_json() for c in impact]
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render.FORMATS[args.format](result))
+        if impact is not None:
+            from .specdiff.client_impact import render_markdown, render_text
+
+            sys.stdout.write("\n" + (render_markdown if args.format == "markdown" else render_text)(impact))
+    return 1 if result.fails(args.fail_on) else 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from .specdiff.lint import lint_doc
+
+    doc, name = load(args.spec, args.paths)
+    findings = lint_doc(doc)
+    if args.format == "json":
+        out = {"spec": name, "findings": [f.to_json() for f in findings]}
+        sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    else:
+        errors = sum(1 for f in findings if f.level == "error")
+        print(f"{name}: {errors} error(s), {len(findings) - errors} warning(s)")
+        for f in findings:
+            print(f"{f.level:8} {f.id:24} {f.location}\n{'':8} {'':24} {f.message}")
+    return 1 if any(f.level == "error" for f in findings) else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .specdiff.report import build
+
+    text = build()
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors are unusable input (2), --help is 0
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        handler = {"diff": _diff, "lint": _lint, "report": _report}[args.command]
+        return handler(args)
+    except SpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
