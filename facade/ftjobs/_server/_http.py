@@ -17,6 +17,7 @@ from . import _errors, _faults
 from ._app import ADMIN_PREFIX, App, Response, error_response, json_response
 
 MAX_BODY = 1 << 20
+RESET_BODY_PAUSE = 0.05
 _HTML = (
     "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
     "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -120,6 +121,8 @@ class _Handler(BaseHTTPRequestHandler):
             app.log.add(method, path, response.status, fault.spec)
             self._send(response, cut=True)
             if fault.kind == "reset-body":
+                # Let the partial response reach the peer first: a RST can make it drop unread data.
+                self.server.stopping.wait(RESET_BODY_PAUSE)
                 self._reset()
             else:
                 self.close_connection = True

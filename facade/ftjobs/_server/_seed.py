@@ -34,9 +34,32 @@ SOURCES: dict[str, tuple[str, str, str | None]] = {
 }
 
 _PLACEHOLDER = re.compile(r",\s*\{\s*\.\.\.\s*\}")
-_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+_CLOSER = re.compile(r"\s*[}\]]")
 
 
 def parse_lenient(text: str) -> Any:
-    """Parse an example response: drop ``{ ... }`` placeholders and trailing commas, then JSON."""
-    return json.loads(_TRAILING_COMMA.sub(r"\1", _PLACEHOLDER.sub("", text)))
+    """Parse an example response: outside strings, drop ``, { ... }`` placeholders and trailing
+    commas, then parse as JSON."""
+    out: list[str] = []
+    index, in_string = 0, False
+    while index < len(text):
+        char = text[index]
+        if in_string:
+            if char == "\\":
+                out.append(text[index : index + 2])
+                index += 2
+                continue
+            in_string = char != '"'
+        elif char == '"':
+            in_string = True
+        elif char == ",":
+            placeholder = _PLACEHOLDER.match(text, index)
+            if placeholder:
+                index = placeholder.end()
+                continue
+            if _CLOSER.match(text, index + 1):
+                index += 1
+                continue
+        out.append(char)
+        index += 1
+    return json.loads("".join(out))

@@ -1,0 +1,254 @@
+"""Every response the local server produces validates against openapi/fine_tuning.yaml.
+
+Schemas are the spec's own response schemas (Draft 2020-12, ``#/components/...`` refs resolved
+through a registry holding the whole spec document). Error bodies use OpenAI's ``ErrorResponse``
+(upstream ``components.schemas.ErrorResponse``/``Error``, not in our trimmed spec), copied below.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+import referencing
+import yaml
+from referencing.jsonschema import DRAFT202012
+
+from ftjobs._server import Server
+
+from .conftest import STEP, Harness, frozen_clock
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "fine_tuning.yaml"
+SPEC_URI = "urn:ftjobs:fine_tuning.yaml"
+ERROR_RESPONSE = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["type", "message", "param", "code"],
+            "properties": {
+                "code": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                "message": {"type": "string"},
+                "param": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                "type": {"type": "string"},
+            },
+        }
+    },
+}
+
+
+def _fix_openapi30_exclusive_minimum(node: Any) -> int:
+    """``minimum: 0, exclusiveMinimum: true`` is OpenAPI 3.0; 3.1 (2020-12) wants ``exclusiveMinimum: 0``.
+
+    Left alone, jsonschema reads ``true`` as 1 and rejects learning_rate_multiplier 1.0 (a known
+    upstream defect). Returns how many were rewritten.
+    """
+    fixed = 0
+    if isinstance(node, dict):
+        if node.get("exclusiveMinimum") is True:
+            node["exclusiveMinimum"] = node.pop("minimum", 0)
+            fixed += 1
+        for value in node.values():
+            fixed += _fix_openapi30_exclusive_minimum(value)
+    elif isinstance(node, list):
+        for value in node:
+            fixed += _fix_openapi30_exclusive_minimum(value)
+    return fixed
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
+    return document
+
+
+@pytest.fixture(scope="module")
+def validators(spec: dict[str, Any]) -> dict[str, jsonschema.protocols.Validator]:
+    """operationId -> validator of its 200 response; 'error' -> ErrorResponse; 'create' -> request."""
+    document = copy.deepcopy(spec)
+    assert _fix_openapi30_exclusive_minimum(document) > 0
+    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
+        SPEC_URI, DRAFT202012.create_resource(document)
+    )
+
+    def validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+        return jsonschema.Draft202012Validator(schema, registry=registry)
+
+    out = {"error": validator(ERROR_RESPONSE)}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            out[operation["operationId"]] = validator({"$ref": SPEC_URI + schema["$ref"]})
+            out[f"{method.upper()} {path}"] = out[operation["operationId"]]
+    out["create"] = validator({"$ref": SPEC_URI + "#/components/schemas/CreateFineTuningJobRequest"})
+    return out
+
+
+class Recorder:
+    """Calls the API and keeps (operationId, status, body) of every response."""
+
+    def __init__(self, harness: Harness) -> None:
+        self.harness = harness
+        self.seen: list[tuple[str, int, Any]] = []
+
+    def call(self, operation: str, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.harness.api.request(method, path, **kwargs)
+        body = response.json()
+        self.seen.append((operation, response.status_code, body))
+        return body
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        job: dict[str, Any] = self.call("createFineTuningJob", "POST", "/fine_tuning/jobs", json=body)
+        return job
+
+    def everything_about(self, job_id: str) -> dict[str, Any]:
+        job: dict[str, Any] = self.call("retrieveFineTuningJob", "GET", f"/fine_tuning/jobs/{job_id}")
+        self.call("listFineTuningEvents", "GET", f"/fine_tuning/jobs/{job_id}/events", params={"limit": 100})
+        self.call("listFineTuningJobCheckpoints", "GET", f"/fine_tuning/jobs/{job_id}/checkpoints")
+        self.call("listPaginatedFineTuningJobs", "GET", "/fine_tuning/jobs", params={"limit": 100})
+        return job
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    with Server(clock=frozen_clock, step_seconds=STEP) as server:
+        harness = Harness(server)
+        try:
+            yield Recorder(harness)
+        finally:
+            harness.close()
+
+
+REQUESTS: list[dict[str, Any]] = [
+    {"model": "gpt-4o-mini", "training_file": "file-a"},
+    {
+        "model": "gpt-4o-mini",
+        "training_file": "file-a",
+        "validation_file": "file-b",
+        "suffix": "custom",
+        "seed": 42,
+        "metadata": {"team": "x"},
+        "integrations": [{"type": "wandb", "wandb": {"project": "p", "tags": ["t"]}}],
+        "method": {
+            "type": "supervised",
+            "supervised": {
+                "hyperparameters": {"n_epochs": 1, "batch_size": 4, "learning_rate_multiplier": 0.5}
+            },
+        },
+    },
+    {"model": "gpt-4o-mini", "training_file": "file-a", "hyperparameters": {"n_epochs": 2}},
+    {
+        "model": "gpt-4o-mini",
+        "training_file": "file-a",
+        "method": {"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.1}}},
+    },
+    {
+        "model": "o4-mini",
+        "training_file": "file-a",
+        "method": {
+            "type": "reinforcement",
+            "reinforcement": {
+                "grader": {
+                    "type": "string_check",
+                    "name": "g",
+                    "input": "{{sample.output_text}}",
+                    "reference": "{{item.label}}",
+                    "operation": "eq",
+                },
+                "hyperparameters": {"reasoning_effort": "medium"},
+            },
+        },
+    },
+    {"model": "gpt-4o-mini", "training_file": "file-invalid"},
+]
+
+
+def test_every_response_conforms(
+    recorder: Recorder, validators: dict[str, Any], spec: dict[str, Any]
+) -> None:
+    """All operations, every lifecycle status and the error bodies validate against the spec."""
+    for body in REQUESTS:
+        validators["create"].validate(body)  # the test's own requests are valid, too
+    harness = recorder.harness
+    jobs = [recorder.create(body)["id"] for body in REQUESTS]
+    statuses: set[str] = set()
+    for job_id in (*jobs, "ftjob-abc123", "ftjob-abc"):
+        statuses.add(recorder.everything_about(job_id)["status"])
+    harness.advance(1)  # queued; the file-invalid job failed
+    statuses |= {recorder.everything_about(job_id)["status"] for job_id in jobs}
+    harness.advance(2)  # running
+    statuses |= {recorder.everything_about(job_id)["status"] for job_id in jobs}
+    statuses.add(recorder.call("pauseFineTuningJob", "POST", f"/fine_tuning/jobs/{jobs[0]}/pause")["status"])
+    recorder.everything_about(jobs[0])
+    statuses.add(
+        recorder.call("resumeFineTuningJob", "POST", f"/fine_tuning/jobs/{jobs[0]}/resume")["status"]
+    )
+    statuses.add(
+        recorder.call("cancelFineTuningJob", "POST", f"/fine_tuning/jobs/{jobs[2]}/cancel")["status"]
+    )
+    failed = harness.admin.post(
+        f"/jobs/{jobs[3]}/fail", json={"code": "x", "message": "y", "param": "z"}
+    ).json()
+    recorder.seen.append(("retrieveFineTuningJob", 200, failed))
+    harness.advance(100)
+    statuses |= {recorder.everything_about(job_id)["status"] for job_id in jobs}
+    recorder.call("listPaginatedFineTuningJobs", "GET", "/fine_tuning/jobs", params={"metadata[team]": "x"})
+    recorder.call(
+        "listPaginatedFineTuningJobs", "GET", "/fine_tuning/jobs", params={"limit": 2, "after": jobs[2]}
+    )
+    recorder.call("listFineTuningEvents", "GET", f"/fine_tuning/jobs/{jobs[1]}/events", params={"limit": 3})
+    # Error bodies.
+    recorder.call("error", "GET", "/fine_tuning/jobs/ftjob-missing")
+    recorder.call("error", "POST", "/fine_tuning/jobs", json={"model": "m"})
+    recorder.call("error", "POST", f"/fine_tuning/jobs/{jobs[0]}/pause")
+    recorder.call("error", "GET", "/fine_tuning/jobs", params={"limit": 500})
+    recorder.call("error", "GET", "/fine_tuning/jobs", headers={"Authorization": "Bearer wrong"})
+    recorder.call("error", "GET", "/fine_tuning/jobs/ftjob-abc123", headers={"x-ftjobs-fault": "503"})
+    unauthenticated = httpx.get(harness.server.url + "/fine_tuning/jobs")
+    recorder.seen.append(("error", unauthenticated.status_code, unauthenticated.json()))
+
+    enum = spec["components"]["schemas"]["FineTuningJob"]["properties"]["status"]["enum"]
+    assert statuses == set(enum)
+    operations = {op["operationId"] for ops in spec["paths"].values() for op in ops.values()}
+    assert {operation for operation, _, _ in recorder.seen} == operations | {"error"}
+    for operation, status, body in recorder.seen:
+        expected_error = operation == "error"
+        assert (status >= 400) == expected_error, (operation, status, body)
+        errors = sorted(validators[operation].iter_errors(body), key=str)
+        assert not errors, f"{operation}: {errors[0].message} at {list(errors[0].absolute_path)}"
+
+
+def test_the_validators_are_not_vacuous(validators: dict[str, Any]) -> None:
+    """A job missing a required field, a bad status or a bad checkpoint does not validate."""
+    job = {"id": "x", "object": "fine_tuning.job"}
+    assert not validators["retrieveFineTuningJob"].is_valid(job)
+    listing = {"object": "list", "data": [{"object": "fine_tuning.job.event"}], "has_more": False}
+    assert not validators["listFineTuningEvents"].is_valid(listing)
+    assert not validators["error"].is_valid({"error": {"message": "m"}})
+    assert validators["error"].is_valid({"error": {"message": "m", "type": "t", "param": None, "code": None}})
+
+
+def test_seeded_examples_parse_with_the_generated_models(recorder: Recorder) -> None:
+    """The generated client models accept the server's jobs, events and checkpoints."""
+    from ftjobs_generated.models import (
+        ListFineTuningJobCheckpointsResponse,
+        ListFineTuningJobEventsResponse,
+        ListPaginatedFineTuningJobsResponse,
+    )
+
+    job_id = recorder.create({"model": "m", "training_file": "f"})["id"]
+    recorder.harness.advance(100)
+    jobs = recorder.call("listPaginatedFineTuningJobs", "GET", "/fine_tuning/jobs")
+    events = recorder.call("listFineTuningEvents", "GET", f"/fine_tuning/jobs/{job_id}/events")
+    checkpoints = recorder.call(
+        "listFineTuningJobCheckpoints", "GET", f"/fine_tuning/jobs/{job_id}/checkpoints"
+    )
+    assert len(ListPaginatedFineTuningJobsResponse.from_dict(jobs).data) == 3
+    assert ListFineTuningJobEventsResponse.from_dict(events).data
+    assert ListFineTuningJobCheckpointsResponse.from_dict(checkpoints).data
