@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import threading
 import time
 
 import httpx
@@ -227,3 +229,30 @@ def test_fault_rates_are_seeded() -> None:
     assert set(first) == {200, 503}
     assert 8 < first.count(503) < 32
     assert rate_statuses(seed=3) == first
+
+
+def test_hang_frees_its_thread_when_the_client_leaves(harness: Harness) -> None:
+    """A hung request whose client gives up does not hold a server thread until shutdown."""
+    baseline = threading.active_count()
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.get(harness.server.url + RETRIEVE, headers={**AUTH, "x-ftjobs-fault": "hang"}, timeout=0.2)
+    deadline = time.monotonic() + 3
+    while threading.active_count() > baseline and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() <= baseline
+
+
+@pytest.mark.parametrize(
+    ("request_line", "status"),
+    [(b"BREW /v1/fine_tuning/jobs HTTP/1.1", 501), (b"GARBAGE", 400), (b"GET /v1 HTTP/9.9", 505)],
+)
+def test_protocol_errors_use_the_api_error_shape(harness: Harness, request_line: bytes, status: int) -> None:
+    """Errors raised by http.server itself are JSON in the OpenAI shape, with a request id."""
+    host, port = harness.server.root_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request_line + b"\r\nHost: x\r\n\r\n")
+        received, _ = read_all(sock)
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == str(status).encode()
+    assert b"x-request-id: req_" in head
+    assert json.loads(body)["error"]["type"] == "invalid_request_error"

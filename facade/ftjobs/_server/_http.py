@@ -4,6 +4,7 @@ raw socket control (RST, truncated bodies, hanging)."""
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import struct
 import sys
@@ -18,6 +19,7 @@ from ._app import ADMIN_PREFIX, App, Response, error_response, json_response
 
 MAX_BODY = 1 << 20
 RESET_BODY_PAUSE = 0.05
+HANG_POLL = 0.1
 _HTML = (
     "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
     "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -108,8 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
         elif fault.kind == "hang":
             app.log.add(method, path, None, fault.spec)
-            self.server.stopping.wait()
-            self.close_connection = True
+            self._hang()
         elif fault.kind in _faults.AFTER_HANDLING:
             if fault.kind == "delay" and self.server.stopping.wait(fault.seconds):
                 self.close_connection = True
@@ -128,6 +129,23 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
         else:
             self._logged(fault_response(fault), fault.spec)
+
+    def _hang(self) -> None:
+        """Answer nothing until the server stops, or until the client gives up and closes."""
+        self.close_connection = True
+        while not self.server.stopping.wait(HANG_POLL):
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            if readable:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        return
+                except OSError:
+                    return
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Protocol errors found by http.server (bad request line, unsupported method) in the API's shape."""
+        self.close_connection = True
+        self._send(error_response(_errors.ApiError(code, message or HTTPStatus(code).phrase)))
 
     def _logged(self, response: Response, fault: str | None) -> None:
         self.server.app.log.add(self.command, self.path, response.status, fault)
@@ -148,6 +166,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection or cut:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if self.command == "HEAD":
+            body = b""
         payload = head + (body[: len(body) // 2] if cut else body)
         try:
             self.wfile.write(payload)
