@@ -1,0 +1,89 @@
+"""The rule registry and its fixtures: every rule has a base/revision pair that fires it, and only it."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from scripts.specdiff import RULES, Rule, diff
+from scripts.specdiff.messages import MESSAGES
+from scripts.specdiff.model import LEVELS
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "specdiff"
+FORMS = FIXTURES / "_nullability_forms"
+RULE_IDS = [rule.id for rule in RULES]
+
+
+def test_registry_ids_are_unique_kebab_case_with_a_message() -> None:
+    """Ids are kebab-case and unique; every rule has a message and a known level and direction."""
+    assert len(RULE_IDS) == len(set(RULE_IDS))
+    for rule in RULES:
+        assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", rule.id), rule.id
+        assert rule.id in MESSAGES
+        assert rule.level in LEVELS
+        assert rule.direction in ("request", "response", "any")
+    assert set(MESSAGES) == set(RULE_IDS)
+
+
+def test_every_rule_has_a_fixture_pair_and_every_fixture_a_rule() -> None:
+    """Registry-wide fixture coverage (oasdiff's rule symmetry test)."""
+    missing = [
+        r for r in RULE_IDS if not all((FIXTURES / r / f).is_file() for f in ("base.yaml", "revision.yaml"))
+    ]
+    assert missing == []
+    stray = [p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("_")]
+    assert sorted(set(stray) - set(RULE_IDS)) == []
+
+
+def test_both_directions_are_covered() -> None:
+    """Schema-level rules exist for requests and for responses."""
+    for direction in ("request", "response"):
+        assert sum(1 for r in RULES if r.direction == direction and r.unit == "schema") >= 8
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_rule_fires_on_its_fixture_at_its_level(rule: Rule) -> None:
+    """The fixture pair of a rule yields that rule (and no other), at the registered level."""
+    result = diff(str(FIXTURES / rule.id / "base.yaml"), str(FIXTURES / rule.id / "revision.yaml"))
+    assert {c.id for c in result.changes} == {rule.id}
+    for change in result.changes:
+        assert change.level == rule.level
+        assert change.message
+        placeholders = [f for _, f, _, _ in string.Formatter().parse(MESSAGES[rule.id]) if f]
+        assert not any("{" + f + "}" in change.message for f in placeholders)
+        assert change.base is not None or change.revision is not None
+
+
+@pytest.mark.parametrize("side", ["base.yaml", "revision.yaml"])
+@pytest.mark.parametrize("rule", RULE_IDS)
+def test_fixture_against_itself_is_empty(rule: str, side: str) -> None:
+    """diff(A, A) reports nothing."""
+    path = str(FIXTURES / rule / side)
+    assert diff(path, path).changes == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    list(itertools.permutations(["nullable-30", "type-list-31", "anyof-null-31", "oneof-null-31"], 2)),
+)
+def test_nullability_forms_mean_the_same(a: str, b: str) -> None:
+    """3.0 nullable, 3.1 type list, anyOf/oneOf with a null branch (inline or around a $ref) are equal."""
+    assert diff(str(FORMS / f"{a}.yaml"), str(FORMS / f"{b}.yaml")).changes == []
+
+
+@pytest.mark.parametrize("form", ["nullable-30", "type-list-31", "anyof-null-31", "oneof-null-31"])
+def test_each_nullability_form_breaks_a_response(form: str) -> None:
+    """Any of the forms, added to a response field, is a breaking response-became-nullable."""
+    result = diff(str(FORMS / "non-nullable.yaml"), str(FORMS / f"{form}.yaml"))
+    assert {c.id for c in result.changes} == {"response-became-nullable"}
+    fields = {c.revision.rsplit("/", 1)[1] for c in result.changes if c.revision}
+    assert fields >= {"fine_tuned_model"}
+    assert len({c.operation for c in result.changes}) == 2
+    # and back: dropping null from a response is harmless
+    back = diff(str(FORMS / f"{form}.yaml"), str(FORMS / "non-nullable.yaml"))
+    assert {c.id for c in back.changes} == {"response-became-non-nullable"}
+    assert not back.fails("breaking")
