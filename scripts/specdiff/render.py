@@ -75,3 +75,16 @@ def as_json(result: DiffResult) -> str:
 
 
 FORMATS = {"text": text, "markdown": markdown, "json": as_json}
+
+
+def rule_table() -> str:
+    """The registry as a markdown table (docs/spec-diff.md embeds it; a test keeps them equal)."""
+    from .messages import MESSAGES
+    from .registry import RULES
+
+    lines = ["| rule id | level | direction | family | message |", "|---|---|---|---|---|"]
+    for rule in RULES:
+        family = rule.handler.__module__.rsplit(".", 1)[1]
+        message = _md_escape(MESSAGES[rule.id])
+        lines.append(f"| `{rule.id}` | {rule.level} | {rule.direction} | `rules/{family}.py` | {message} |")
+    return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ import pytest
 from scripts.specdiff import RULES, Rule, diff
 from scripts.specdiff.messages import MESSAGES
 from scripts.specdiff.model import LEVELS
+from scripts.specdiff.render import rule_table
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "specdiff"
 FORMS = FIXTURES / "_nullability_forms"
@@ -87,3 +88,9 @@ def test_each_nullability_form_breaks_a_response(form: str) -> None:
     back = diff(str(FORMS / f"{form}.yaml"), str(FORMS / "non-nullable.yaml"))
     assert {c.id for c in back.changes} == {"response-became-non-nullable"}
     assert not back.fails("breaking")
+
+
+def test_docs_rule_table_matches_the_registry() -> None:
+    """docs/spec-diff.md embeds the registry's table verbatim."""
+    doc = (FIXTURES.parent.parent.parent / "docs" / "spec-diff.md").read_text(encoding="utf-8")
+    assert rule_table() in doc
