@@ -17,7 +17,12 @@ def summary(result: DiffResult) -> str:
 
 
 def _where(change: Change) -> str:
-    return change.revision if change.revision is not None else change.base or ""
+    """Where a change is: one pointer when both sides agree (or one is absent), else base → revision."""
+    if change.base is None or change.base == change.revision:
+        return change.revision or ""
+    if change.revision is None:
+        return change.base
+    return f"{change.base} → {change.revision}"
 
 
 def text(result: DiffResult) -> str:

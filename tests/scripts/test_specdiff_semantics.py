@@ -228,3 +228,16 @@ def test_fast_loader_keeps_dates_as_strings_and_merges_keys() -> None:
     }
     with pytest.raises(SpecError, match="not valid YAML"):
         load_yaml_fast("a: [", "t")
+
+
+def test_subsumed_alternative_is_no_change() -> None:
+    """`anyOf: [string, string enum]` is any string: collapsing it to `string` changes nothing."""
+    base, rev = doc(), doc()
+    props = base["components"]["schemas"]["Node"]["properties"]
+    props["model"] = {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["gpt-4o-mini"]}]}
+    rev["components"]["schemas"]["Node"]["properties"]["model"] = {"type": "string"}
+    assert ids(base, rev) == []
+    assert ids(rev, base) == []
+    # but a real alternative (an integer) removed from a response is reported
+    props["model"] = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+    assert ids(base, rev) == ["response-variant-removed"]

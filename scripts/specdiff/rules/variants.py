@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import SchemaPair, Sink
 from ..normalize import Norm
+from .types import covers
 
 RESPONSE_VARIANT_ADDED = "response-variant-added"
 RESPONSE_VARIANT_REMOVED = "response-variant-removed"
@@ -44,9 +45,9 @@ def match(pair: SchemaPair) -> tuple[list[tuple[Norm, Norm]], list[Norm], list[N
     if len(b_only) == 1 and len(r_only) == 1:
         matched.append((b_only[0], r_only[0]))
         return matched, [], []
-    for bn in list(b_only):  # renamed objects: pair by the most shared property names (over half)
+    for bn in list(b_only):  # renamed objects: pair by the most shared property names (half or more)
         best = max(r_only, key=lambda rn: _overlap(bn, rn), default=None)
-        if best is not None and _overlap(bn, best) > 0.5:
+        if best is not None and _overlap(bn, best) >= 0.5:
             matched.append((bn, best))
             b_only.remove(bn)
             r_only.remove(best)
@@ -59,11 +60,26 @@ def _overlap(a: Norm, b: Norm) -> float:
     return len(names_a & names_b) / len(union) if union else 0.0
 
 
+def subsumes(wide: Norm, narrow: Norm) -> bool:
+    """True if `wide` is a plain typed schema that accepts every value of `narrow` (string ⊇ enum)."""
+    plain = not (
+        wide.properties or wide.items or wide.variants or wide.bounds or wide.pattern or wide.additional
+    )
+    if not plain or narrow.variants or not covers(wide.types, narrow.types):
+        return False
+    return wide.enum is None or (narrow.enum is not None and narrow.enum <= wide.enum)
+
+
 def check(sink: Sink, pair: SchemaPair) -> None:
     if not (pair.base.variants or pair.revision.variants):
         return
-    _, b_only, r_only = match(pair)
+    matched, b_only, r_only = match(pair)
     response = pair.direction == "response"
+    # an alternative that another one of the other side wholly accepts changes nothing
+    b_alts = [b for b, _ in matched] + b_only
+    r_alts = [r for _, r in matched] + r_only
+    b_only = [n for n in b_only if not any(subsumes(r, n) for r in r_alts)]
+    r_only = [n for n in r_only if not any(subsumes(b, n) for b in b_alts)]
     for n in b_only:
         rule = RESPONSE_VARIANT_REMOVED if response else REQUEST_VARIANT_REMOVED
         sink.emit(rule, n.ptr, pair.revision.ptr, variant=_shape(n))
