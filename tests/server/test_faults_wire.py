@@ -256,3 +256,10 @@ def test_protocol_errors_use_the_api_error_shape(harness: Harness, request_line:
     assert head.split(b" ")[1] == str(status).encode()
     assert b"x-request-id: req_" in head
     assert json.loads(body)["error"]["type"] == "invalid_request_error"
+
+
+def test_faults_apply_to_v1_only(harness: Harness) -> None:
+    """Neither the admin API nor paths outside /v1 are faulted; they are still answered."""
+    fault = {"x-ftjobs-fault": "503"}
+    assert harness.admin.get("/health", headers=fault).status_code == 200
+    assert harness.api.get(harness.server.root_url + "/elsewhere", headers=fault).status_code == 404

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import _errors, _faults
-from ._app import ADMIN_PREFIX, App, Response, error_response, json_response
+from ._app import ADMIN_PREFIX, API_PREFIX, App, Response, error_response, json_response
 
 MAX_BODY = 1 << 20
 RESET_BODY_PAUSE = 0.05
@@ -97,6 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {name.lower(): value for name, value in self.headers.items()}
         if path.startswith(ADMIN_PREFIX):
             self._send(app.handle(method, path, headers, body))
+            return
+        if not path.startswith(API_PREFIX):
+            self._logged(app.handle(method, path, headers, body), None)
             return
         try:
             fault = app.choose_fault(method, path, headers.get(_faults.HEADER))
