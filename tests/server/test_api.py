@@ -5,9 +5,10 @@ from __future__ import annotations
 import http.client
 from typing import Any
 
+import httpx
 import pytest
 
-from .conftest import AUTH, Harness
+from .conftest import AUTH, TLS, Harness
 
 
 def error_of(response: Any) -> dict[str, Any]:
@@ -344,3 +345,23 @@ def test_admin_rejects_bad_input(harness: Harness) -> None:
     assert harness.admin.post("/jobs/ftjob-abc123/fail", json={"code": 5}).status_code == 400
     assert harness.admin.get("/nothing").status_code == 404
     assert harness.admin.post("/advance", content=b"[1]").status_code == 400
+
+
+def test_concurrent_clients(harness: Harness) -> None:
+    """Eight clients creating and reading at once: every job is created once and listed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(_: int) -> list[str]:
+        with httpx.Client(base_url=harness.server.url, headers=AUTH, verify=TLS) as client:
+            ids = []
+            for _ in range(10):
+                job = client.post("/fine_tuning/jobs", json={"model": "m", "training_file": "f"}).json()
+                assert client.get(f"/fine_tuning/jobs/{job['id']}").json()["id"] == job["id"]
+                ids.append(job["id"])
+            return ids
+
+    with ThreadPoolExecutor(8) as pool:
+        created = [job_id for ids in pool.map(work, range(8)) for job_id in ids]
+    assert len(set(created)) == 80
+    listed = {job["id"] for job in harness.api.get("/fine_tuning/jobs", params={"limit": 100}).json()["data"]}
+    assert set(created) <= listed

@@ -186,7 +186,7 @@ def test_real_clock_progression() -> None:
     """With the real clock and short steps a job succeeds on its own, through every status."""
     with serve(step_seconds=0.02) as url, httpx.Client(base_url=url, headers=AUTH) as api:
         job_id = api.post("/fine_tuning/jobs", json={"model": "m", "training_file": "f"}).json()["id"]
-        seen = []
+        seen: list[str] = []
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             status = api.get(f"/fine_tuning/jobs/{job_id}").json()["status"]
