@@ -365,3 +365,12 @@ def test_concurrent_clients(harness: Harness) -> None:
     assert len(set(created)) == 80
     listed = {job["id"] for job in harness.api.get("/fine_tuning/jobs", params={"limit": 100}).json()["data"]}
     assert set(created) <= listed
+
+
+def test_encoded_slash_stays_one_segment(harness: Harness) -> None:
+    """An id with an encoded '/' is one path segment: a 404 for that id, logged with the raw path."""
+    harness.admin.delete("/requests")
+    response = harness.api.get("/fine_tuning/jobs/a%2Fcancel")
+    assert response.status_code == 404
+    assert error_of(response)["message"] == "No such fine-tuning job: a/cancel."
+    assert harness.admin.get("/requests").json()["data"][0]["path"] == "/v1/fine_tuning/jobs/a%2Fcancel"
