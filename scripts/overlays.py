@@ -53,7 +53,13 @@ def apply(doc: dict[str, Any], overlay: dict[str, Any], name: str = "overlay") -
                 f"{name}: action {index} ({action['description']!r}) matches nothing at "
                 f"{action['target']}: upstream may have fixed it; remove the action"
             )
-        apply_overlay(doc, {"actions": [action]})
+        try:
+            apply_overlay(doc, {"actions": [action]})
+        except (TypeError, ValueError, KeyError, IndexError) as exc:  # e.g. a filter on a list item
+            raise SpecError(
+                f"{name}: action {index} ({action['description']!r}) cannot be applied at "
+                f"{action['target']}: {type(exc).__name__}: {exc}"
+            ) from exc
     return doc
 
 

@@ -58,7 +58,8 @@ def generate(spec: Path, out_dir: Path, package: str = PACKAGE, allow_warnings: 
     output = (proc.stdout + proc.stderr).strip()
     if proc.returncode != 0 or not (target / "__init__.py").exists():
         raise GenerationError(f"openapi-python-client failed on {spec.name}:\n{output}")
-    if "warning" in output.lower() and not allow_warnings:
+    # Match the generator's summary line, not any "warning" (the output path could contain one).
+    if "Warning(s) encountered while generating" in output and not allow_warnings:
         raise GenerationError(f"openapi-python-client warned on {spec.name}:\n{output}")
     _format(target)
     for path in sorted(target.rglob("*.py")):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath

@@ -1,0 +1,192 @@
+"""Tests for scripts/overlays.py: each committed overlay's effect, and the checks on overlay files."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from scripts import overlays, trim
+
+OVERLAY_DIR = trim.OPENAPI_DIR / "overlays" / "fine_tuning"
+PAUSED = OVERLAY_DIR / "01-status-paused.yaml"
+RETRIEVE_ERROR = OVERLAY_DIR / "02-retrieve-example-error.yaml"
+RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
+PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
+MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
+
+EVIDENCE = {"description": "why", "x-evidence": "where"}
+
+
+@pytest.fixture(scope="module")
+def bare() -> dict[str, Any]:
+    """The OpenAI upstream trimmed without any overlay."""
+    doc, _ = trim.load_spec(trim.SOURCES["openai"][0])
+    return trim.trim(doc)
+
+
+def _changes(before: Any, after: Any, path: str = "$") -> list[str]:
+    """JSONPath-like locations where two documents differ."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [
+            change
+            for key in sorted(set(before) | set(after))
+            for change in _changes(before.get(key), after.get(key), f"{path}.{key}")
+        ]
+    return [] if before == after else [path]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "overlay.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _overlay(*actions: dict[str, Any]) -> dict[str, Any]:
+    return {"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": list(actions)}
+
+
+def _root_required_errors(spec: dict[str, Any], instance: Any) -> set[str]:
+    """Messages of 'required' failures at the top of instance, validated against FineTuningJob."""
+    schema = {"$ref": "#/components/schemas/FineTuningJob", "components": spec["components"]}
+    validator = jsonschema.Draft202012Validator(schema)
+    return {e.message for e in validator.iter_errors(instance) if e.validator == "required" and not e.path}
+
+
+def test_paused_overlay_adds_only_paused_to_the_status_enum(bare: dict[str, Any]) -> None:
+    """01-status-paused adds 'paused' to FineTuningJob.status.enum and changes nothing else."""
+    before = bare["components"]["schemas"]["FineTuningJob"]["properties"]["status"]["enum"]
+    pause_example = json.loads(bare["paths"][PAUSE]["post"]["x-oaiMeta"]["examples"]["response"])
+    assert pause_example["status"] == "paused"
+    assert "paused" not in before
+    after = overlays.apply_file(copy.deepcopy(bare), PAUSED)
+    enum = after["components"]["schemas"]["FineTuningJob"]["properties"]["status"]["enum"]
+    assert enum == [*before, "paused"]
+    assert _changes(bare, after) == ["$.components.schemas.FineTuningJob.properties.status.enum"]
+
+
+def test_retrieve_error_overlay_makes_the_example_carry_error(bare: dict[str, Any]) -> None:
+    """02-retrieve-example-error gives the retrieve example its required 'error', nothing else."""
+    example_before = json.loads(bare["paths"][RETRIEVE]["get"]["x-oaiMeta"]["examples"]["response"])
+    assert "error" not in example_before
+    assert "'error' is a required property" in _root_required_errors(bare, example_before)
+    after = overlays.apply_file(copy.deepcopy(bare), RETRIEVE_ERROR)
+    example_after = json.loads(after["paths"][RETRIEVE]["get"]["x-oaiMeta"]["examples"]["response"])
+    assert example_after["error"] is None
+    assert _root_required_errors(after, example_after) == set()
+    assert {k: v for k, v in example_after.items() if k != "error"} == example_before
+    assert _changes(bare, after) == [f"$.paths.{RETRIEVE}.get.x-oaiMeta.examples.response"]
+
+
+def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
+    """overlays_for lists openapi/overlays/<stem>/*.yaml in name order; each one passes load_overlay."""
+    found = trim.overlays_for(trim.SOURCES["openai"][1])
+    assert found == [PAUSED, RETRIEVE_ERROR]
+    assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
+    for path in found:
+        assert all(a["description"] and a["x-evidence"] for a in overlays.load_overlay(path)["actions"])
+
+
+def test_target_matching_nothing_fails_naming_the_overlay_and_target(bare: dict[str, Any]) -> None:
+    """An action whose target matches nothing is an error naming the file, the action and the target."""
+    target = "$.components.schemas.FineTuningJob.properties.archived"
+    overlay = _overlay({"target": target, "update": {"type": "string"}, **EVIDENCE})
+    with pytest.raises(overlays.SpecError) as info:
+        overlays.apply(copy.deepcopy(bare), overlay, "03-obsolete.yaml")
+    message = str(info.value)
+    assert "03-obsolete.yaml: action 0 ('why') matches nothing" in message
+    assert target in message
+
+
+def test_render_fails_on_an_obsolete_overlay(tmp_path: Path) -> None:
+    """render stops with the overlay's name when one of its targets has vanished upstream."""
+    path = _write(
+        tmp_path,
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+        "  - target: $.paths['/gone']\n    description: why\n    x-evidence: where\n    remove: true\n",
+    )
+    with pytest.raises(
+        trim.SpecError, match=r"overlay\.yaml: action 0 .* matches nothing at \$\.paths\['/gone'\]"
+    ):
+        trim.render(MINI, overlay_files=[path])
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        ({"target": "$.info", "update": {}, "x-evidence": "where"}, "needs a 'description'"),
+        ({"target": "$.info", "update": {}, "description": "why"}, "and 'x-evidence'"),
+        (
+            {"target": "$.info", "update": {}, "description": "", "x-evidence": "where"},
+            "needs a 'description'",
+        ),
+        ({"update": {}, **EVIDENCE}, "needs a 'target' JSONPath"),
+        ({"target": "$.info", **EVIDENCE}, "exactly one of 'update' or 'remove: true'"),
+        ({"target": "$.info", "update": {}, "remove": True, **EVIDENCE}, "exactly one of"),
+    ],
+)
+def test_incomplete_action_is_rejected(action: dict[str, Any], message: str, tmp_path: Path) -> None:
+    """An action lacking description, x-evidence or target, or with both/neither update and remove, fails."""
+    path = _write(tmp_path, json.dumps(_overlay(action)))
+    with pytest.raises(overlays.SpecError, match=rf"overlay\.yaml: action 0: .*{message}"):
+        overlays.load_overlay(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("openapi: 3.1.0\npaths: {}\n", "not an Overlay 1.x document"),
+        ("overlay: 2.0.0\nactions: []\n", "not an Overlay 1.x document"),
+        ("- a\n- b\n", "not an Overlay 1.x document"),
+        ("overlay: 1.0.0\nactions: []\n", "non-empty 'actions' list"),
+        ("overlay: 1.0.0\n", "non-empty 'actions' list"),
+        ("overlay: 1.0.0\nactions: [unclosed\n", "not valid YAML"),
+    ],
+)
+def test_not_an_overlay_file_is_rejected(text: str, message: str, tmp_path: Path) -> None:
+    """A file that is not an Overlay 1.x document with actions is a SpecError saying so."""
+    with pytest.raises(overlays.SpecError, match=message):
+        overlays.load_overlay(_write(tmp_path, text))
+
+
+def test_missing_overlay_file_is_a_spec_error(tmp_path: Path) -> None:
+    """A missing overlay file is reported as unreadable, not as a traceback."""
+    with pytest.raises(overlays.SpecError, match=r"absent\.yaml: cannot read overlay"):
+        overlays.load_overlay(tmp_path / "absent.yaml")
+
+
+def test_bad_jsonpath_is_a_spec_error(bare: dict[str, Any]) -> None:
+    """A target that is not JSONPath is reported with the target text."""
+    overlay = _overlay({"target": "$.paths[[", "remove": True, **EVIDENCE})
+    with pytest.raises(overlays.SpecError, match=r"action 0: bad target '\$\.paths\[\['"):
+        overlays.apply(copy.deepcopy(bare), overlay, "bad.yaml")
+
+
+def test_target_the_library_cannot_apply_is_a_spec_error() -> None:
+    """A filter target oas-patch cannot update raises SpecError naming the action, not a TypeError."""
+    doc = trim.trim(trim.load_spec(MINI)[0])
+    overlay = _overlay({"target": "$.paths.*.servers[?(@.url)]", "update": {"description": "x"}, **EVIDENCE})
+    with pytest.raises(overlays.SpecError, match=r"f\.yaml: action 0 \('why'\) cannot be applied"):
+        overlays.apply(doc, overlay, "f.yaml")
+
+
+def test_remove_action_removes_the_target() -> None:
+    """remove: true deletes what the target selects."""
+    doc = trim.trim(trim.load_spec(MINI)[0], ["/fine_tuning/jobs", "/files"])
+    overlay = _overlay({"target": "$.paths['/files']", "remove": True, **EVIDENCE})
+    assert "/files" not in overlays.apply(doc, overlay)["paths"]
+
+
+def test_update_through_one_anchored_copy_leaves_the_others() -> None:
+    """Updating one path's servers (an alias of a shared anchor upstream) does not touch another path's."""
+    doc = trim.trim(trim.load_spec(MINI)[0])
+    overlay = _overlay(
+        {"target": "$.paths['/fine_tuning/jobs'].servers", "update": [{"url": "https://b.test"}], **EVIDENCE}
+    )
+    out = overlays.apply(doc, overlay)
+    assert len(out["paths"]["/fine_tuning/jobs"]["servers"]) == 2
+    assert out["paths"]["/fine_tuning/jobs/{job_id}"]["servers"] == [{"url": "https://api.example.test/v1"}]
