@@ -20,7 +20,7 @@ import json
 import sys
 from pathlib import Path
 
-from .specdiff import diff, render
+from .specdiff import diff_docs, render
 from .specdiff.model import LEVELS
 from .specdiff.sources import load
 from .trim import DEFAULT_PATH_PREFIXES, SpecError
@@ -50,13 +50,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    result = diff(args.base, args.revision, args.paths)
+    b_doc, b_name = load(args.base, args.paths)
+    r_doc, r_name = load(args.revision, args.paths)
+    result = diff_docs(b_doc, r_doc, b_name, r_name)
     impact = None
     if args.client_impact:
         from .specdiff.client_impact import client_impact
 
-        b_doc, _ = load(args.base, args.paths)
-        r_doc, _ = load(args.revision, args.paths)
         impact = client_impact(b_doc, r_doc)
     if args.format == "json":
         doc = json.loads(render.as_json(result))

@@ -54,7 +54,7 @@ class Walker:
         if b.variants or r.variants:
             matched, _, _ = variants.match(pair)
             for bn, rn in matched:
-                if (bn, rn) != (b, r):
+                if bn is not b or rn is not r:
                     self.norms(sink, bn, rn, direction)
             return
         if not (types.covers(b.types, r.types) or types.covers(r.types, b.types)):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import trim
+from ..trim import SpecError
 from .compare import diff_docs
 from .model import LEVELS, DiffResult
 from .render import markdown_table
@@ -21,7 +22,10 @@ HISTORIES = {"OpenAI": "openai", "Portkey": "portkey"}
 def history(upstream: Path, vendor: str) -> list[tuple[str, str, Path]]:
     """(file name, openapi version, path) of one vendor's history, in index order."""
     folder = upstream / vendor / "fine_tuning_history"
-    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    try:
+        index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SpecError(f"{folder / 'index.json'}: cannot read the history index: {exc}") from exc
     return [(e["file"], str(e.get("openapi", "")), folder / e["file"]) for e in index]
 
 
