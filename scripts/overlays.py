@@ -37,11 +37,32 @@ def load_overlay(path: Path) -> dict[str, Any]:
     return overlay
 
 
+def _parent_and_key(match: Any, name: str, index: int) -> tuple[Any, Any]:
+    """The container holding a match and the match's key (field name or list index) in it.
+
+    oas-patch 0.6.0 resolves list-index matches through ``path.index``, which jsonpath-ng 1.7+
+    renamed to ``indices``; resolving here keeps index and filter targets (``oneOf[1]``,
+    ``$..[?(...)]``) working while oas-patch still does the merging.
+    """
+    path = match.path
+    if hasattr(path, "fields") and path.fields:
+        return match.context.value, path.fields[0]
+    indices = getattr(path, "indices", None) or ((path.index,) if hasattr(path, "index") else ())
+    if indices:
+        return match.context.value, indices[0]
+    raise SpecError(f"{name}: action {index}: cannot locate a match of kind {type(path).__name__}")
+
+
 def apply(doc: dict[str, Any], overlay: dict[str, Any], name: str = "overlay") -> dict[str, Any]:
-    """Apply overlay to doc in place and return it; raise SpecError on a target matching nothing."""
+    """Apply overlay to doc in place and return it; raise SpecError on a target matching nothing.
+
+    Targets are selected with jsonpath-ng; an ``update`` is merged with oas-patch's Overlay 1.0
+    semantics (objects merged recursively, arrays appended to, scalars replaced); ``remove: true``
+    deletes the matched node.
+    """
     from jsonpath_ng.exceptions import JsonPathParserError
     from jsonpath_ng.ext import parse  # type: ignore[attr-defined]
-    from oas_patch.overlay import apply_overlay
+    from oas_patch.overlay import _apply_root_update, _apply_update
 
     for index, action in enumerate(overlay["actions"]):
         try:
@@ -53,13 +74,21 @@ def apply(doc: dict[str, Any], overlay: dict[str, Any], name: str = "overlay") -
                 f"{name}: action {index} ({action['description']!r}) matches nothing at "
                 f"{action['target']}: upstream may have fixed it; remove the action"
             )
-        try:
-            apply_overlay(doc, {"actions": [action]})
-        except (TypeError, ValueError, KeyError, IndexError) as exc:  # e.g. a filter on a list item
-            raise SpecError(
-                f"{name}: action {index} ({action['description']!r}) cannot be applied at "
-                f"{action['target']}: {type(exc).__name__}: {exc}"
-            ) from exc
+        located = [(None, None) if m.context is None else _parent_and_key(m, name, index) for m in matches]
+        if action.get("remove"):
+            if any(parent is None for parent, _ in located):
+                raise SpecError(f"{name}: action {index}: cannot remove the document root")
+            # Delete list items from the highest index down so earlier deletions don't shift later ones.
+            for parent, key in sorted(
+                located, key=lambda pk: pk[1] if isinstance(pk[1], int) else -1, reverse=True
+            ):
+                del parent[key]
+            continue
+        for parent, key in located:
+            if parent is None:
+                _apply_root_update(doc, action["update"])
+            else:
+                _apply_update(parent, key, action["update"])
     return doc
 
 

@@ -15,6 +15,7 @@ from scripts import overlays, trim
 OVERLAY_DIR = trim.OPENAPI_DIR / "overlays" / "fine_tuning"
 PAUSED = OVERLAY_DIR / "01-status-paused.yaml"
 RETRIEVE_ERROR = OVERLAY_DIR / "02-retrieve-example-error.yaml"
+EXCLUSIVE_MIN = OVERLAY_DIR / "03-exclusive-minimum-3-1.yaml"
 RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
 PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
 MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
@@ -82,10 +83,41 @@ def test_retrieve_error_overlay_makes_the_example_carry_error(bare: dict[str, An
     assert _changes(bare, after) == [f"$.paths.{RETRIEVE}.get.x-oaiMeta.examples.response"]
 
 
+def test_exclusive_minimum_overlay_rewrites_every_boolean_bound(bare: dict[str, Any]) -> None:
+    """Every 3.0-style `exclusiveMinimum: true` becomes 3.1's `exclusiveMinimum: 0` (index targets work)."""
+    from jsonpath_ng.ext import parse
+
+    boolean = "$..[?(@.exclusiveMinimum == true)]"
+    before = parse(boolean).find(bare)
+    assert len(before) == 7
+    after = overlays.apply_file(copy.deepcopy(bare), EXCLUSIVE_MIN)
+    assert parse(boolean).find(after) == []
+    changed = _changes(bare, after)
+    assert len(changed) == 7
+    assert all(c.endswith(".exclusiveMinimum") for c in changed)
+
+
+def test_remove_action_deletes_list_items_and_fields(bare: dict[str, Any]) -> None:
+    """`remove: true` deletes matched fields and list items (highest index first)."""
+    enum = "$.components.schemas.FineTuningJob.properties.status.enum"
+    overlay = _overlay(
+        {"target": enum + "[0]", "remove": True, **EVIDENCE},
+        {"target": enum + "[1]", "remove": True, **EVIDENCE},
+        {"target": "$.components.schemas.FineTuningJob.properties.seed", "remove": True, **EVIDENCE},
+    )
+    after = overlays.apply(copy.deepcopy(bare), overlay, "t.yaml")
+    job = after["components"]["schemas"]["FineTuningJob"]
+    assert (
+        job["properties"]["status"]["enum"]
+        == bare["components"]["schemas"]["FineTuningJob"]["properties"]["status"]["enum"][2:]
+    )
+    assert "seed" not in job["properties"]
+
+
 def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
     """overlays_for lists openapi/overlays/<stem>/*.yaml in name order; each one passes load_overlay."""
     found = trim.overlays_for(trim.SOURCES["openai"][1])
-    assert found == [PAUSED, RETRIEVE_ERROR]
+    assert found == [PAUSED, RETRIEVE_ERROR, EXCLUSIVE_MIN]
     assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
     for path in found:
         assert all(a["description"] and a["x-evidence"] for a in overlays.load_overlay(path)["actions"])
