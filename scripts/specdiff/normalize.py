@@ -275,17 +275,16 @@ def _constrains(node: dict[str, Any], exclude: tuple[str, ...]) -> bool:
 
 
 def _bounds(node: dict[str, Any]) -> dict[str, float]:
+    """Bounds in one canonical form: at most one of minimum/exclusiveMinimum (the stricter), same
+    for the maximum; OpenAPI 3.0's boolean exclusiveMinimum/Maximum qualifies minimum/maximum."""
     out: dict[str, float] = {}
     for key in (*LOWER_BOUNDS, *UPPER_BOUNDS):
         value = node.get(key)
-        if isinstance(value, bool):  # OpenAPI 3.0: exclusiveMinimum: true qualifies minimum
-            base = "minimum" if key == "exclusiveMinimum" else "maximum"
-            if value and isinstance(node.get(base), int | float):
-                out[key] = float(node[base])
-            continue
-        if isinstance(value, int | float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             out[key] = float(value)
-    for excl, plain in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if node.get(excl) is True:
-            out.pop(plain, None)
+    for excl, plain, sign in (("exclusiveMinimum", "minimum", 1), ("exclusiveMaximum", "maximum", -1)):
+        if node.get(excl) is True and plain in out:
+            out[excl] = out.pop(plain)
+        elif excl in out and plain in out:  # both: keep the stricter (the exclusive one at a tie)
+            del out[plain if sign * out[excl] >= sign * out[plain] else excl]
     return out

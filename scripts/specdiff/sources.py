@@ -7,57 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import trim
 from ..trim import SpecError
+from .yamlload import load_yaml_fast
 
-_STR = "tag:yaml.org,2002:str"
-
-
-def load_yaml_fast(text: str, name: str) -> Any:
-    """Parse YAML like trim's loader (same resolvers: dates stay strings), about twice as fast.
-
-    The C parser composes the node graph; nodes are then turned into Python values directly, with
-    strings (nearly all scalars of a spec) taken as they are and every other scalar built by the
-    loader's own constructor. Anchors stay shared, merge keys are flattened as PyYAML does.
-    """
-    loader = trim._Loader(text)  # the project's loader: C parser, no timestamp resolver
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        memo: dict[int, Any] = {}
-
-        def build(node: yaml.Node) -> Any:
-            done = memo.get(id(node))
-            if done is not None:
-                return done
-            if isinstance(node, yaml.ScalarNode):
-                return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
-            if isinstance(node, yaml.SequenceNode):
-                seq: list[Any] = []
-                memo[id(node)] = seq
-                seq.extend(build(child) for child in node.value)
-                return seq
-            if not isinstance(node, yaml.MappingNode):
-                return loader.construct_object(node, deep=True)
-            loader.flatten_mapping(node)
-            mapping: dict[Any, Any] = {}
-            memo[id(node)] = mapping
-            for key_node, value_node in node.value:
-                key = build(key_node)
-                try:
-                    mapping[key] = build(value_node)
-                except TypeError as exc:
-                    raise SpecError(f"{name}: unhashable mapping key at {key_node.start_mark}") from exc
-            return mapping
-
-        return build(root)
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{name}: not valid YAML: {exc}") from exc
-    finally:
-        loader.dispose()
+__all__ = ["load", "load_path", "load_text", "load_yaml_fast", "prepare", "read_side"]
 
 
 def load_text(text: str, name: str) -> dict[str, Any]:
@@ -92,6 +46,16 @@ def read_side(spec: str, cwd: Path | None = None) -> tuple[str, str]:
     raise SpecError(f"{spec}: no such file")
 
 
+def load_prepared(text: str, name: str, prefixes: Sequence[str]) -> dict[str, Any]:
+    """Parse and trim; a large block-style spec is sliced first (fastload), with the same result."""
+    from .fastload import load_sliced
+
+    sliced = load_sliced(text, name, prefixes)
+    if sliced is not None:
+        return trim.trim(sliced, prefixes)
+    return prepare(load_text(text, name), prefixes)
+
+
 def prepare(doc: dict[str, Any], prefixes: Sequence[str]) -> dict[str, Any]:
     """Trim a document to the chosen path prefixes when it holds other paths (a full upstream spec)."""
     paths = doc.get("paths") or {}
@@ -105,7 +69,7 @@ def load(
 ) -> tuple[dict[str, Any], str]:
     """Load and prepare one side; SpecError for unusable input."""
     text, name = read_side(spec, cwd)
-    return prepare(load_text(text, name), prefixes), name
+    return load_prepared(text, name, prefixes), name
 
 
 def load_path(path: Path, prefixes: Sequence[str] = trim.DEFAULT_PATH_PREFIXES) -> dict[str, Any]:
@@ -113,4 +77,4 @@ def load_path(path: Path, prefixes: Sequence[str] = trim.DEFAULT_PATH_PREFIXES) 
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read: {exc}") from exc
-    return prepare(load_text(text, str(path)), prefixes)
+    return load_prepared(text, str(path), prefixes)

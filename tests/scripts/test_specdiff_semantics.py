@@ -241,3 +241,27 @@ def test_subsumed_alternative_is_no_change() -> None:
     # but a real alternative (an integer) removed from a response is reported
     props["model"] = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
     assert ids(base, rev) == ["response-variant-removed"]
+
+
+@pytest.mark.parametrize(
+    ("base", "rev", "expected"),
+    [
+        ({"minimum": 0, "exclusiveMinimum": True}, {"exclusiveMinimum": 0}, []),  # 3.0 vs 3.1 spelling
+        ({"exclusiveMinimum": 0}, {"minimum": 0, "exclusiveMinimum": 0}, []),  # both: the stricter counts
+        ({"minimum": 1, "exclusiveMinimum": 0}, {"minimum": 1}, []),
+        ({"minimum": 0}, {"exclusiveMinimum": 0}, ["request-bound-tightened"]),  # 0 no longer accepted
+        ({"exclusiveMinimum": 0}, {"minimum": 0}, ["request-bound-relaxed"]),
+        ({"maximum": 2}, {"maximum": 2, "exclusiveMaximum": True}, ["request-bound-tightened"]),
+        ({"maximum": 2}, {}, ["request-bound-relaxed"]),
+        ({"minimum": 1}, {"minimum": 2}, ["request-bound-tightened"]),
+    ],
+)
+def test_numeric_bounds_are_compared_as_ranges(
+    base: dict[str, Any], rev: dict[str, Any], expected: list[str]
+) -> None:
+    """minimum/exclusiveMinimum (either spelling) form one lower bound; likewise the upper bound."""
+    one, two = doc(), doc()
+    for d, extra in ((one, base), (two, rev)):
+        param = d["paths"]["/fine_tuning/jobs"]["get"]["parameters"][0]
+        param["schema"] = {"type": "number", **extra}
+    assert ids(one, two) == expected
