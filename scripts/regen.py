@@ -86,7 +86,9 @@ def build(workdir: Path, with_upstream: bool) -> dict[Path, Path]:
     if with_upstream:
         for source, committed in trim.SOURCES.values():
             fresh = workdir / committed.name
-            fresh.write_text(trim.render(source, overlay_files=trim.overlays_for(committed)), encoding="utf-8")
+            fresh.write_text(
+                trim.render(source, overlay_files=trim.overlays_for(committed)), encoding="utf-8"
+            )
             outputs[committed] = fresh
         spec = outputs[SPEC]
     outputs[GENERATED] = generate(spec, workdir)
@@ -110,7 +112,11 @@ def _tree_diff(committed: Path, fresh: Path) -> list[str]:
     problems: list[str] = []
     fresh_files = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
     old_files = (
-        {p.relative_to(committed) for p in committed.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+        {
+            p.relative_to(committed)
+            for p in committed.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
         if committed.is_dir()
         else set()
     )
@@ -135,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with_upstream = not args.no_upstream
     if with_upstream and not all(source.is_file() for source, _ in trim.SOURCES.values()):
-        print("note: ../shared/upstream not found; checking generated/ against openapi/ only", file=sys.stderr)
+        print(
+            "note: ../shared/upstream not found; checking generated/ against openapi/ only", file=sys.stderr
+        )
         with_upstream = False
     with tempfile.TemporaryDirectory(prefix="ftjobs-regen-") as tmp:
         try:

@@ -54,8 +54,8 @@ def _job_examples() -> dict[str, dict[str, Any]]:
 
 
 JOB_EXAMPLES = _job_examples()
-# Upstream defect, not yet corrected by an overlay: the DPO create example returns "hyperparameters":
-# null ("only returned when running supervised jobs"), but the schema does not allow null there.
+# Upstream defect corrected by overlay 04: the DPO create example returns "hyperparameters": null
+# ("only returned when running supervised jobs"), which the upstream schema does not allow.
 NULL_HYPERPARAMETERS = "createFineTuningJob[2][0]"
 
 
@@ -97,20 +97,7 @@ def test_spec_examples_cover_every_job_operation() -> None:
     }
 
 
-@pytest.mark.parametrize(
-    "label",
-    [
-        pytest.param(
-            label,
-            marks=pytest.mark.xfail(
-                strict=True, raises=TypeError, reason="needs an overlay: hyperparameters may be null"
-            ),
-        )
-        if label == NULL_HYPERPARAMETERS
-        else label
-        for label in sorted(JOB_EXAMPLES)
-    ],
-)
+@pytest.mark.parametrize("label", sorted(JOB_EXAMPLES))
 def test_every_job_example_in_the_spec_parses(label: str) -> None:
     """FineTuningJob.from_dict accepts each of the spec's own examples, however many keys it omits."""
     example = JOB_EXAMPLES[label]
@@ -182,7 +169,6 @@ def test_unknown_keys_are_kept() -> None:
     assert job.to_dict()["shiny_new_field"] == [1, 2]
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason="model.py.jinja: to_dict does not skip UNSET")
 def test_partial_job_serialises_back() -> None:
     """A job parsed from a response that omits required keys can be written back with to_dict."""
     example = _pause_example()

@@ -16,6 +16,7 @@ OVERLAY_DIR = trim.OPENAPI_DIR / "overlays" / "fine_tuning"
 PAUSED = OVERLAY_DIR / "01-status-paused.yaml"
 RETRIEVE_ERROR = OVERLAY_DIR / "02-retrieve-example-error.yaml"
 EXCLUSIVE_MIN = OVERLAY_DIR / "03-exclusive-minimum-3-1.yaml"
+NULLABLE_HYPER = OVERLAY_DIR / "04-job-hyperparameters-nullable.yaml"
 RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
 PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
 MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
@@ -115,10 +116,25 @@ def test_remove_action_deletes_list_items_and_fields(bare: dict[str, Any]) -> No
     assert "seed" not in job["properties"]
 
 
+def test_nullable_hyperparameters_overlay_admits_the_dpo_example(bare: dict[str, Any]) -> None:
+    """Before overlay 04 the documented DPO create response fails FineTuningJob; after it, it validates."""
+    examples = bare["paths"]["/fine_tuning/jobs"]["post"]["x-oaiMeta"]["examples"]
+    dpo = json.loads(next(e for e in examples if e.get("title") == "DPO")["response"])
+    assert dpo["hyperparameters"] is None
+
+    def errors(spec: dict[str, Any]) -> list[str]:
+        schema = {"$ref": "#/components/schemas/FineTuningJob", "components": spec["components"]}
+        return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(dpo)]
+
+    assert any("None is not of type 'object'" in m for m in errors(bare))
+    after = overlays.apply_file(copy.deepcopy(bare), NULLABLE_HYPER)
+    assert not any("hyperparameters" in m or "None is not" in m for m in errors(after))
+
+
 def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
     """overlays_for lists openapi/overlays/<stem>/*.yaml in name order; each one passes load_overlay."""
     found = trim.overlays_for(trim.SOURCES["openai"][1])
-    assert found == [PAUSED, RETRIEVE_ERROR, EXCLUSIVE_MIN]
+    assert found == [PAUSED, RETRIEVE_ERROR, EXCLUSIVE_MIN, NULLABLE_HYPER]
     assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
     for path in found:
         assert all(a["description"] and a["x-evidence"] for a in overlays.load_overlay(path)["actions"])

@@ -92,13 +92,21 @@ class CreateFineTuningJobRequest:
     def to_dict(self) -> dict[str, Any]:
         from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
 
-        model: str
-        if isinstance(self.model, CreateFineTuningJobRequestModelType1):
-            model = self.model.value
+        model: Any
+        if isinstance(self.model, Unset):
+            model = UNSET
         else:
-            model = self.model
+            model: str
+            if isinstance(self.model, CreateFineTuningJobRequestModelType1):
+                model = self.model.value
+            else:
+                model = self.model
 
-        training_file = self.training_file
+        training_file: Any
+        if isinstance(self.training_file, Unset):
+            training_file = UNSET
+        else:
+            training_file = self.training_file
 
         hyperparameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.hyperparameters, Unset):
@@ -154,6 +162,10 @@ class CreateFineTuningJobRequest:
                 "training_file": training_file,
             }
         )
+        if model is UNSET:
+            del field_dict["model"]
+        if training_file is UNSET:
+            del field_dict["training_file"]
         if hyperparameters is not UNSET:
             field_dict["hyperparameters"] = hyperparameters
         if suffix is not UNSET:

@@ -39,13 +39,21 @@ class CreateFineTuningJobRequestIntegrationsType0Item:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str
-        if isinstance(
-            self.type_, CreateFineTuningJobRequestIntegrationsType0ItemTypeType0
-        ):
-            type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_: str
+            if isinstance(
+                self.type_, CreateFineTuningJobRequestIntegrationsType0ItemTypeType0
+            ):
+                type_ = self.type_.value
 
-        wandb = self.wandb.to_dict()
+        wandb: Any
+        if isinstance(self.wandb, Unset):
+            wandb = UNSET
+        else:
+            wandb = self.wandb.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -55,6 +63,10 @@ class CreateFineTuningJobRequestIntegrationsType0Item:
                 "wandb": wandb,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if wandb is UNSET:
+            del field_dict["wandb"]
 
         return field_dict
 

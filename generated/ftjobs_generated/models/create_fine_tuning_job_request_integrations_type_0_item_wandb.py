@@ -38,7 +38,11 @@ class CreateFineTuningJobRequestIntegrationsType0ItemWandb:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        project = self.project
+        project: Any
+        if isinstance(self.project, Unset):
+            project = UNSET
+        else:
+            project = self.project
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -63,6 +67,8 @@ class CreateFineTuningJobRequestIntegrationsType0ItemWandb:
                 "project": project,
             }
         )
+        if project is UNSET:
+            del field_dict["project"]
         if name is not UNSET:
             field_dict["name"] = name
         if entity is not UNSET:

@@ -64,56 +64,56 @@ class EvalItem:
         from ..models.input_audio import InputAudio  # noqa: PLC0415
         from ..models.input_text_content import InputTextContent  # noqa: PLC0415
 
-        role = self.role.value
-
-        content: dict[str, Any] | list[dict[str, Any] | str] | str
-        if isinstance(self.content, InputTextContent):
-            content = self.content.to_dict()
-        elif isinstance(self.content, EvalItemContentOutputText):
-            content = self.content.to_dict()
-        elif isinstance(self.content, EvalItemInputImage):
-            content = self.content.to_dict()
-        elif isinstance(self.content, InputAudio):
-            content = self.content.to_dict()
-        elif isinstance(self.content, list):
-            content = []
-            for componentsschemas_eval_item_content_array_item_data in self.content:
-                componentsschemas_eval_item_content_array_item: dict[str, Any] | str
-                if isinstance(
-                    componentsschemas_eval_item_content_array_item_data,
-                    InputTextContent,
-                ):
-                    componentsschemas_eval_item_content_array_item = (
-                        componentsschemas_eval_item_content_array_item_data.to_dict()
-                    )
-                elif isinstance(
-                    componentsschemas_eval_item_content_array_item_data,
-                    EvalItemContentOutputText,
-                ):
-                    componentsschemas_eval_item_content_array_item = (
-                        componentsschemas_eval_item_content_array_item_data.to_dict()
-                    )
-                elif isinstance(
-                    componentsschemas_eval_item_content_array_item_data,
-                    EvalItemInputImage,
-                ):
-                    componentsschemas_eval_item_content_array_item = (
-                        componentsschemas_eval_item_content_array_item_data.to_dict()
-                    )
-                elif isinstance(
-                    componentsschemas_eval_item_content_array_item_data, InputAudio
-                ):
-                    componentsschemas_eval_item_content_array_item = (
-                        componentsschemas_eval_item_content_array_item_data.to_dict()
-                    )
-                else:
-                    componentsschemas_eval_item_content_array_item = (
-                        componentsschemas_eval_item_content_array_item_data
-                    )
-                content.append(componentsschemas_eval_item_content_array_item)
-
+        role: Any
+        if isinstance(self.role, Unset):
+            role = UNSET
         else:
-            content = self.content
+            role = self.role.value
+
+        content: Any
+        if isinstance(self.content, Unset):
+            content = UNSET
+        else:
+            content: dict[str, Any] | list[dict[str, Any] | str] | str
+            if isinstance(self.content, InputTextContent):
+                content = self.content.to_dict()
+            elif isinstance(self.content, EvalItemContentOutputText):
+                content = self.content.to_dict()
+            elif isinstance(self.content, EvalItemInputImage):
+                content = self.content.to_dict()
+            elif isinstance(self.content, InputAudio):
+                content = self.content.to_dict()
+            elif isinstance(self.content, list):
+                content = []
+                for componentsschemas_eval_item_content_array_item_data in self.content:
+                    componentsschemas_eval_item_content_array_item: dict[str, Any] | str
+                    if isinstance(
+                        componentsschemas_eval_item_content_array_item_data,
+                        InputTextContent,
+                    ):
+                        componentsschemas_eval_item_content_array_item = componentsschemas_eval_item_content_array_item_data.to_dict()
+                    elif isinstance(
+                        componentsschemas_eval_item_content_array_item_data,
+                        EvalItemContentOutputText,
+                    ):
+                        componentsschemas_eval_item_content_array_item = componentsschemas_eval_item_content_array_item_data.to_dict()
+                    elif isinstance(
+                        componentsschemas_eval_item_content_array_item_data,
+                        EvalItemInputImage,
+                    ):
+                        componentsschemas_eval_item_content_array_item = componentsschemas_eval_item_content_array_item_data.to_dict()
+                    elif isinstance(
+                        componentsschemas_eval_item_content_array_item_data, InputAudio
+                    ):
+                        componentsschemas_eval_item_content_array_item = componentsschemas_eval_item_content_array_item_data.to_dict()
+                    else:
+                        componentsschemas_eval_item_content_array_item = (
+                            componentsschemas_eval_item_content_array_item_data
+                        )
+                    content.append(componentsschemas_eval_item_content_array_item)
+
+            else:
+                content = self.content
 
         type_: str | Unset = UNSET
         if not isinstance(self.type_, Unset):
@@ -127,6 +127,10 @@ class EvalItem:
                 "content": content,
             }
         )
+        if role is UNSET:
+            del field_dict["role"]
+        if content is UNSET:
+            del field_dict["content"]
         if type_ is not UNSET:
             field_dict["type"] = type_
 

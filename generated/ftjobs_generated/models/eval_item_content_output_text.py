@@ -28,9 +28,17 @@ class EvalItemContentOutputText:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_.value
 
-        text = self.text
+        text: Any
+        if isinstance(self.text, Unset):
+            text = UNSET
+        else:
+            text = self.text
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -40,6 +48,10 @@ class EvalItemContentOutputText:
                 "text": text,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if text is UNSET:
+            del field_dict["text"]
 
         return field_dict
 

@@ -31,9 +31,17 @@ class EvalItemInputImage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_.value
 
-        image_url = self.image_url
+        image_url: Any
+        if isinstance(self.image_url, Unset):
+            image_url = UNSET
+        else:
+            image_url = self.image_url
 
         detail = self.detail
 
@@ -45,6 +53,10 @@ class EvalItemInputImage:
                 "image_url": image_url,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if image_url is UNSET:
+            del field_dict["image_url"]
         if detail is not UNSET:
             field_dict["detail"] = detail
 

@@ -38,7 +38,11 @@ class FineTuneMethod:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_.value
 
         supervised: dict[str, Any] | Unset = UNSET
         if not isinstance(self.supervised, Unset):
@@ -59,6 +63,8 @@ class FineTuneMethod:
                 "type": type_,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
         if supervised is not UNSET:
             field_dict["supervised"] = supervised
         if dpo is not UNSET:

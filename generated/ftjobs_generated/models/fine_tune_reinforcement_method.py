@@ -51,17 +51,21 @@ class FineTuneReinforcementMethod:
         from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
         from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
 
-        grader: dict[str, Any]
-        if isinstance(self.grader, GraderStringCheck):
-            grader = self.grader.to_dict()
-        elif isinstance(self.grader, GraderTextSimilarity):
-            grader = self.grader.to_dict()
-        elif isinstance(self.grader, GraderPython):
-            grader = self.grader.to_dict()
-        elif isinstance(self.grader, GraderScoreModel):
-            grader = self.grader.to_dict()
+        grader: Any
+        if isinstance(self.grader, Unset):
+            grader = UNSET
         else:
-            grader = self.grader.to_dict()
+            grader: dict[str, Any]
+            if isinstance(self.grader, GraderStringCheck):
+                grader = self.grader.to_dict()
+            elif isinstance(self.grader, GraderTextSimilarity):
+                grader = self.grader.to_dict()
+            elif isinstance(self.grader, GraderPython):
+                grader = self.grader.to_dict()
+            elif isinstance(self.grader, GraderScoreModel):
+                grader = self.grader.to_dict()
+            else:
+                grader = self.grader.to_dict()
 
         hyperparameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.hyperparameters, Unset):
@@ -74,6 +78,8 @@ class FineTuneReinforcementMethod:
                 "grader": grader,
             }
         )
+        if grader is UNSET:
+            del field_dict["grader"]
         if hyperparameters is not UNSET:
             field_dict["hyperparameters"] = hyperparameters
 

@@ -33,8 +33,8 @@ class FineTuningJob:
         error (FineTuningJobErrorType0 | None):
         fine_tuned_model (None | str):
         finished_at (int | None):
-        hyperparameters (FineTuningJobHyperparameters): The hyperparameters used for the fine-tuning job. This value
-            will only be returned when running `supervised` jobs.
+        hyperparameters (FineTuningJobHyperparameters | None): The hyperparameters used for the fine-tuning job. This
+            value will only be returned when running `supervised` jobs.
         model (str): The base model that is being fine-tuned.
         object_ (FineTuningJobObject): The object type, which is always "fine_tuning.job".
         organization_id (str): The organization that owns the fine-tuning job.
@@ -58,7 +58,7 @@ class FineTuningJob:
     error: FineTuningJobErrorType0 | None
     fine_tuned_model: None | str
     finished_at: int | None
-    hyperparameters: FineTuningJobHyperparameters
+    hyperparameters: FineTuningJobHyperparameters | None
     model: str
     object_: FineTuningJobObject
     organization_id: str
@@ -76,45 +76,112 @@ class FineTuningJob:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.fine_tuning_job_error_type_0 import FineTuningJobErrorType0  # noqa: PLC0415
+        from ..models.fine_tuning_job_hyperparameters import (
+            FineTuningJobHyperparameters,  # noqa: PLC0415
+        )
         from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
 
-        id = self.id
-
-        created_at = self.created_at
-
-        error: dict[str, Any] | None
-        if isinstance(self.error, FineTuningJobErrorType0):
-            error = self.error.to_dict()
+        id: Any
+        if isinstance(self.id, Unset):
+            id = UNSET
         else:
-            error = self.error
+            id = self.id
 
-        fine_tuned_model: None | str
-        fine_tuned_model = self.fine_tuned_model
+        created_at: Any
+        if isinstance(self.created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = self.created_at
 
-        finished_at: int | None
-        finished_at = self.finished_at
+        error: Any
+        if isinstance(self.error, Unset):
+            error = UNSET
+        else:
+            error: dict[str, Any] | None
+            if isinstance(self.error, FineTuningJobErrorType0):
+                error = self.error.to_dict()
+            else:
+                error = self.error
 
-        hyperparameters = self.hyperparameters.to_dict()
+        fine_tuned_model: Any
+        if isinstance(self.fine_tuned_model, Unset):
+            fine_tuned_model = UNSET
+        else:
+            fine_tuned_model: None | str
+            fine_tuned_model = self.fine_tuned_model
 
-        model = self.model
+        finished_at: Any
+        if isinstance(self.finished_at, Unset):
+            finished_at = UNSET
+        else:
+            finished_at: int | None
+            finished_at = self.finished_at
 
-        object_ = self.object_.value
+        hyperparameters: Any
+        if isinstance(self.hyperparameters, Unset):
+            hyperparameters = UNSET
+        else:
+            hyperparameters: dict[str, Any] | None
+            if isinstance(self.hyperparameters, FineTuningJobHyperparameters):
+                hyperparameters = self.hyperparameters.to_dict()
+            else:
+                hyperparameters = self.hyperparameters
 
-        organization_id = self.organization_id
+        model: Any
+        if isinstance(self.model, Unset):
+            model = UNSET
+        else:
+            model = self.model
 
-        result_files = self.result_files
+        object_: Any
+        if isinstance(self.object_, Unset):
+            object_ = UNSET
+        else:
+            object_ = self.object_.value
 
-        status = self.status.value
+        organization_id: Any
+        if isinstance(self.organization_id, Unset):
+            organization_id = UNSET
+        else:
+            organization_id = self.organization_id
 
-        trained_tokens: int | None
-        trained_tokens = self.trained_tokens
+        result_files: Any
+        if isinstance(self.result_files, Unset):
+            result_files = UNSET
+        else:
+            result_files = self.result_files
 
-        training_file = self.training_file
+        status: Any
+        if isinstance(self.status, Unset):
+            status = UNSET
+        else:
+            status = self.status.value
 
-        validation_file: None | str
-        validation_file = self.validation_file
+        trained_tokens: Any
+        if isinstance(self.trained_tokens, Unset):
+            trained_tokens = UNSET
+        else:
+            trained_tokens: int | None
+            trained_tokens = self.trained_tokens
 
-        seed = self.seed
+        training_file: Any
+        if isinstance(self.training_file, Unset):
+            training_file = UNSET
+        else:
+            training_file = self.training_file
+
+        validation_file: Any
+        if isinstance(self.validation_file, Unset):
+            validation_file = UNSET
+        else:
+            validation_file: None | str
+            validation_file = self.validation_file
+
+        seed: Any
+        if isinstance(self.seed, Unset):
+            seed = UNSET
+        else:
+            seed = self.seed
 
         integrations: list[dict[str, Any]] | None | Unset
         if isinstance(self.integrations, Unset):
@@ -167,6 +234,36 @@ class FineTuningJob:
                 "seed": seed,
             }
         )
+        if id is UNSET:
+            del field_dict["id"]
+        if created_at is UNSET:
+            del field_dict["created_at"]
+        if error is UNSET:
+            del field_dict["error"]
+        if fine_tuned_model is UNSET:
+            del field_dict["fine_tuned_model"]
+        if finished_at is UNSET:
+            del field_dict["finished_at"]
+        if hyperparameters is UNSET:
+            del field_dict["hyperparameters"]
+        if model is UNSET:
+            del field_dict["model"]
+        if object_ is UNSET:
+            del field_dict["object"]
+        if organization_id is UNSET:
+            del field_dict["organization_id"]
+        if result_files is UNSET:
+            del field_dict["result_files"]
+        if status is UNSET:
+            del field_dict["status"]
+        if trained_tokens is UNSET:
+            del field_dict["trained_tokens"]
+        if training_file is UNSET:
+            del field_dict["training_file"]
+        if validation_file is UNSET:
+            del field_dict["validation_file"]
+        if seed is UNSET:
+            del field_dict["seed"]
         if integrations is not UNSET:
             field_dict["integrations"] = integrations
         if estimated_finish is not UNSET:
@@ -255,9 +352,25 @@ class FineTuningJob:
         if isinstance(_hyperparameters_raw, Unset):
             hyperparameters = UNSET
         else:
-            hyperparameters = FineTuningJobHyperparameters.from_dict(
-                _hyperparameters_raw
-            )
+
+            def _parse_hyperparameters(
+                data: object,
+            ) -> FineTuningJobHyperparameters | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    hyperparameters_type_0 = FineTuningJobHyperparameters.from_dict(
+                        data
+                    )
+
+                    return hyperparameters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FineTuningJobHyperparameters | None, data)
+
+            hyperparameters = _parse_hyperparameters(_hyperparameters_raw)
 
         _model_raw = d.pop("model", UNSET)
         model: Any

@@ -44,19 +44,47 @@ class FineTuningJobCheckpoint:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        id: Any
+        if isinstance(self.id, Unset):
+            id = UNSET
+        else:
+            id = self.id
 
-        created_at = self.created_at
+        created_at: Any
+        if isinstance(self.created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = self.created_at
 
-        fine_tuned_model_checkpoint = self.fine_tuned_model_checkpoint
+        fine_tuned_model_checkpoint: Any
+        if isinstance(self.fine_tuned_model_checkpoint, Unset):
+            fine_tuned_model_checkpoint = UNSET
+        else:
+            fine_tuned_model_checkpoint = self.fine_tuned_model_checkpoint
 
-        step_number = self.step_number
+        step_number: Any
+        if isinstance(self.step_number, Unset):
+            step_number = UNSET
+        else:
+            step_number = self.step_number
 
-        metrics = self.metrics.to_dict()
+        metrics: Any
+        if isinstance(self.metrics, Unset):
+            metrics = UNSET
+        else:
+            metrics = self.metrics.to_dict()
 
-        fine_tuning_job_id = self.fine_tuning_job_id
+        fine_tuning_job_id: Any
+        if isinstance(self.fine_tuning_job_id, Unset):
+            fine_tuning_job_id = UNSET
+        else:
+            fine_tuning_job_id = self.fine_tuning_job_id
 
-        object_ = self.object_.value
+        object_: Any
+        if isinstance(self.object_, Unset):
+            object_ = UNSET
+        else:
+            object_ = self.object_.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -71,6 +99,20 @@ class FineTuningJobCheckpoint:
                 "object": object_,
             }
         )
+        if id is UNSET:
+            del field_dict["id"]
+        if created_at is UNSET:
+            del field_dict["created_at"]
+        if fine_tuned_model_checkpoint is UNSET:
+            del field_dict["fine_tuned_model_checkpoint"]
+        if step_number is UNSET:
+            del field_dict["step_number"]
+        if metrics is UNSET:
+            del field_dict["metrics"]
+        if fine_tuning_job_id is UNSET:
+            del field_dict["fine_tuning_job_id"]
+        if object_ is UNSET:
+            del field_dict["object"]
 
         return field_dict
 

@@ -29,12 +29,24 @@ class FineTuningJobErrorType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
+        code: Any
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
 
-        message = self.message
+        message: Any
+        if isinstance(self.message, Unset):
+            message = UNSET
+        else:
+            message = self.message
 
-        param: None | str
-        param = self.param
+        param: Any
+        if isinstance(self.param, Unset):
+            param = UNSET
+        else:
+            param: None | str
+            param = self.param
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -45,6 +57,12 @@ class FineTuningJobErrorType0:
                 "param": param,
             }
         )
+        if code is UNSET:
+            del field_dict["code"]
+        if message is UNSET:
+            del field_dict["message"]
+        if param is UNSET:
+            del field_dict["param"]
 
         return field_dict
 

@@ -44,15 +44,35 @@ class FineTuningJobEvent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        object_ = self.object_.value
+        object_: Any
+        if isinstance(self.object_, Unset):
+            object_ = UNSET
+        else:
+            object_ = self.object_.value
 
-        id = self.id
+        id: Any
+        if isinstance(self.id, Unset):
+            id = UNSET
+        else:
+            id = self.id
 
-        created_at = self.created_at
+        created_at: Any
+        if isinstance(self.created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = self.created_at
 
-        level = self.level.value
+        level: Any
+        if isinstance(self.level, Unset):
+            level = UNSET
+        else:
+            level = self.level.value
 
-        message = self.message
+        message: Any
+        if isinstance(self.message, Unset):
+            message = UNSET
+        else:
+            message = self.message
 
         type_: str | Unset = UNSET
         if not isinstance(self.type_, Unset):
@@ -73,6 +93,16 @@ class FineTuningJobEvent:
                 "message": message,
             }
         )
+        if object_ is UNSET:
+            del field_dict["object"]
+        if id is UNSET:
+            del field_dict["id"]
+        if created_at is UNSET:
+            del field_dict["created_at"]
+        if level is UNSET:
+            del field_dict["level"]
+        if message is UNSET:
+            del field_dict["message"]
         if type_ is not UNSET:
             field_dict["type"] = type_
         if data is not UNSET:

@@ -41,20 +41,44 @@ class GraderLabelModel:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_.value
 
-        name = self.name
+        name: Any
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
 
-        model = self.model
+        model: Any
+        if isinstance(self.model, Unset):
+            model = UNSET
+        else:
+            model = self.model
 
-        input_ = []
-        for input_item_data in self.input_:
-            input_item = input_item_data.to_dict()
-            input_.append(input_item)
+        input_: Any
+        if isinstance(self.input_, Unset):
+            input_ = UNSET
+        else:
+            input_ = []
+            for input_item_data in self.input_:
+                input_item = input_item_data.to_dict()
+                input_.append(input_item)
 
-        labels = self.labels
+        labels: Any
+        if isinstance(self.labels, Unset):
+            labels = UNSET
+        else:
+            labels = self.labels
 
-        passing_labels = self.passing_labels
+        passing_labels: Any
+        if isinstance(self.passing_labels, Unset):
+            passing_labels = UNSET
+        else:
+            passing_labels = self.passing_labels
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -68,6 +92,18 @@ class GraderLabelModel:
                 "passing_labels": passing_labels,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if name is UNSET:
+            del field_dict["name"]
+        if model is UNSET:
+            del field_dict["model"]
+        if input_ is UNSET:
+            del field_dict["input"]
+        if labels is UNSET:
+            del field_dict["labels"]
+        if passing_labels is UNSET:
+            del field_dict["passing_labels"]
 
         return field_dict
 

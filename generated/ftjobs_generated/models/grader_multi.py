@@ -51,23 +51,39 @@ class GraderMulti:
         from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
         from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
 
-        type_ = self.type_.value
-
-        name = self.name
-
-        graders: dict[str, Any]
-        if isinstance(self.graders, GraderStringCheck):
-            graders = self.graders.to_dict()
-        elif isinstance(self.graders, GraderTextSimilarity):
-            graders = self.graders.to_dict()
-        elif isinstance(self.graders, GraderPython):
-            graders = self.graders.to_dict()
-        elif isinstance(self.graders, GraderScoreModel):
-            graders = self.graders.to_dict()
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
         else:
-            graders = self.graders.to_dict()
+            type_ = self.type_.value
 
-        calculate_output = self.calculate_output
+        name: Any
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
+
+        graders: Any
+        if isinstance(self.graders, Unset):
+            graders = UNSET
+        else:
+            graders: dict[str, Any]
+            if isinstance(self.graders, GraderStringCheck):
+                graders = self.graders.to_dict()
+            elif isinstance(self.graders, GraderTextSimilarity):
+                graders = self.graders.to_dict()
+            elif isinstance(self.graders, GraderPython):
+                graders = self.graders.to_dict()
+            elif isinstance(self.graders, GraderScoreModel):
+                graders = self.graders.to_dict()
+            else:
+                graders = self.graders.to_dict()
+
+        calculate_output: Any
+        if isinstance(self.calculate_output, Unset):
+            calculate_output = UNSET
+        else:
+            calculate_output = self.calculate_output
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -79,6 +95,14 @@ class GraderMulti:
                 "calculate_output": calculate_output,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if name is UNSET:
+            del field_dict["name"]
+        if graders is UNSET:
+            del field_dict["graders"]
+        if calculate_output is UNSET:
+            del field_dict["calculate_output"]
 
         return field_dict
 

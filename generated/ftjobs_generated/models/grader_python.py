@@ -32,11 +32,23 @@ class GraderPython:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_.value
 
-        name = self.name
+        name: Any
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
 
-        source = self.source
+        source: Any
+        if isinstance(self.source, Unset):
+            source = UNSET
+        else:
+            source = self.source
 
         image_tag = self.image_tag
 
@@ -49,6 +61,12 @@ class GraderPython:
                 "source": source,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if name is UNSET:
+            del field_dict["name"]
+        if source is UNSET:
+            del field_dict["source"]
         if image_tag is not UNSET:
             field_dict["image_tag"] = image_tag
 

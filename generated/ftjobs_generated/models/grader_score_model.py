@@ -44,16 +44,32 @@ class GraderScoreModel:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_.value
 
-        name = self.name
+        name: Any
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
 
-        model = self.model
+        model: Any
+        if isinstance(self.model, Unset):
+            model = UNSET
+        else:
+            model = self.model
 
-        input_ = []
-        for input_item_data in self.input_:
-            input_item = input_item_data.to_dict()
-            input_.append(input_item)
+        input_: Any
+        if isinstance(self.input_, Unset):
+            input_ = UNSET
+        else:
+            input_ = []
+            for input_item_data in self.input_:
+                input_item = input_item_data.to_dict()
+                input_.append(input_item)
 
         sampling_params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.sampling_params, Unset):
@@ -73,6 +89,14 @@ class GraderScoreModel:
                 "input": input_,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if name is UNSET:
+            del field_dict["name"]
+        if model is UNSET:
+            del field_dict["model"]
+        if input_ is UNSET:
+            del field_dict["input"]
         if sampling_params is not UNSET:
             field_dict["sampling_params"] = sampling_params
         if range_ is not UNSET:

@@ -37,15 +37,35 @@ class GraderStringCheck:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_.value
 
-        name = self.name
+        name: Any
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
 
-        input_ = self.input_
+        input_: Any
+        if isinstance(self.input_, Unset):
+            input_ = UNSET
+        else:
+            input_ = self.input_
 
-        reference = self.reference
+        reference: Any
+        if isinstance(self.reference, Unset):
+            reference = UNSET
+        else:
+            reference = self.reference
 
-        operation = self.operation.value
+        operation: Any
+        if isinstance(self.operation, Unset):
+            operation = UNSET
+        else:
+            operation = self.operation.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -58,6 +78,16 @@ class GraderStringCheck:
                 "operation": operation,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if name is UNSET:
+            del field_dict["name"]
+        if input_ is UNSET:
+            del field_dict["input"]
+        if reference is UNSET:
+            del field_dict["reference"]
+        if operation is UNSET:
+            del field_dict["operation"]
 
         return field_dict
 

@@ -32,9 +32,17 @@ class InputAudio:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_.value
 
-        input_audio = self.input_audio.to_dict()
+        input_audio: Any
+        if isinstance(self.input_audio, Unset):
+            input_audio = UNSET
+        else:
+            input_audio = self.input_audio.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -44,6 +52,10 @@ class InputAudio:
                 "input_audio": input_audio,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if input_audio is UNSET:
+            del field_dict["input_audio"]
 
         return field_dict
 

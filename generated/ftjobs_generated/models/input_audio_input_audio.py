@@ -28,9 +28,17 @@ class InputAudioInputAudio:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data
+        data: Any
+        if isinstance(self.data, Unset):
+            data = UNSET
+        else:
+            data = self.data
 
-        format_ = self.format_.value
+        format_: Any
+        if isinstance(self.format_, Unset):
+            format_ = UNSET
+        else:
+            format_ = self.format_.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -40,6 +48,10 @@ class InputAudioInputAudio:
                 "format": format_,
             }
         )
+        if data is UNSET:
+            del field_dict["data"]
+        if format_ is UNSET:
+            del field_dict["format"]
 
         return field_dict
 

@@ -37,9 +37,17 @@ class InputTextContent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: Any
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_.value
 
-        text = self.text
+        text: Any
+        if isinstance(self.text, Unset):
+            text = UNSET
+        else:
+            text = self.text
 
         prompt_cache_breakpoint: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prompt_cache_breakpoint, Unset):
@@ -53,6 +61,10 @@ class InputTextContent:
                 "text": text,
             }
         )
+        if type_ is UNSET:
+            del field_dict["type"]
+        if text is UNSET:
+            del field_dict["text"]
         if prompt_cache_breakpoint is not UNSET:
             field_dict["prompt_cache_breakpoint"] = prompt_cache_breakpoint
 

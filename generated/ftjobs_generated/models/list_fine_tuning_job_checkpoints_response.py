@@ -39,14 +39,26 @@ class ListFineTuningJobCheckpointsResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+        data: Any
+        if isinstance(self.data, Unset):
+            data = UNSET
+        else:
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
 
-        object_ = self.object_.value
+        object_: Any
+        if isinstance(self.object_, Unset):
+            object_ = UNSET
+        else:
+            object_ = self.object_.value
 
-        has_more = self.has_more
+        has_more: Any
+        if isinstance(self.has_more, Unset):
+            has_more = UNSET
+        else:
+            has_more = self.has_more
 
         first_id: None | str | Unset
         if isinstance(self.first_id, Unset):
@@ -69,6 +81,12 @@ class ListFineTuningJobCheckpointsResponse:
                 "has_more": has_more,
             }
         )
+        if data is UNSET:
+            del field_dict["data"]
+        if object_ is UNSET:
+            del field_dict["object"]
+        if has_more is UNSET:
+            del field_dict["has_more"]
         if first_id is not UNSET:
             field_dict["first_id"] = first_id
         if last_id is not UNSET:

@@ -35,14 +35,26 @@ class ListFineTuningJobEventsResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+        data: Any
+        if isinstance(self.data, Unset):
+            data = UNSET
+        else:
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
 
-        object_ = self.object_.value
+        object_: Any
+        if isinstance(self.object_, Unset):
+            object_ = UNSET
+        else:
+            object_ = self.object_.value
 
-        has_more = self.has_more
+        has_more: Any
+        if isinstance(self.has_more, Unset):
+            has_more = UNSET
+        else:
+            has_more = self.has_more
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,6 +65,12 @@ class ListFineTuningJobEventsResponse:
                 "has_more": has_more,
             }
         )
+        if data is UNSET:
+            del field_dict["data"]
+        if object_ is UNSET:
+            del field_dict["object"]
+        if has_more is UNSET:
+            del field_dict["has_more"]
 
         return field_dict
 

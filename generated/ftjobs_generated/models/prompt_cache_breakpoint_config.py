@@ -28,7 +28,11 @@ class PromptCacheBreakpointConfig:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        mode = self.mode.value
+        mode: Any
+        if isinstance(self.mode, Unset):
+            mode = UNSET
+        else:
+            mode = self.mode.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -37,6 +41,8 @@ class PromptCacheBreakpointConfig:
                 "mode": mode,
             }
         )
+        if mode is UNSET:
+            del field_dict["mode"]
 
         return field_dict
 
