@@ -74,7 +74,9 @@ def apply(doc: dict[str, Any], overlay: dict[str, Any], name: str = "overlay") -
                 f"{name}: action {index} ({action['description']!r}) matches nothing at "
                 f"{action['target']}: upstream may have fixed it; remove the action"
             )
-        located = [(None, None) if m.context is None else _parent_and_key(m, name, index) for m in matches]
+        located: list[tuple[Any, Any]] = [
+            (None, None) if m.context is None else _parent_and_key(m, name, index) for m in matches
+        ]
         if action.get("remove"):
             if any(parent is None for parent, _ in located):
                 raise SpecError(f"{name}: action {index}: cannot remove the document root")

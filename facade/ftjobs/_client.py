@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Required, TypedDict, TypeVar, Unpack
 
 import httpx
 
@@ -32,46 +32,78 @@ class InsecureTransportWarning(UserWarning):
     """TLS certificate verification was turned off for a client."""
 
 
-def _settings(
-    *,
-    provider: str,
-    api_key: str | None,
-    base_url: str | None,
-    organization: str | None,
-    project: str | None,
-    virtual_key: str | None,
-    portkey_provider: str | None,
-    provider_api_key: str | None,
-    config: str | None,
-    custom_host: str | None,
-    api_version: str | None,
-    timeout: TimeoutTypes,
-    max_retries: int,
-    retry: RetryPolicy | None,
-    default_headers: Mapping[str, str] | None,
-    max_response_bytes: int,
-) -> Settings:
+class ClientOptions(TypedDict, total=False):
+    """Keyword arguments shared by Client and AsyncClient (see the class docstring)."""
+
+    api_key: str | None
+    base_url: str | None
+    provider: str
+    organization: str | None
+    project: str | None
+    virtual_key: str | None
+    portkey_provider: str | None
+    provider_api_key: str | None
+    config: str | None
+    custom_host: str | None
+    api_version: str | None
+    timeout: TimeoutTypes
+    max_retries: int
+    retry: RetryPolicy | None
+    default_headers: Mapping[str, str] | None
+    verify: bool | str
+    max_response_bytes: int
+
+
+class CreateFields(TypedDict, total=False):
+    """The request properties of ``jobs.create`` (see :meth:`Jobs.create`)."""
+
+    model: Required[str]
+    training_file: Required[str]
+    method: Any
+    validation_file: str | None
+    suffix: str | None
+    seed: int | None
+    metadata: Mapping[str, str] | None
+    integrations: list[Any] | None
+    hyperparameters: Any
+    extra_body: Mapping[str, Any] | None
+
+
+def _settings(options: ClientOptions) -> Settings:
     connection = resolve_connection(
-        provider,
-        api_key=api_key,
-        base_url=base_url,
-        organization=organization,
-        project=project,
-        virtual_key=virtual_key,
-        portkey_provider=portkey_provider,
-        provider_api_key=provider_api_key,
-        config=config,
-        custom_host=custom_host,
-        api_version=api_version,
+        options.get("provider", "openai"),
+        api_key=options.get("api_key"),
+        base_url=options.get("base_url"),
+        organization=options.get("organization"),
+        project=options.get("project"),
+        virtual_key=options.get("virtual_key"),
+        portkey_provider=options.get("portkey_provider"),
+        provider_api_key=options.get("provider_api_key"),
+        config=options.get("config"),
+        custom_host=options.get("custom_host"),
+        api_version=options.get("api_version"),
     )
-    policy = (retry or RetryPolicy()).with_max_retries(max_retries if retry is None else None)
+    retry = options.get("retry")
+    policy = retry or RetryPolicy(max_retries=options.get("max_retries", DEFAULT_MAX_RETRIES))
+    timeout = options.get("timeout", DEFAULT_TIMEOUT)
+    if options.get("verify", True) is False:
+        warnings.warn(
+            "TLS certificate verification is off: anyone on the network path can read your API key",
+            InsecureTransportWarning,
+            stacklevel=4,
+        )
     return Settings(
         connection=connection,
         timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
         retry=policy,
-        extra_headers=dict(default_headers or {}),
-        max_response_bytes=max_response_bytes,
+        extra_headers=dict(options.get("default_headers") or {}),
+        max_response_bytes=options.get("max_response_bytes", MAX_RESPONSE_BYTES),
     )
+
+
+def _create_call(fields: CreateFields) -> Call:
+    body: dict[str, Any] = {k: v for k, v in fields.items() if k != "extra_body"}
+    return calls.create({**body, **(fields.get("extra_body") or {})})
 
 
 def _parse(parser: Callable[[Any], T], data: Any, response: httpx.Response) -> T:
@@ -79,15 +111,6 @@ def _parse(parser: Callable[[Any], T], data: Any, response: httpx.Response) -> T
         return parser(data)
     except ResponseValidationError as exc:
         raise locate(exc, response) from exc.__cause__
-
-
-def _warn_insecure(verify: object) -> None:
-    if verify is False:
-        warnings.warn(
-            "TLS certificate verification is off: anyone on the network path can read your API key",
-            InsecureTransportWarning,
-            stacklevel=3,
-        )
 
 
 _CLIENT_DOC = """
@@ -131,36 +154,15 @@ class Jobs:
         return self._job(calls.retrieve(job_id), timeout, max_retries)
 
     def create(
-        self,
-        *,
-        model: str,
-        training_file: str,
-        method: Any = None,
-        validation_file: str | None = None,
-        suffix: str | None = None,
-        seed: int | None = None,
-        metadata: Mapping[str, str] | None = None,
-        integrations: list[Any] | None = None,
-        hyperparameters: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        self, *, timeout: TimeoutTypes = None, max_retries: int | None = None, **fields: Unpack[CreateFields]
     ) -> Job:
-        """Start a job. ``method`` is ``{"type": "supervised"|"dpo"|"reinforcement", ...}`` or a
-        generated ``FineTuneMethod``. Retried only when the server certainly did not act (see README)."""
-        fields = {
-            "model": model,
-            "training_file": training_file,
-            "method": method,
-            "validation_file": validation_file,
-            "suffix": suffix,
-            "seed": seed,
-            "metadata": metadata,
-            "integrations": integrations,
-            "hyperparameters": hyperparameters,
-            **(extra_body or {}),
-        }
-        return self._job(calls.create(fields), timeout, max_retries)
+        """Start a job: ``create(model=..., training_file=..., method=..., validation_file=...,
+        suffix=..., seed=..., metadata=..., integrations=..., hyperparameters=..., extra_body=...)``.
+
+        ``method`` is ``{"type": "supervised"|"dpo"|"reinforcement", ...}`` or a generated
+        ``FineTuneMethod``. Retried only when the server certainly did not act (see README).
+        """
+        return self._job(_create_call(fields), timeout, max_retries)
 
     def cancel(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
         """Cancel a job that has not finished."""
@@ -275,35 +277,10 @@ class AsyncJobs:
         return await self._job(calls.retrieve(job_id), timeout, max_retries)
 
     async def create(
-        self,
-        *,
-        model: str,
-        training_file: str,
-        method: Any = None,
-        validation_file: str | None = None,
-        suffix: str | None = None,
-        seed: int | None = None,
-        metadata: Mapping[str, str] | None = None,
-        integrations: list[Any] | None = None,
-        hyperparameters: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: TimeoutTypes = None,
-        max_retries: int | None = None,
+        self, *, timeout: TimeoutTypes = None, max_retries: int | None = None, **fields: Unpack[CreateFields]
     ) -> Job:
         """Start a job (see :meth:`Jobs.create`)."""
-        fields = {
-            "model": model,
-            "training_file": training_file,
-            "method": method,
-            "validation_file": validation_file,
-            "suffix": suffix,
-            "seed": seed,
-            "metadata": metadata,
-            "integrations": integrations,
-            "hyperparameters": hyperparameters,
-            **(extra_body or {}),
-        }
-        return await self._job(calls.create(fields), timeout, max_retries)
+        return await self._job(_create_call(fields), timeout, max_retries)
 
     async def cancel(
         self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
@@ -394,59 +371,11 @@ class AsyncJobs:
             on_event(event)
 
 
-class Client:
-    """Synchronous client. Use as a context manager (or call close()) to release connections.
+class _BaseClient:
+    """What Client and AsyncClient share: settings, provider, base URL, a repr without secrets."""
 
-    ``Client(api_key=...)`` talks to OpenAI; ``Client(provider="portkey", api_key=..., virtual_key=...)``
-    to Portkey. One connection pool serves every call.
-    """
-
-    __doc__ = (__doc__ or "") + _CLIENT_DOC
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        provider: str = "openai",
-        organization: str | None = None,
-        project: str | None = None,
-        virtual_key: str | None = None,
-        portkey_provider: str | None = None,
-        provider_api_key: str | None = None,
-        config: str | None = None,
-        custom_host: str | None = None,
-        api_version: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        retry: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        verify: bool | str = True,
-        max_response_bytes: int = MAX_RESPONSE_BYTES,
-    ) -> None:
-        self._settings = _settings(
-            provider=provider,
-            api_key=api_key,
-            base_url=base_url,
-            organization=organization,
-            project=project,
-            virtual_key=virtual_key,
-            portkey_provider=portkey_provider,
-            provider_api_key=provider_api_key,
-            config=config,
-            custom_host=custom_host,
-            api_version=api_version,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry=retry,
-            default_headers=default_headers,
-            max_response_bytes=max_response_bytes,
-        )
-        _warn_insecure(verify)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(verify=verify, follow_redirects=False)
-        self.jobs = Jobs(SyncEngine(self._http, self._settings))
+    def __init__(self, options: ClientOptions) -> None:
+        self._settings = _settings(options)
 
     @property
     def provider(self) -> str:
@@ -460,6 +389,22 @@ class Client:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(provider={self.provider!r}, base_url={self.base_url!r})"
+
+
+class Client(_BaseClient):
+    """Synchronous client. Use as a context manager (or call close()) to release connections.
+
+    ``Client(api_key=...)`` talks to OpenAI; ``Client(provider="portkey", api_key=..., virtual_key=...)``
+    to Portkey. One connection pool serves every call.
+    """
+
+    __doc__ = (__doc__ or "") + _CLIENT_DOC
+
+    def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
+        super().__init__(options)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(verify=options.get("verify", True), follow_redirects=False)
+        self.jobs = Jobs(SyncEngine(self._http, self._settings))
 
     def close(self) -> None:
         """Close the connection pool (only if this client created it)."""
@@ -473,68 +418,20 @@ class Client:
         self.close()
 
 
-class AsyncClient:
+class AsyncClient(_BaseClient):
     """Asynchronous client, the twin of :class:`Client`: ``async with AsyncClient(...) as client``."""
 
     __doc__ = (__doc__ or "") + _CLIENT_DOC
 
     def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        provider: str = "openai",
-        organization: str | None = None,
-        project: str | None = None,
-        virtual_key: str | None = None,
-        portkey_provider: str | None = None,
-        provider_api_key: str | None = None,
-        config: str | None = None,
-        custom_host: str | None = None,
-        api_version: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        retry: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        verify: bool | str = True,
-        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]
     ) -> None:
-        self._settings = _settings(
-            provider=provider,
-            api_key=api_key,
-            base_url=base_url,
-            organization=organization,
-            project=project,
-            virtual_key=virtual_key,
-            portkey_provider=portkey_provider,
-            provider_api_key=provider_api_key,
-            config=config,
-            custom_host=custom_host,
-            api_version=api_version,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry=retry,
-            default_headers=default_headers,
-            max_response_bytes=max_response_bytes,
-        )
-        _warn_insecure(verify)
+        super().__init__(options)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(verify=verify, follow_redirects=False)
+        self._http = http_client or httpx.AsyncClient(
+            verify=options.get("verify", True), follow_redirects=False
+        )
         self.jobs = AsyncJobs(AsyncEngine(self._http, self._settings))
-
-    @property
-    def provider(self) -> str:
-        """The provider preset in use."""
-        return self._settings.connection.provider
-
-    @property
-    def base_url(self) -> str:
-        """The API base URL requests go to."""
-        return self._settings.connection.base_url
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(provider={self.provider!r}, base_url={self.base_url!r})"
 
     async def close(self) -> None:
         """Close the connection pool (only if this client created it)."""
