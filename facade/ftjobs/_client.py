@@ -21,7 +21,7 @@ from ._errors import ResponseValidationError
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, locate
 from ._models import Checkpoint, Job, JobEvent, Page, parse_page
 from ._pagination import AsyncPager, SyncPager
-from ._providers import resolve_connection
+from ._providers import check_header_values, resolve_connection
 from ._retry import RetryPolicy
 from ._wait import OnEvent, OnUpdate, Waiter
 
@@ -92,11 +92,13 @@ def _settings(options: ClientOptions) -> Settings:
             InsecureTransportWarning,
             stacklevel=4,
         )
+    extra_headers = dict(options.get("default_headers") or {})
+    check_header_values(extra_headers)
     return Settings(
         connection=connection,
         timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
         retry=policy,
-        extra_headers=dict(options.get("default_headers") or {}),
+        extra_headers=extra_headers,
         max_response_bytes=options.get("max_response_bytes", MAX_RESPONSE_BYTES),
     )
 

@@ -122,6 +122,7 @@ def resolve_connection(
             api_key, base_url, virtual_key, portkey_provider, provider_api_key, config, custom_host
         )
     _check_url(url)
+    check_header_values(headers)
     return Connection(provider=provider, base_url=url.rstrip("/"), headers=headers, params=params)
 
 
@@ -171,6 +172,17 @@ def _portkey(
     if custom_host and "x-portkey-custom-host" not in headers:
         raise ConfigurationError("custom_host=... goes with portkey_provider=... and provider_api_key=...")
     return url, headers
+
+
+def check_header_values(headers: Mapping[str, str]) -> None:
+    """Credentials must be sendable as HTTP header values: printable ASCII, no line breaks."""
+    for name, value in headers.items():
+        if not value.isascii() or not value.isprintable():
+            shown = "a credential" if name.lower() in SECRET_HEADERS else repr(value)
+            raise ConfigurationError(
+                f"{name}: {shown} contains characters that cannot be sent in an HTTP header "
+                "(non-ASCII, control characters or line breaks); check for a copy-paste error"
+            )
 
 
 def _check_url(url: str) -> None:

@@ -156,3 +156,20 @@ def test_repr_shows_provider_and_url_only() -> None:
     assert repr(client) == "Client(provider='portkey', base_url='https://api.portkey.ai/v1')"
     assert "SECRET" not in repr(client._settings)
     assert "SECRET" not in repr(client._settings.connection)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"api_key": "sk-caf\u00e9"},
+        {"api_key": "sk-line\nbreak"},
+        {"provider": "portkey", "api_key": "pk", "virtual_key": "vk-\u2603"},
+        {"api_key": "sk-ok", "default_headers": {"X-Team": "caf\u00e9"}},
+    ],
+)
+def test_unsendable_header_values_are_configuration_errors(kwargs: dict[str, object]) -> None:
+    """Non-ASCII or control characters in a key or header fail at construction, without echoing a key."""
+    with pytest.raises(ConfigurationError, match="cannot be sent in an HTTP header") as info:
+        ftjobs.Client(**kwargs)  # type: ignore[arg-type]
+    assert "caf\u00e9" not in str(info.value) or "X-Team" in str(info.value)
+    assert "sk-" not in str(info.value)
