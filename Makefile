@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-fast lint regen check-regen demo clean bench
+.PHONY: install test test-fast lint regen check-regen demo clean bench spec-report bench-specdiff
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ regen: $(STAMP)
 
 check-regen: $(STAMP)
 	$(PY) -m scripts.regen --check
+
+spec-report: $(STAMP)
+	$(PY) -m scripts.cli report --output docs/spec-history.md
+
+bench-specdiff: $(STAMP)
+	$(PY) -m scripts.bench_specdiff
 
 demo: $(STAMP)
 	$(PY) -m scripts.demo

@@ -85,7 +85,7 @@ def test_retrieve_error_overlay_makes_the_example_carry_error(bare: dict[str, An
 
 
 def test_exclusive_minimum_overlay_rewrites_every_boolean_bound(bare: dict[str, Any]) -> None:
-    """Every 3.0-style `exclusiveMinimum: true` becomes 3.1's `exclusiveMinimum: 0` (index targets work)."""
+    """Every 3.0-style `exclusiveMinimum: true` becomes 3.1's `exclusiveMinimum: <minimum>` (index targets)."""
     from jsonpath_ng.ext import parse
 
     boolean = "$..[?(@.exclusiveMinimum == true)]"
@@ -96,9 +96,10 @@ def test_exclusive_minimum_overlay_rewrites_every_boolean_bound(bare: dict[str, 
     changed = _changes(bare, after)
     assert len(changed) == 7
     assert all(c.endswith(".oneOf") for c in changed)
-    assert [m.value["exclusiveMinimum"] for m in parse("$..[?(@.exclusiveMinimum == 0)]").find(after)] == [
-        0
-    ] * 7
+    rewritten = [m.value for m in parse("$..[?(@.exclusiveMinimum)]").find(after)]
+    assert len(rewritten) == 7
+    assert all(node["exclusiveMinimum"] == node["minimum"] for node in rewritten)  # "> minimum", as meant
+    assert sorted({node["minimum"] for node in rewritten}) == [0, 1e-05]
 
 
 def test_remove_action_deletes_list_items_and_fields(bare: dict[str, Any]) -> None:
