@@ -16,7 +16,7 @@ from ftjobs.testing import DEFAULT_API_KEY, admin_url
 #: Client read/connect timeout in these tests: a fault that never answers surfaces at once.
 TIMEOUT = 0.3
 #: Two retries (three attempts), short backoff, and server hints obeyed up to 1.5 s.
-POLICY = ftjobs.RetryPolicy(max_retries=2, initial_delay=0.02, max_delay=0.05, max_retry_after=1.5)
+POLICY = ftjobs.RetryPolicy(max_retries=2, initial_delay=0.01, max_delay=0.02, max_retry_after=1.5)
 #: Seconds per lifecycle step of the local server; its clock only moves when a test moves it.
 STEP = 1.0
 OPERATIONS = ("retrieve", "list", "create", "cancel", "pause", "resume", "events", "checkpoints")

@@ -323,7 +323,7 @@ def test_key_never_in_repr_str_errors_jobs_or_debug_logs(
 ) -> None:
     """No repr, str, error, traceback or DEBUG log record contains the key, even when echoed back."""
     caplog.set_level(logging.DEBUG)  # every logger: ftjobs, httpx, httpcore
-    kwargs: dict[str, Any] = {"provider": provider, "api_key": KEY, "timeout": 2.0, "max_retries": 1}
+    kwargs: dict[str, Any] = {"provider": provider, "api_key": KEY, "timeout": 2.0, "retry": support.POLICY}
     if provider == "portkey":
         kwargs["virtual_key"] = "vk-" + KEY
     shown: list[str] = []
