@@ -17,6 +17,7 @@ PAUSED = OVERLAY_DIR / "01-status-paused.yaml"
 RETRIEVE_ERROR = OVERLAY_DIR / "02-retrieve-example-error.yaml"
 EXCLUSIVE_MIN = OVERLAY_DIR / "03-exclusive-minimum-3-1.yaml"
 NULLABLE_HYPER = OVERLAY_DIR / "04-job-hyperparameters-nullable.yaml"
+NULLABLE_EVENT_DATA = OVERLAY_DIR / "05-event-data-nullable.yaml"
 RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
 PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
 MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
@@ -85,7 +86,7 @@ def test_retrieve_error_overlay_makes_the_example_carry_error(bare: dict[str, An
 
 
 def test_exclusive_minimum_overlay_rewrites_every_boolean_bound(bare: dict[str, Any]) -> None:
-    """Every 3.0-style `exclusiveMinimum: true` becomes 3.1's `exclusiveMinimum: <minimum>` (index targets)."""
+    """Each 3.0-style `exclusiveMinimum: true` becomes 3.1's `exclusiveMinimum: <minimum>`."""
     from jsonpath_ng.ext import parse
 
     boolean = "$..[?(@.exclusiveMinimum == true)]"
@@ -132,10 +133,25 @@ def test_nullable_hyperparameters_overlay_admits_the_dpo_example(bare: dict[str,
     assert not any("hyperparameters" in m or "None is not" in m for m in errors(after))
 
 
+def test_nullable_event_data_overlay_admits_the_events_example(bare: dict[str, Any]) -> None:
+    """The documented events (``"data": null``) fail FineTuningJobEvent until overlay 05."""
+    op = bare["paths"]["/fine_tuning/jobs/{fine_tuning_job_id}/events"]["get"]
+    events = json.loads(op["x-oaiMeta"]["examples"]["response"])["data"]
+    assert any(e.get("data", 0) is None for e in events)
+
+    def errors(spec: dict[str, Any]) -> list[str]:
+        schema = {"$ref": "#/components/schemas/FineTuningJobEvent", "components": spec["components"]}
+        validator = jsonschema.Draft202012Validator(schema)
+        return [e.message for event in events for e in validator.iter_errors(event)]
+
+    assert any("None is not of type 'object'" in m for m in errors(bare))
+    assert errors(overlays.apply_file(copy.deepcopy(bare), NULLABLE_EVENT_DATA)) == []
+
+
 def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
     """overlays_for lists openapi/overlays/<stem>/*.yaml in name order; each one passes load_overlay."""
     found = trim.overlays_for(trim.SOURCES["openai"][1])
-    assert found == [PAUSED, RETRIEVE_ERROR, EXCLUSIVE_MIN, NULLABLE_HYPER]
+    assert found == [PAUSED, RETRIEVE_ERROR, EXCLUSIVE_MIN, NULLABLE_HYPER, NULLABLE_EVENT_DATA]
     assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
     for path in found:
         assert all(a["description"] and a["x-evidence"] for a in overlays.load_overlay(path)["actions"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -31,7 +31,7 @@ class FineTuningJobEvent:
         level (FineTuningJobEventLevel): The log level of the event.
         message (str): The message of the event.
         type_ (FineTuningJobEventType | Unset): The type of event.
-        data (FineTuningJobEventData | Unset): The data associated with the event.
+        data (FineTuningJobEventData | None | Unset): The data associated with the event.
     """
 
     object_: FineTuningJobEventObject
@@ -40,10 +40,12 @@ class FineTuningJobEvent:
     level: FineTuningJobEventLevel
     message: str
     type_: FineTuningJobEventType | Unset = UNSET
-    data: FineTuningJobEventData | Unset = UNSET
+    data: FineTuningJobEventData | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.fine_tuning_job_event_data import FineTuningJobEventData  # noqa: PLC0415
+
         object_: Any
         if isinstance(self.object_, Unset):
             object_ = UNSET
@@ -78,9 +80,13 @@ class FineTuningJobEvent:
         if not isinstance(self.type_, Unset):
             type_ = self.type_.value
 
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
+        data: dict[str, Any] | None | Unset
+        if isinstance(self.data, Unset):
+            data = UNSET
+        elif isinstance(self.data, FineTuningJobEventData):
             data = self.data.to_dict()
+        else:
+            data = self.data
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -157,12 +163,22 @@ class FineTuningJobEvent:
         else:
             type_ = FineTuningJobEventType(_type_)
 
-        _data = d.pop("data", UNSET)
-        data: FineTuningJobEventData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = FineTuningJobEventData.from_dict(_data)
+        def _parse_data(data: object) -> FineTuningJobEventData | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_0 = FineTuningJobEventData.from_dict(data)
+
+                return data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FineTuningJobEventData | None | Unset, data)
+
+        data = _parse_data(d.pop("data", UNSET))
 
         fine_tuning_job_event = cls(
             object_=object_,
