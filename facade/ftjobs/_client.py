@@ -11,18 +11,20 @@ import httpx
 
 from . import _calls as calls
 from ._constants import (
+    ASYNC_POOL_LIMITS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_TIMEOUT,
     MAX_POLL_INTERVAL,
     MAX_RESPONSE_BYTES,
 )
-from ._errors import ResponseValidationError
+from ._errors import APIStatusError, ResponseValidationError
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, locate
 from ._models import Checkpoint, Job, JobEvent, Page, parse_page
 from ._pagination import AsyncPager, SyncPager
 from ._providers import check_header_values, resolve_connection
 from ._retry import RetryPolicy
+from ._status import JobStatus
 from ._wait import OnEvent, OnUpdate, Waiter
 
 T = TypeVar("T")
@@ -108,6 +110,23 @@ def _create_call(fields: CreateFields) -> Call:
     return calls.create({**body, **(fields.get("extra_body") or {})})
 
 
+_ACTION_RESULTS = {
+    "cancel": frozenset({JobStatus.CANCELLED}),
+    "pause": frozenset({JobStatus.PAUSED}),
+    "resume": frozenset({JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.VALIDATING_FILES}),
+}
+
+
+def lost_answer(exc: APIStatusError) -> bool:
+    """True when a retried action was refused (400/409): the first attempt may have acted unseen."""
+    return exc.retries > 0 and exc.status_code in (400, 409)
+
+
+def reached(action: str, job: Job) -> bool:
+    """True when job is in the state action leads to (so a lost first answer did the work)."""
+    return job.status in _ACTION_RESULTS[action]
+
+
 def _parse(parser: Callable[[Any], T], data: Any, response: httpx.Response) -> T:
     try:
         return parser(data)
@@ -155,6 +174,17 @@ class Jobs:
         """The job with this id. Raises NotFoundError for an unknown id, InvalidJobIdError for a bad one."""
         return self._job(calls.retrieve(job_id), timeout, max_retries)
 
+    def _action(self, name: str, job_id: str, timeout: TimeoutTypes, max_retries: int | None) -> Job:
+        try:
+            return self._job(calls.action(name, job_id), timeout, max_retries)
+        except APIStatusError as exc:
+            if not lost_answer(exc):
+                raise
+            job = self.retrieve(job_id, timeout=timeout)
+            if not reached(name, job):
+                raise
+            return job
+
     def create(
         self, *, timeout: TimeoutTypes = None, max_retries: int | None = None, **fields: Unpack[CreateFields]
     ) -> Job:
@@ -168,15 +198,15 @@ class Jobs:
 
     def cancel(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
         """Cancel a job that has not finished."""
-        return self._job(calls.action("cancel", job_id), timeout, max_retries)
+        return self._action("cancel", job_id, timeout, max_retries)
 
     def pause(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
         """Pause a running job (status becomes ``paused``)."""
-        return self._job(calls.action("pause", job_id), timeout, max_retries)
+        return self._action("pause", job_id, timeout, max_retries)
 
     def resume(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
         """Resume a paused job."""
-        return self._job(calls.action("resume", job_id), timeout, max_retries)
+        return self._action("resume", job_id, timeout, max_retries)
 
     def list(
         self,
@@ -278,6 +308,17 @@ class AsyncJobs:
         """The job with this id (see :meth:`Jobs.retrieve`)."""
         return await self._job(calls.retrieve(job_id), timeout, max_retries)
 
+    async def _action(self, name: str, job_id: str, timeout: TimeoutTypes, max_retries: int | None) -> Job:
+        try:
+            return await self._job(calls.action(name, job_id), timeout, max_retries)
+        except APIStatusError as exc:
+            if not lost_answer(exc):
+                raise
+            job = await self.retrieve(job_id, timeout=timeout)
+            if not reached(name, job):
+                raise
+            return job
+
     async def create(
         self, *, timeout: TimeoutTypes = None, max_retries: int | None = None, **fields: Unpack[CreateFields]
     ) -> Job:
@@ -288,19 +329,19 @@ class AsyncJobs:
         self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
     ) -> Job:
         """Cancel a job that has not finished."""
-        return await self._job(calls.action("cancel", job_id), timeout, max_retries)
+        return await self._action("cancel", job_id, timeout, max_retries)
 
     async def pause(
         self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
     ) -> Job:
         """Pause a running job."""
-        return await self._job(calls.action("pause", job_id), timeout, max_retries)
+        return await self._action("pause", job_id, timeout, max_retries)
 
     async def resume(
         self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
     ) -> Job:
         """Resume a paused job."""
-        return await self._job(calls.action("resume", job_id), timeout, max_retries)
+        return await self._action("resume", job_id, timeout, max_retries)
 
     def list(
         self,
@@ -404,14 +445,15 @@ class Client(_BaseClient):
 
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(options)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(verify=options.get("verify", True), follow_redirects=False)
-        self.jobs = Jobs(SyncEngine(self._http, self._settings))
+        verify = options.get("verify", True)
+        self._engine = SyncEngine(
+            self._settings, http_client, lambda: httpx.Client(verify=verify, follow_redirects=False)
+        )
+        self.jobs = Jobs(self._engine)
 
     def close(self) -> None:
         """Close the connection pool (only if this client created it)."""
-        if self._owns_http:
-            self._http.close()
+        self._engine.close()
 
     def __enter__(self) -> Client:
         return self
@@ -429,16 +471,17 @@ class AsyncClient(_BaseClient):
         self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         super().__init__(options)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            verify=options.get("verify", True), follow_redirects=False
+        verify = options.get("verify", True)
+        self._engine = AsyncEngine(
+            self._settings,
+            http_client,
+            lambda: httpx.AsyncClient(verify=verify, follow_redirects=False, limits=ASYNC_POOL_LIMITS),
         )
-        self.jobs = AsyncJobs(AsyncEngine(self._http, self._settings))
+        self.jobs = AsyncJobs(self._engine)
 
     async def close(self) -> None:
         """Close the connection pool (only if this client created it)."""
-        if self._owns_http:
-            await self._http.aclose()
+        await self._engine.close()
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -119,6 +119,8 @@ class APIStatusError(APIError):
         self.param = param
         self.error_type = error_type
         self.body = body
+        #: How many retries came before this answer (0: the first attempt failed this way).
+        self.retries = 0
 
     def __str__(self) -> str:
         code = f" {self.code}" if self.code else ""

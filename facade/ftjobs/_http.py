@@ -7,10 +7,12 @@ plain functions and a small :class:`Attempts` state object.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -65,16 +67,19 @@ class Settings:
     def __repr__(self) -> str:
         return f"Settings(provider={self.connection.provider!r}, base_url={self.connection.base_url!r})"
 
-    def build(
-        self, client: httpx.Client | httpx.AsyncClient, call: Call, timeout: TimeoutTypes
-    ) -> httpx.Request:
-        """The httpx request for call (absolute URL, auth headers, provider query parameters)."""
-        headers = {
+    @functools.cached_property
+    def _headers(self) -> dict[str, str]:
+        return {
             "Accept": "application/json",
             "User-Agent": f"ftjobs/{__version__}",
             **self.extra_headers,
             **self.connection.headers,
         }
+
+    def build(
+        self, client: httpx.Client | httpx.AsyncClient, call: Call, timeout: TimeoutTypes
+    ) -> httpx.Request:
+        """The httpx request for call (absolute URL, auth headers, provider query parameters)."""
         params: list[tuple[str, str | int | float | bool | None]] = [
             *self.connection.params.items(),
             *call.params,
@@ -82,8 +87,8 @@ class Settings:
         return client.build_request(
             call.method,
             self.connection.base_url + call.path,
-            params=params,
-            headers=headers,
+            params=params or None,
+            headers=self._headers,
             json=call.json_body,
             timeout=self.timeout if timeout is None else timeout,
         )
@@ -228,7 +233,7 @@ class Attempts:
             if text.strip() and parsed is None:
                 message = f"{message}: {' '.join(text.split())[:200]}"
         cls = status_error_class(response.status_code)
-        return cls(
+        error = cls(
             message,
             status_code=response.status_code,
             code=code if isinstance(code, str) else None if code is None else str(code),
@@ -239,6 +244,8 @@ class Attempts:
             url=self.url,
             request_id=response.headers.get("x-request-id"),
         )
+        error.retries = self.retries_done
+        return error
 
     def decode(self, response: httpx.Response, body: bytes) -> Any:
         """The JSON document of a successful response, or ResponseValidationError."""
@@ -278,9 +285,28 @@ def locate(exc: ResponseValidationError, response: httpx.Response) -> ResponseVa
 class SyncEngine:
     """Sends calls on an httpx.Client with retries, redirects and the size cap."""
 
-    def __init__(self, http: httpx.Client, settings: Settings) -> None:
-        self.http = http
+    def __init__(
+        self, settings: Settings, http: httpx.Client | None, factory: Callable[[], httpx.Client]
+    ) -> None:
         self.settings = settings
+        self._http = http
+        self._owned = http is None
+        self._factory = factory
+        self._lock = threading.Lock()
+
+    @property
+    def http(self) -> httpx.Client:
+        """The connection pool, created on first use (a client that never calls costs no TLS setup)."""
+        if self._http is None:
+            with self._lock:
+                if self._http is None:
+                    self._http = self._factory()
+        return self._http
+
+    def close(self) -> None:
+        """Close the pool if this engine created it."""
+        if self._owned and self._http is not None:
+            self._http.close()
 
     def _send_once(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
         limit = self.settings.max_response_bytes
@@ -320,9 +346,25 @@ class SyncEngine:
 class AsyncEngine:
     """The async twin of SyncEngine on an httpx.AsyncClient."""
 
-    def __init__(self, http: httpx.AsyncClient, settings: Settings) -> None:
-        self.http = http
+    def __init__(
+        self, settings: Settings, http: httpx.AsyncClient | None, factory: Callable[[], httpx.AsyncClient]
+    ) -> None:
         self.settings = settings
+        self._http = http
+        self._owned = http is None
+        self._factory = factory
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The connection pool, created on first use."""
+        if self._http is None:
+            self._http = self._factory()
+        return self._http
+
+    async def close(self) -> None:
+        """Close the pool if this engine created it."""
+        if self._owned and self._http is not None:
+            await self._http.aclose()
 
     async def _send_once(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
         limit = self.settings.max_response_bytes

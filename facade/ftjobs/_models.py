@@ -3,7 +3,8 @@
 Each is a frozen view built from the generated model (``ftjobs_generated``): scalars are checked
 and converted (timestamps to aware UTC datetimes, status to :class:`JobStatus`), nested objects are
 the generated classes themselves (``method``, ``hyperparameters``, ``error``, ``integrations``...),
-``raw`` keeps the response exactly as received and ``generated`` the generated model. A key the
+``raw`` keeps the response exactly as received and ``generated`` the generated model (for a Job,
+built on first access: parsing reads each field once). A key the
 server omits is ``None``; a key of the wrong type, or a body that is not an object, raises
 :class:`ResponseValidationError`. Unknown keys are kept in ``raw``.
 """
@@ -11,6 +12,7 @@ server omits is ``None``; a key of the wrong type, or a body that is not an obje
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -73,13 +75,17 @@ class _Reader:
         except (OverflowError, OSError, ValueError) as exc:
             raise self.fail(key, "a Unix timestamp in range") from exc
 
-    def strings(self, key: str) -> tuple[str, ...]:
+    def file_ids(self, key: str) -> tuple[str, ...]:
+        """A list of file ids; 2023 schemas listed file objects, whose ``id`` is kept."""
         value = self.data.get(key)
         if value is None:
             return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, "a list of strings")
-        return tuple(value)
+        if not isinstance(value, list):
+            raise self.fail(key, "a list of file ids")
+        ids = [v if isinstance(v, str) else v.get("id") if isinstance(v, Mapping) else None for v in value]
+        if not all(isinstance(i, str) for i in ids):
+            raise self.fail(key, "a list of file ids (strings or file objects with an id)")
+        return tuple(ids)  # type: ignore[arg-type]
 
     def str_map(self, key: str) -> dict[str, str] | None:
         value = self.data.get(key)
@@ -96,19 +102,56 @@ class _Reader:
             raise ResponseValidationError(f"{self.kind}: does not match the spec: {exc!r}") from exc
 
 
+class _Generated:
+    """The generated classes the models use, imported on first parse (not by ``import ftjobs``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from ftjobs_generated.models.fine_tune_method import FineTuneMethod
+        from ftjobs_generated.models.fine_tuning_integration import FineTuningIntegration
+        from ftjobs_generated.models.fine_tuning_job import FineTuningJob
+        from ftjobs_generated.models.fine_tuning_job_checkpoint import FineTuningJobCheckpoint
+        from ftjobs_generated.models.fine_tuning_job_checkpoint_metrics import FineTuningJobCheckpointMetrics
+        from ftjobs_generated.models.fine_tuning_job_error_type_0 import FineTuningJobErrorType0
+        from ftjobs_generated.models.fine_tuning_job_event import FineTuningJobEvent
+        from ftjobs_generated.models.fine_tuning_job_hyperparameters import FineTuningJobHyperparameters
+        from ftjobs_generated.types import Unset
+
+        vars(self).update(
+            FineTuneMethod=FineTuneMethod,
+            FineTuningIntegration=FineTuningIntegration,
+            FineTuningJob=FineTuningJob,
+            FineTuningJobCheckpoint=FineTuningJobCheckpoint,
+            FineTuningJobCheckpointMetrics=FineTuningJobCheckpointMetrics,
+            FineTuningJobErrorType0=FineTuningJobErrorType0,
+            FineTuningJobEvent=FineTuningJobEvent,
+            FineTuningJobHyperparameters=FineTuningJobHyperparameters,
+            Unset=Unset,
+        )
+        return vars(self)[name]
+
+
+_gen = _Generated()
+
+
 def _present(value: Any) -> Any:
     """None for the generated UNSET sentinel and None; the value otherwise."""
-    from ftjobs_generated.types import Unset
-
-    return None if value is None or isinstance(value, Unset) else value
+    return None if value is None or isinstance(value, _gen.Unset) else value
 
 
-def _nested(reader: _Reader, key: str, value: Any, cls: type[Any]) -> Any:
-    """A nested generated object, or None; anything else there is a validation error."""
-    value = _present(value)
-    if value is None or isinstance(value, cls):
-        return value
-    raise reader.fail(key, f"a {cls.__name__} object")
+def _sub(reader: _Reader, key: str, cls: type[T]) -> T | None:
+    """The generated model for the object under key (None when absent or null)."""
+    value = reader.data.get(key)
+    return None if value is None else _item(reader, key, value, cls)
+
+
+def _item(reader: _Reader, key: str, value: object, cls: type[T]) -> T:
+    """value parsed as the generated cls; ResponseValidationError naming key if it is not one."""
+    if not isinstance(value, Mapping):
+        raise ResponseValidationError(f"{reader.kind}.{key}: expected an object, got {type(value).__name__}")
+    try:
+        return cls.from_dict(value)  # type: ignore[attr-defined,no-any-return]
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise ResponseValidationError(f"{reader.kind}.{key}: does not match the spec: {exc!r}") from exc
 
 
 @attrs.frozen(kw_only=True)
@@ -139,27 +182,20 @@ class Job:
     integrations: tuple[FineTuningIntegration, ...] = attrs.field(default=(), repr=False)
     #: The response object exactly as received, unknown keys included.
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    #: The generated model the fields above were read from.
-    generated: FineTuningJob | None = attrs.field(default=None, repr=False, eq=False)
 
     @classmethod
     def from_dict(cls, data: object) -> Job:
         """Parse a job object; raise ResponseValidationError if it is not one."""
-        from ftjobs_generated.models.fine_tune_method import FineTuneMethod
-        from ftjobs_generated.models.fine_tuning_job import FineTuningJob
-        from ftjobs_generated.models.fine_tuning_job_error_type_0 import FineTuningJobErrorType0
-        from ftjobs_generated.models.fine_tuning_job_hyperparameters import FineTuningJobHyperparameters
-
         r = _Reader("fine_tuning.job", data)
-        job_id = r.string("id", required=True)
-        status = r.string("status", required=True)
-        model = r.generated(FineTuningJob)
-        integrations = _present(model.integrations) or []
-        if not isinstance(integrations, list):
+        raw_integrations = r.data.get("integrations")
+        if raw_integrations is not None and not isinstance(raw_integrations, list):
             raise r.fail("integrations", "a list")
+        integrations = [
+            _item(r, "integrations", item, _gen.FineTuningIntegration) for item in raw_integrations or ()
+        ]
         return cls(
-            id=str(job_id),
-            status=JobStatus(str(status)),
+            id=str(r.string("id", required=True)),
+            status=JobStatus(str(r.string("status", required=True))),
             model=r.string("model"),
             created_at=r.time("created_at"),
             finished_at=r.time("finished_at"),
@@ -168,20 +204,22 @@ class Job:
             organization_id=r.string("organization_id"),
             training_file=r.string("training_file"),
             validation_file=r.string("validation_file"),
-            result_files=r.strings("result_files"),
+            result_files=r.file_ids("result_files"),
             trained_tokens=r.integer("trained_tokens"),
             seed=r.integer("seed"),
             user_provided_suffix=r.string("user_provided_suffix"),
             metadata=r.str_map("metadata"),
-            error=_nested(r, "error", model.error, FineTuningJobErrorType0),
-            hyperparameters=_nested(
-                r, "hyperparameters", model.hyperparameters, FineTuningJobHyperparameters
-            ),
-            method=_nested(r, "method", model.method, FineTuneMethod),
+            error=_sub(r, "error", _gen.FineTuningJobErrorType0),
+            hyperparameters=_sub(r, "hyperparameters", _gen.FineTuningJobHyperparameters),
+            method=_sub(r, "method", _gen.FineTuneMethod),
             integrations=tuple(integrations),
             raw=r.data,
-            generated=model,
         )
+
+    @functools.cached_property
+    def generated(self) -> FineTuningJob:
+        """The whole job as the generated ``FineTuningJob`` model (built on first access)."""
+        return _gen.FineTuningJob.from_dict(self.raw)  # type: ignore[no-any-return]
 
     @property
     def method_type(self) -> str | None:
@@ -197,9 +235,9 @@ class Job:
 
 @attrs.frozen(kw_only=True)
 class JobEvent:
-    """One event of a job's log (``fine_tuning.job.event``)."""
+    """One event of a job's log (``fine_tuning.job.event``). ``id`` is None only for 2023-era events."""
 
-    id: str
+    id: str | None
     created_at: dt.datetime | None
     level: str | None
     message: str | None
@@ -211,21 +249,19 @@ class JobEvent:
     @classmethod
     def from_dict(cls, data: object) -> JobEvent:
         """Parse an event object; raise ResponseValidationError if it is not one."""
-        from ftjobs_generated.models.fine_tuning_job_event import FineTuningJobEvent
-
         r = _Reader("fine_tuning.job.event", data)
         extra = r.data.get("data")
         if extra is not None and not isinstance(extra, Mapping):
             raise r.fail("data", "an object")
         return cls(
-            id=str(r.string("id", required=True)),
+            id=r.string("id"),
             created_at=r.time("created_at"),
             level=r.string("level"),
             message=r.string("message"),
             type=r.string("type"),
             data=extra,
             raw=r.data,
-            generated=r.generated(FineTuningJobEvent),
+            generated=r.generated(_gen.FineTuningJobEvent),
         )
 
 
@@ -246,20 +282,15 @@ class Checkpoint:
     @classmethod
     def from_dict(cls, data: object) -> Checkpoint:
         """Parse a checkpoint object; raise ResponseValidationError if it is not one."""
-        from ftjobs_generated.models.fine_tuning_job_checkpoint import FineTuningJobCheckpoint
-        from ftjobs_generated.models.fine_tuning_job_checkpoint_metrics import (
-            FineTuningJobCheckpointMetrics,
-        )
-
         r = _Reader("fine_tuning.job.checkpoint", data)
-        model = r.generated(FineTuningJobCheckpoint)
+        model = r.generated(_gen.FineTuningJobCheckpoint)
         return cls(
             id=str(r.string("id", required=True)),
             created_at=r.time("created_at"),
             fine_tuned_model_checkpoint=r.string("fine_tuned_model_checkpoint"),
             step_number=r.integer("step_number"),
             fine_tuning_job_id=r.string("fine_tuning_job_id"),
-            metrics=_nested(r, "metrics", model.metrics, FineTuningJobCheckpointMetrics),
+            metrics=_sub(r, "metrics", _gen.FineTuningJobCheckpointMetrics),
             raw=r.data,
             generated=model,
         )

@@ -54,7 +54,7 @@ class Waiter:
         self.on_poll = on_poll
         self.last: Job | None = None
         self._last_status: JobStatus | None = None
-        self.seen_events: set[str] = set()
+        self.seen_events: set[str | None] = set()
 
     def observe(self, job: Job) -> bool:
         """Record a poll result, call on_update on a status change; True once the job is terminal."""

@@ -291,7 +291,19 @@ def test_status_error_with_html_body() -> None:
         (httpx.Response(200, json={"id": "x", "status": "running", "created_at": 10**20}), "created_at"),
         (
             httpx.Response(200, json={"id": "x", "status": "running", "method": "supervised"}),
-            "does not match",
+            "method: expected an object, got str",
+        ),
+        (
+            httpx.Response(200, json={"id": "x", "status": "running", "method": {"type": 5}}),
+            "method: does not match",
+        ),
+        (
+            httpx.Response(200, json={"id": "x", "status": "running", "integrations": [1]}),
+            "integrations: expected an object, got int",
+        ),
+        (
+            httpx.Response(200, json={"id": "x", "status": "running", "integrations": {}}),
+            "integrations: expected a list",
         ),
         (httpx.Response(200, json={"id": "x", "status": None}), "status"),
         (httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000), "not JSON"),
@@ -500,7 +512,7 @@ def test_secret_never_in_errors_or_debug_logs(caplog: pytest.LogCaptureFixture) 
 def test_context_manager_closes_owned_pool() -> None:
     """`with Client(...)` closes the pool it created, not one it was given."""
     with ftjobs.Client(api_key="k") as client:
-        owned = client._http
+        owned = client._engine.http
     assert owned.is_closed
     given = httpx.Client()
     with ftjobs.Client(api_key="k", http_client=given):

@@ -46,22 +46,6 @@ def version_id(path: Path) -> str:
     return f"{path.parent.parent.name}/{path.stem}"
 
 
-# --- known bugs: shapes a schema allows and the client rejects ----------------------------------
-
-BUG_RESULT_FILE_OBJECTS = (
-    "Job.from_dict rejects result_files of file objects, which the 2023-08-31..2023-09-05 schemas"
-    " declared (items: OpenAIFile)"
-)
-
-
-def known_bug(document: Any) -> str | None:
-    """The known bug a schema-valid document runs into, if any."""
-    files = document.get("result_files")
-    if isinstance(files, list) and not all(isinstance(f, str) for f in files):
-        return BUG_RESULT_FILE_OBJECTS
-    return None
-
-
 def parse_or_reject(document: Any) -> ftjobs.Job | None:
     """The job, or None when the client raised ResponseValidationError; anything else propagates."""
     try:
@@ -85,9 +69,6 @@ def check_valid_jobs(path: Path, max_examples: int) -> int:
         nonlocal checked
         validator.validate(document)  # the generator keeps to the schema
         checked += 1
-        if known_bug(document):
-            assert parse_or_reject(document) is None
-            return
         job = ftjobs.Job.from_dict(document)
         assert job.id == document["id"]
         assert job.status.value == document["status"]
@@ -105,7 +86,7 @@ def test_jobs_from_the_current_schema_parse(examples: Callable[[int], None]) -> 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", HISTORICAL, ids=version_id)
 def test_jobs_from_each_historical_schema_parse(path: Path, examples: Callable[[int], None]) -> None:
-    """Every job drawn from this historical schema parses (or hits a known, listed bug)."""
+    """Every job drawn from this historical schema parses."""
     examples(check_valid_jobs(path, 30))
 
 
@@ -115,13 +96,14 @@ def test_every_historical_schema_is_covered() -> None:
     assert (histories.count("openai"), histories.count("portkey")) == (33, 19)
 
 
-@pytest.mark.xfail(strict=True, raises=ftjobs.ResponseValidationError, reason=BUG_RESULT_FILE_OBJECTS)
 def test_result_files_as_file_objects_parse() -> None:
-    """A 2023-08-31 job whose result_files are file objects parses."""
+    """A 2023-08-31 job whose result_files are file objects parses, keeping each file's id."""
     file = {"id": "file-abc123", "object": "file", "bytes": 140, "created_at": 1613779657}
     file |= {"filename": "results.csv", "purpose": "fine-tune-results"}
     job = {"object": "fine_tuning.job", "id": "ft-abc", "status": "succeeded", "result_files": [file]}
-    assert ftjobs.Job.from_dict(job).id == "ft-abc"
+    parsed = ftjobs.Job.from_dict(job)
+    assert parsed.id == "ft-abc"
+    assert parsed.result_files == ("file-abc123",)
 
 
 def test_null_hyperparameters_parse() -> None:
