@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-fast lint regen check-regen demo clean bench spec-report bench-specdiff
+.PHONY: install test test-fast lint regen check-regen demo clean bench spec-report bench-specdiff reliability-report
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check facade scripts tests
-	$(BIN)/ruff format --check facade scripts tests
+	$(BIN)/ruff check facade scripts tests bench
+	$(BIN)/ruff format --check facade scripts tests bench
 	$(BIN)/mypy
 
 regen: $(STAMP)
@@ -33,6 +33,20 @@ regen: $(STAMP)
 
 check-regen: $(STAMP)
 	$(PY) -m scripts.regen --check
+
+# docs/reliability.md: case counts per group, written by the reliability suite itself.
+reliability-report: $(STAMP)
+	FTJOBS_RELIABILITY_REPORT=docs/reliability.md $(PY) -m pytest tests/reliability -q
+
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+# Benchmarks against the official SDKs: one table of ratios (a few minutes). Not tests.
+bench: $(BENCH_STAMP)
+	$(PY) -m bench.run
 
 spec-report: $(STAMP)
 	$(PY) -m scripts.cli report --output docs/spec-history.md
