@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -18,7 +19,7 @@ from ._constants import (
     MAX_POLL_INTERVAL,
     MAX_RESPONSE_BYTES,
 )
-from ._errors import APIStatusError, ResponseValidationError
+from ._errors import APIStatusError, ConfigurationError, ResponseValidationError
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, locate
 from ._models import Checkpoint, Job, JobEvent, Page, parse_page
 from ._pagination import AsyncPager, SyncPager
@@ -52,7 +53,7 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int
     retry: RetryPolicy | None
     default_headers: Mapping[str, str] | None
-    verify: bool | str
+    verify: bool | str | ssl.SSLContext
     max_response_bytes: int
 
 
@@ -127,6 +128,16 @@ def reached(action: str, job: Job) -> bool:
     return job.status in _ACTION_RESULTS[action]
 
 
+def _tls(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
+    """httpx's ``verify``: a CA bundle path becomes an SSLContext (httpx deprecates passing paths)."""
+    if not isinstance(verify, str):
+        return verify
+    try:
+        return ssl.create_default_context(cafile=verify)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigurationError(f"verify={verify!r}: cannot load CA certificates: {exc}") from exc
+
+
 def _parse(parser: Callable[[Any], T], data: Any, response: httpx.Response) -> T:
     try:
         return parser(data)
@@ -149,7 +160,8 @@ _CLIENT_DOC = """
     - ``timeout`` (seconds or httpx.Timeout; default 30 s read, 10 s connect), ``max_retries``
       (default 2) or a full ``retry=RetryPolicy(...)``; both can be overridden per call.
     - ``default_headers``, ``http_client`` (your own httpx client; not closed by us), ``verify``
-      (TLS verification; turning it off warns), ``max_response_bytes`` (default 32 MiB).
+      (TLS verification: True, a CA bundle path or an ``ssl.SSLContext``; turning it off warns),
+      ``max_response_bytes`` (default 32 MiB).
 """
 
 
@@ -445,7 +457,7 @@ class Client(_BaseClient):
 
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(options)
-        verify = options.get("verify", True)
+        verify = _tls(options.get("verify", True))
         self._engine = SyncEngine(
             self._settings, http_client, lambda: httpx.Client(verify=verify, follow_redirects=False)
         )
@@ -471,7 +483,7 @@ class AsyncClient(_BaseClient):
         self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         super().__init__(options)
-        verify = options.get("verify", True)
+        verify = _tls(options.get("verify", True))
         self._engine = AsyncEngine(
             self._settings,
             http_client,

@@ -497,6 +497,20 @@ def test_verify_false_warns() -> None:
         ftjobs.Client(api_key="k").close()
 
 
+def test_verify_accepts_ca_bundle_and_context(tmp_path: Any) -> None:
+    """verify= takes a CA bundle path or an SSLContext; a missing bundle is a ConfigurationError."""
+    import ssl
+
+    import certifi
+
+    for verify in (certifi.where(), ssl.create_default_context()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ftjobs.Client(api_key="k", verify=verify).close()
+    with pytest.raises(ftjobs.ConfigurationError, match="CA certificates"):
+        ftjobs.Client(api_key="k", verify=str(tmp_path / "missing.pem"))
+
+
 def test_secret_never_in_errors_or_debug_logs(caplog: pytest.LogCaptureFixture) -> None:
     """Even a server echoing the key back does not get it into str(error), repr or DEBUG logs."""
     body = {"error": {"message": f"Incorrect API key provided: {SECRET}", "code": "invalid_api_key"}}
