@@ -91,6 +91,8 @@ class RawServer:
         self._sock.settimeout(0.05)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
+        #: Called on exit before the thread is joined (e.g. to wake a responder that is waiting).
+        self.on_exit: Callable[[], object] = lambda: None
 
     @property
     def url(self) -> str:
@@ -102,6 +104,7 @@ class RawServer:
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
+        self.on_exit()
         self._thread.join(5)
         self._sock.close()
 

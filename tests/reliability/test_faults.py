@@ -23,6 +23,7 @@ import ftjobs
 from ftjobs.testing import serve
 
 from . import support
+from .loopback import RawServer
 from .support import ASYNC_OPS, OPERATIONS, SYNC_OPS, TIMEOUT, Admin, FakeClock
 
 ACTIONS = frozenset({"cancel", "pause", "resume"})
@@ -282,81 +283,44 @@ JOB_BODY = (
 )
 
 
-class DripServer:
-    """Answers every request with JOB_BODY, sent ``chunk`` bytes every ``gap`` seconds, with one
-    ``stall`` (seconds) after the first chunk; counts requests."""
+def drip(*, chunk: int, gap: float, stall: float = 0.0) -> RawServer:
+    """A RawServer answering JOB_BODY ``chunk`` bytes every ``gap`` seconds, with one ``stall``
+    (seconds) after the first chunk."""
+    stop = threading.Event()
 
-    def __init__(self, *, chunk: int, gap: float, stall: float = 0.0) -> None:
-        self.chunk, self.gap, self.stall = chunk, gap, stall
-        self.requests = 0
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._sock.getsockname()[1]}/v1"
-
-    def __enter__(self) -> DripServer:
-        self._sock.settimeout(0.05)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._sock.close()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(5)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                got = conn.recv(4096)
-                if not got:
-                    return
-                data += got
-            self.requests += 1
-            head = (
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(JOB_BODY)}\r\nConnection: close\r\n\r\n"
-            )
-            try:
-                conn.sendall(head.encode())
-                for index in range(0, len(JOB_BODY), self.chunk):
-                    conn.sendall(JOB_BODY[index : index + self.chunk])
-                    pause = self.stall if index == 0 and self.stall else self.gap
-                    if self._stop.wait(pause):
-                        return
-            except OSError:
+    def respond(conn: socket.socket, line: str) -> None:
+        head = (
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(JOB_BODY)}\r\nConnection: close\r\n\r\n"
+        )
+        conn.sendall(head.encode())
+        for index in range(0, len(JOB_BODY), chunk):
+            conn.sendall(JOB_BODY[index : index + chunk])
+            if stop.wait(stall if index == 0 and stall else gap):
                 return
+
+    server = RawServer(respond)
+    server.on_exit = stop.set
+    return server
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_slow_body_within_the_timeout_is_read_whole(mode: str) -> None:
     """A body trickling in (no gap as long as the timeout) is read to the end: one request, a job."""
-    with DripServer(chunk=16, gap=0.05) as drip:
-        job = run(drip.url, "retrieve", mode, "ftjob-drip")
+    with drip(chunk=16, gap=0.05) as server:
+        job = run(server.url, "retrieve", mode, "ftjob-drip")
         assert isinstance(job, ftjobs.Job)
         assert job.id == "ftjob-drip"
-        assert drip.requests == 1
+        assert len(server.requests) == 1
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_slow_body_stalling_past_the_timeout_times_out_after_every_attempt(mode: str) -> None:
     """A body that stalls longer than the read timeout ends in APITimeoutError after 3 requests."""
-    with DripServer(chunk=16, gap=0.01, stall=3 * TIMEOUT) as drip:
+    with drip(chunk=16, gap=0.01, stall=3 * TIMEOUT) as server:
         started = time.monotonic()
         with pytest.raises(ftjobs.APITimeoutError):
-            run(drip.url, "retrieve", mode, "ftjob-drip")
+            run(server.url, "retrieve", mode, "ftjob-drip")
         assert time.monotonic() - started < 3 * TIMEOUT + 1.5
-        assert drip.requests == 3
+        assert len(server.requests) == 3
