@@ -140,6 +140,25 @@ class Row:
         return [self.goal, self.what, self.ftjobs, self.peer, ratio, self.target, met]
 
 
+def compare(
+    goal: str,
+    what: str,
+    ours: float,
+    peer: float,
+    show: Callable[[float], str],
+    target: str = "info",
+    peer_suffix: str = "",
+) -> Row:
+    """A row whose ratio is ours / peer; target ">= X" or "<= X" decides met, "info..." leaves it blank."""
+    ratio = ours / peer
+    met: bool | None = None
+    if target.startswith(">="):
+        met = ratio >= float(target[2:])
+    elif target.startswith("<="):
+        met = ratio <= float(target[2:])
+    return Row(goal, what, show(ours), show(peer) + peer_suffix, ratio, target, met)
+
+
 HEADER = ["goal", "measure", "ftjobs", "peer", "ratio", "target", "met?"]
 
 

@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from ._common import JOB, Row, alternate, median, page_of
+from ._common import JOB, Row, alternate, compare, median, page_of
 
 NUMBER = 2000
 
@@ -61,41 +61,37 @@ def run(rounds: int = 7) -> list[Row]:
         return f"{x:,.1f} µs"
 
     return [
-        Row(
+        compare(
             "3",
             "parse 1 full job vs FineTuningJob.model_validate",
-            us(a["ftjobs"]),
-            us(a["openai-validate"]),
-            a["ftjobs"] / a["openai-validate"],
+            a["ftjobs"],
+            a["openai-validate"],
+            us,
             "<= 1.00",
-            a["ftjobs"] <= a["openai-validate"],
         ),
-        Row(
+        compare(
             "3",
             "parse page of 100 vs SyncCursorPage.model_validate",
-            us(b["ftjobs"]),
-            us(b["openai-validate"]),
-            b["ftjobs"] / b["openai-validate"],
+            b["ftjobs"],
+            b["openai-validate"],
+            us,
             "<= 1.00",
-            b["ftjobs"] <= b["openai-validate"],
         ),
-        Row(
+        compare(
             "3",
             "parse 1 job vs SDK default (construct_type, unvalidated)",
-            us(a["ftjobs"]),
-            us(a["openai-construct"]),
-            a["ftjobs"] / a["openai-construct"],
+            a["ftjobs"],
+            a["openai-construct"],
+            us,
             "info",
-            None,
         ),
-        Row(
+        compare(
             "3",
             "parse page of 100 vs SDK default (construct_type)",
-            us(b["ftjobs"]),
-            us(b["openai-construct"]),
-            b["ftjobs"] / b["openai-construct"],
+            b["ftjobs"],
+            b["openai-construct"],
+            us,
             "info",
-            None,
         ),
     ]
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from ._common import API_KEY, JOB_ID, PYTHON, Row, alternate, fast_server, median, run_child
+from ._common import API_KEY, JOB_ID, PYTHON, Row, alternate, compare, fast_server, median, run_child
 
 SYNC_CALLS = 1500
 ASYNC_CALLS = 1000
@@ -178,68 +178,49 @@ def run(rounds: int = 5) -> list[Row]:
         return f"{rate:,.0f}/s"
 
     return [
-        Row(
+        compare(
             "2",
             "server ceiling: raw socket, sequential",
-            fmt(s["raw-socket"]),
-            fmt(s["httpx"]) + " httpx",
-            s["raw-socket"] / s["httpx"],
+            s["raw-socket"],
+            s["httpx"],
+            fmt,
             "info: >> 1",
-            None,
+            peer_suffix=" httpx",
         ),
-        Row(
-            "2",
-            "retrieve calls/s vs httpx.get+json.loads",
-            fmt(s["ftjobs"]),
-            fmt(s["httpx"]),
-            s["ftjobs"] / s["httpx"],
-            ">= 0.90",
-            s["ftjobs"] / s["httpx"] >= 0.9,
-        ),
-        Row(
-            "2",
-            "retrieve calls/s vs OpenAI",
-            fmt(s["ftjobs"]),
-            fmt(s["openai"]),
-            s["ftjobs"] / s["openai"],
-            ">= 2.00",
-            s["ftjobs"] / s["openai"] >= 2.0,
-        ),
-        Row(
+        compare("2", "retrieve calls/s vs httpx.get+json.loads", s["ftjobs"], s["httpx"], fmt, ">= 0.90"),
+        compare("2", "retrieve calls/s vs OpenAI", s["ftjobs"], s["openai"], fmt, ">= 2.00"),
+        compare(
             "2",
             f"server ceiling: raw asyncio x{CONCURRENCY}",
-            fmt(a["raw-asyncio"]),
-            fmt(a["httpx-async"]) + " httpx",
-            a["raw-asyncio"] / a["httpx-async"],
+            a["raw-asyncio"],
+            a["httpx-async"],
+            fmt,
             "info: >> 1",
-            None,
+            peer_suffix=" httpx",
         ),
-        Row(
+        compare(
             "2",
             f"async 1k retrieves @{CONCURRENCY} vs httpx.AsyncClient",
-            fmt(a["ftjobs-async"]),
-            fmt(a["httpx-async"]),
-            a["ftjobs-async"] / a["httpx-async"],
+            a["ftjobs-async"],
+            a["httpx-async"],
+            fmt,
             ">= 0.90",
-            a["ftjobs-async"] / a["httpx-async"] >= 0.9,
         ),
-        Row(
+        compare(
             "2",
             f"async 1k retrieves @{CONCURRENCY} vs AsyncOpenAI",
-            fmt(a["ftjobs-async"]),
-            fmt(a["openai-async"]),
-            a["ftjobs-async"] / a["openai-async"],
+            a["ftjobs-async"],
+            a["openai-async"],
+            fmt,
             ">= 2.00",
-            a["ftjobs-async"] / a["openai-async"] >= 2.0,
         ),
-        Row(
+        compare(
             "2",
             f"async @{CONCURRENCY}, ftjobs on httpx's default 100-connection pool vs AsyncOpenAI",
-            fmt(a["ftjobs-async-pool100"]),
-            fmt(a["openai-async"]),
-            a["ftjobs-async-pool100"] / a["openai-async"],
+            a["ftjobs-async-pool100"],
+            a["openai-async"],
+            fmt,
             "info",
-            None,
         ),
     ]
 
