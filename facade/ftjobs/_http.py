@@ -191,14 +191,15 @@ class Attempts:
     def after_response(self, response: httpx.Response, body: bytes) -> float | None:
         """None if response is the answer; a delay to retry; or raise the status error."""
         code = response.status_code
-        logger.debug(
-            "ftjobs: %s %s -> %d (%d bytes, request_id=%s)",
-            self.call.method,
-            self.call.path,
-            code,
-            len(body),
-            response.headers.get("x-request-id"),
-        )
+        if logger.isEnabledFor(logging.DEBUG):  # the header lookup is not free on the hot path
+            logger.debug(
+                "ftjobs: %s %s -> %d (%d bytes, request_id=%s)",
+                self.call.method,
+                self.call.path,
+                code,
+                len(body),
+                response.headers.get("x-request-id"),
+            )
         if code < 300:
             return None
         if code < 400:
