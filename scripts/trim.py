@@ -76,7 +76,11 @@ def load_yaml_text(text: str, name: str) -> Any:
 
 def load_spec_text(text: str, name: str) -> dict[str, Any]:
     """Parse text into an OpenAPI document (a mapping with `openapi` and `paths`)."""
-    doc = load_yaml_text(text, name)
+    return check_spec(load_yaml_text(text, name), name)
+
+
+def check_spec(doc: Any, name: str) -> dict[str, Any]:
+    """doc if it is an OpenAPI 3 document (a mapping with `openapi` and `paths`); else SpecError."""
     if not isinstance(doc, dict) or "openapi" not in doc:
         raise SpecError(f"{name}: not an OpenAPI 3 document (no top-level 'openapi' key)")
     if not isinstance(doc.get("paths"), dict):
