@@ -114,11 +114,11 @@ async def async_call(kind: str, base_url: str) -> Callable[[], Awaitable[object]
         jobs = ftjobs.AsyncClient(api_key=API_KEY, base_url=base_url).jobs
         return lambda: jobs.retrieve(JOB_ID)
     if kind == "ftjobs-async-pool100":  # for contrast: httpx's default 100-connection pool
-        import httpx
+        import httpx2
 
         import ftjobs
 
-        http = httpx.AsyncClient(limits=httpx.Limits())
+        http = httpx2.AsyncClient(limits=httpx2.Limits())
         jobs = ftjobs.AsyncClient(api_key=API_KEY, base_url=base_url, http_client=http).jobs
         return lambda: jobs.retrieve(JOB_ID)
     if kind == "openai-async":

@@ -122,15 +122,15 @@ async def wait_all(kind: str, base_url: str, n: int) -> dict[str, float]:
     ids = [f"ftjob-wait-{kind}-{i:06d}" for i in range(n)]
     meter = Meter()
     if kind.startswith("ftjobs"):
-        import httpx
+        import httpx2
 
         import ftjobs
         from ftjobs._constants import ASYNC_POOL_LIMITS
 
         # "ftjobs": the pool AsyncClient() builds itself (ASYNC_POOL_LIMITS, 8 connections), with a
         # request hook to count; "ftjobs-pool100": httpx's default 100-connection pool, for contrast.
-        limits = httpx.Limits() if kind == "ftjobs-pool100" else ASYNC_POOL_LIMITS
-        http = httpx.AsyncClient(event_hooks={"request": [meter.hook]}, limits=limits)
+        limits = httpx2.Limits() if kind == "ftjobs-pool100" else ASYNC_POOL_LIMITS
+        http = httpx2.AsyncClient(event_hooks={"request": [meter.hook]}, limits=limits)
         client = ftjobs.AsyncClient(api_key=API_KEY, base_url=base_url, http_client=http)
 
         async def wait(job_id: str) -> str:

@@ -1,4 +1,4 @@
-"""pyproject.toml lists every package folder, and the runtime needs nothing but attrs and httpx."""
+"""pyproject.toml lists every package folder, and the runtime needs nothing but attrs and httpx2."""
 
 from __future__ import annotations
 
@@ -42,9 +42,9 @@ def test_every_package_folder_is_listed() -> None:
     assert {"ftjobs_generated.models", "ftjobs_generated.api.fine_tuning"} <= folders
 
 
-def test_runtime_dependencies_are_exactly_attrs_and_httpx() -> None:
-    """The installed package depends on attrs and httpx only; tooling stays in extras."""
+def test_runtime_dependencies_are_exactly_attrs_and_httpx2() -> None:
+    """The installed package depends on attrs and httpx2 only; tooling stays in extras."""
     names = sorted(
         re.match(r"[A-Za-z0-9_.-]+", dep).group(0).lower() for dep in PYPROJECT["project"]["dependencies"]
     )
-    assert names == ["attrs", "httpx"]
+    assert names == ["attrs", "httpx2"]

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Required, TypedDict, TypeVar, Unpack
 
-import httpx
+import httpx2
 
 from . import _calls as calls
 from ._constants import (
@@ -99,7 +99,7 @@ def _settings(options: ClientOptions) -> Settings:
     check_header_values(extra_headers)
     return Settings(
         connection=connection,
-        timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        timeout=timeout if isinstance(timeout, httpx2.Timeout) else httpx2.Timeout(timeout),
         retry=policy,
         extra_headers=extra_headers,
         max_response_bytes=options.get("max_response_bytes", MAX_RESPONSE_BYTES),
@@ -138,7 +138,7 @@ def _tls(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
         raise ConfigurationError(f"verify={verify!r}: cannot load CA certificates: {exc}") from exc
 
 
-def _parse(parser: Callable[[Any], T], data: Any, response: httpx.Response) -> T:
+def _parse(parser: Callable[[Any], T], data: Any, response: httpx2.Response) -> T:
     try:
         return parser(data)
     except ResponseValidationError as exc:
@@ -157,7 +157,7 @@ _CLIENT_DOC = """
     - Portkey, one routing mode: ``virtual_key`` (``PORTKEY_VIRTUAL_KEY``); or ``portkey_provider`` +
       ``provider_api_key`` (+ optional ``custom_host``); or ``config``.
     - Azure: ``api_version`` (``OPENAI_API_VERSION``, default 2024-10-21).
-    - ``timeout`` (seconds or httpx.Timeout; default 30 s read, 10 s connect), ``max_retries``
+    - ``timeout`` (seconds or httpx2.Timeout; default 30 s read, 10 s connect), ``max_retries``
       (default 2) or a full ``retry=RetryPolicy(...)``; both can be overridden per call.
     - ``default_headers``, ``http_client`` (your own httpx client; not closed by us), ``verify``
       (TLS verification: True, a CA bundle path or an ``ssl.SSLContext``; turning it off warns),
@@ -171,7 +171,9 @@ class Jobs:
     def __init__(self, engine: SyncEngine) -> None:
         self._engine = engine
 
-    def _send(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> tuple[Any, httpx.Response]:
+    def _send(
+        self, call: Call, timeout: TimeoutTypes, max_retries: int | None
+    ) -> tuple[Any, httpx2.Response]:
         return self._engine.request(call, timeout=timeout, max_retries=max_retries)
 
     def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
@@ -303,7 +305,7 @@ class AsyncJobs:
 
     async def _send(
         self, call: Call, timeout: TimeoutTypes, max_retries: int | None
-    ) -> tuple[Any, httpx.Response]:
+    ) -> tuple[Any, httpx2.Response]:
         return await self._engine.request(call, timeout=timeout, max_retries=max_retries)
 
     async def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
@@ -455,11 +457,11 @@ class Client(_BaseClient):
 
     __doc__ = (__doc__ or "") + _CLIENT_DOC
 
-    def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
+    def __init__(self, *, http_client: httpx2.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(options)
         verify = _tls(options.get("verify", True))
         self._engine = SyncEngine(
-            self._settings, http_client, lambda: httpx.Client(verify=verify, follow_redirects=False)
+            self._settings, http_client, lambda: httpx2.Client(verify=verify, follow_redirects=False)
         )
         self.jobs = Jobs(self._engine)
 
@@ -480,14 +482,14 @@ class AsyncClient(_BaseClient):
     __doc__ = (__doc__ or "") + _CLIENT_DOC
 
     def __init__(
-        self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]
+        self, *, http_client: httpx2.AsyncClient | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         super().__init__(options)
         verify = _tls(options.get("verify", True))
         self._engine = AsyncEngine(
             self._settings,
             http_client,
-            lambda: httpx.AsyncClient(verify=verify, follow_redirects=False, limits=ASYNC_POOL_LIMITS),
+            lambda: httpx2.AsyncClient(verify=verify, follow_redirects=False, limits=ASYNC_POOL_LIMITS),
         )
         self.jobs = AsyncJobs(self._engine)
 

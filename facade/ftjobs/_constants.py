@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 PORTKEY_BASE_URL = "https://api.portkey.ai/v1"
@@ -10,7 +10,7 @@ AZURE_API_VERSION = "2024-10-21"
 
 #: Connect fast, read patiently but not forever (the official SDK's 10-minute default is a known
 #: complaint: a hung proxy should surface in seconds, not minutes).
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -24,7 +24,7 @@ MAX_REDIRECTS = 5
 #: AsyncClient's pool. httpx's pool bookkeeping grows with connections x queued requests
 #: (encode/httpcore#1035), so a small pool serves many concurrent calls faster than a big one:
 #: `make bench` measured 1,000 retrieves at concurrency 32 about 2x faster with 8 than with 100.
-ASYNC_POOL_LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=8)
+ASYNC_POOL_LIMITS = httpx2.Limits(max_connections=8, max_keepalive_connections=8)
 
 DEFAULT_POLL_INTERVAL = 5.0
 MAX_POLL_INTERVAL = 60.0

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
-import httpx
+import httpx2
 
 from ._constants import MAX_REDIRECTS, MAX_RESPONSE_BYTES
 from ._errors import (
@@ -39,7 +39,7 @@ from ._version import __version__
 
 logger = logging.getLogger("ftjobs")
 
-TimeoutTypes = float | httpx.Timeout | None
+TimeoutTypes = float | httpx2.Timeout | None
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
@@ -59,7 +59,7 @@ class Settings:
     """What every request of a client shares."""
 
     connection: Connection
-    timeout: httpx.Timeout
+    timeout: httpx2.Timeout
     retry: RetryPolicy
     extra_headers: Mapping[str, str] = attrs.field(factory=dict)
     max_response_bytes: int = MAX_RESPONSE_BYTES
@@ -77,8 +77,8 @@ class Settings:
         }
 
     def build(
-        self, client: httpx.Client | httpx.AsyncClient, call: Call, timeout: TimeoutTypes
-    ) -> httpx.Request:
+        self, client: httpx2.Client | httpx2.AsyncClient, call: Call, timeout: TimeoutTypes
+    ) -> httpx2.Request:
         """The httpx request for call (absolute URL, auth headers, provider query parameters)."""
         params: list[tuple[str, str | int | float | bool | None]] = [
             *self.connection.params.items(),
@@ -103,7 +103,7 @@ class Settings:
         return text
 
 
-def redirect_target(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
+def redirect_target(request: httpx2.Request, response: httpx2.Response) -> httpx2.Request | None:
     """The request to follow a redirect with, or None. Credentials never go to another origin.
 
     httpx itself strips only ``Authorization`` on a cross-origin redirect; we follow redirects
@@ -113,7 +113,7 @@ def redirect_target(request: httpx.Request, response: httpx.Response) -> httpx.R
         return None
     url = request.url.join(response.headers["location"])
     same_origin = (url.scheme, url.host, url.port) == (request.url.scheme, request.url.host, request.url.port)
-    headers = httpx.Headers(request.headers)
+    headers = httpx2.Headers(request.headers)
     headers.pop("host", None)
     if not same_origin:
         for name in list(headers.keys()):
@@ -125,20 +125,20 @@ def redirect_target(request: httpx.Request, response: httpx.Response) -> httpx.R
         method, content = "GET", None
         headers.pop("content-length", None)
         headers.pop("content-type", None)
-    return httpx.Request(method, url, headers=headers, content=content, extensions=request.extensions)
+    return httpx2.Request(method, url, headers=headers, content=content, extensions=request.extensions)
 
 
-def check_length(response: httpx.Response, limit: int) -> None:
+def check_length(response: httpx2.Response, limit: int) -> None:
     """Refuse a declared body larger than limit before reading it."""
     declared = response.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise httpx.DecodingError(f"response body of {declared} bytes exceeds the {limit}-byte limit")
+        raise httpx2.DecodingError(f"response body of {declared} bytes exceeds the {limit}-byte limit")
 
 
 def add_chunk(body: bytearray, chunk: bytes, limit: int) -> None:
     """Append chunk, refusing to grow past limit (covers chunked and compressed bodies)."""
     if len(body) + len(chunk) > limit:
-        raise httpx.DecodingError(f"response body exceeds the {limit}-byte limit")
+        raise httpx2.DecodingError(f"response body exceeds the {limit}-byte limit")
     body += chunk
 
 
@@ -172,23 +172,23 @@ class Attempts:
         """Delay before the next attempt after a transport error; raise the mapped error if none."""
         if isinstance(exc, Error):
             raise exc
-        if not isinstance(exc, httpx.HTTPError):
+        if not isinstance(exc, httpx2.HTTPError):
             raise exc
         if self._can_retry() and is_retryable_exception(exc, idempotent=self.call.idempotent):
             return self._next(backoff_delay(self.retries_done, self.policy), type(exc).__name__)
         raise self.map_exception(exc) from exc
 
-    def map_exception(self, exc: httpx.HTTPError) -> Error:
+    def map_exception(self, exc: httpx2.HTTPError) -> Error:
         """Translate an httpx exception into ours."""
         detail = self.settings.redact(str(exc) or type(exc).__name__)
         method, url, kind = self.call.method, self.url, type(exc).__name__
-        if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, httpx2.TimeoutException):
             return APITimeoutError(f"request timed out ({kind}): {detail}", method=method, url=url)
-        if isinstance(exc, httpx.DecodingError):
+        if isinstance(exc, httpx2.DecodingError):
             return ResponseValidationError(f"unreadable response body: {detail}", method=method, url=url)
         return APIConnectionError(f"connection failed ({kind}): {detail}", method=method, url=url)
 
-    def after_response(self, response: httpx.Response, body: bytes) -> float | None:
+    def after_response(self, response: httpx2.Response, body: bytes) -> float | None:
         """None if response is the answer; a delay to retry; or raise the status error."""
         code = response.status_code
         if logger.isEnabledFor(logging.DEBUG):  # the header lookup is not free on the hot path
@@ -214,7 +214,7 @@ class Attempts:
             return self._next(backoff_delay(self.retries_done, self.policy, hint), f"HTTP {code}")
         raise self.status_error(response, body)
 
-    def status_error(self, response: httpx.Response, body: bytes) -> APIStatusError:
+    def status_error(self, response: httpx2.Response, body: bytes) -> APIStatusError:
         """The APIStatusError subclass for an error response, with the API's own code and message."""
         text = self.settings.redact(body.decode("utf-8", errors="replace"))
         parsed: Any = None
@@ -248,7 +248,7 @@ class Attempts:
         error.retries = self.retries_done
         return error
 
-    def decode(self, response: httpx.Response, body: bytes) -> Any:
+    def decode(self, response: httpx2.Response, body: bytes) -> Any:
         """The JSON document of a successful response, or ResponseValidationError."""
         rid = response.headers.get("x-request-id")
         status, method, url = response.status_code, self.call.method, self.url
@@ -275,7 +275,7 @@ class Attempts:
             ) from exc
 
 
-def locate(exc: ResponseValidationError, response: httpx.Response) -> ResponseValidationError:
+def locate(exc: ResponseValidationError, response: httpx2.Response) -> ResponseValidationError:
     """exc with the method, URL, status and request id of the response it is about."""
     exc.method, exc.url = response.request.method, str(response.request.url.copy_with(query=None))
     exc.request_id = response.headers.get("x-request-id")
@@ -284,10 +284,10 @@ def locate(exc: ResponseValidationError, response: httpx.Response) -> ResponseVa
 
 
 class SyncEngine:
-    """Sends calls on an httpx.Client with retries, redirects and the size cap."""
+    """Sends calls on an httpx2.Client with retries, redirects and the size cap."""
 
     def __init__(
-        self, settings: Settings, http: httpx.Client | None, factory: Callable[[], httpx.Client]
+        self, settings: Settings, http: httpx2.Client | None, factory: Callable[[], httpx2.Client]
     ) -> None:
         self.settings = settings
         self._http = http
@@ -296,7 +296,7 @@ class SyncEngine:
         self._lock = threading.Lock()
 
     @property
-    def http(self) -> httpx.Client:
+    def http(self) -> httpx2.Client:
         """The connection pool, created on first use (a client that never calls costs no TLS setup)."""
         if self._http is None:
             with self._lock:
@@ -309,7 +309,7 @@ class SyncEngine:
         if self._owned and self._http is not None:
             self._http.close()
 
-    def _send_once(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
+    def _send_once(self, request: httpx2.Request) -> tuple[httpx2.Response, bytes]:
         limit = self.settings.max_response_bytes
         for _ in range(MAX_REDIRECTS + 1):
             response = self.http.send(request, stream=True)
@@ -328,14 +328,14 @@ class SyncEngine:
 
     def request(
         self, call: Call, *, timeout: TimeoutTypes = None, max_retries: int | None = None
-    ) -> tuple[Any, httpx.Response]:
+    ) -> tuple[Any, httpx2.Response]:
         """Send call until it succeeds or fails for good; return (JSON document, response)."""
         attempts = Attempts(self.settings, call, max_retries)
         request = self.settings.build(self.http, call, timeout)
         while True:
             try:
                 response, body = self._send_once(request)
-            except httpx.HTTPError as exc:
+            except httpx2.HTTPError as exc:
                 time.sleep(attempts.after_exception(exc))
                 continue
             delay = attempts.after_response(response, body)
@@ -345,10 +345,10 @@ class SyncEngine:
 
 
 class AsyncEngine:
-    """The async twin of SyncEngine on an httpx.AsyncClient."""
+    """The async twin of SyncEngine on an httpx2.AsyncClient."""
 
     def __init__(
-        self, settings: Settings, http: httpx.AsyncClient | None, factory: Callable[[], httpx.AsyncClient]
+        self, settings: Settings, http: httpx2.AsyncClient | None, factory: Callable[[], httpx2.AsyncClient]
     ) -> None:
         self.settings = settings
         self._http = http
@@ -356,7 +356,7 @@ class AsyncEngine:
         self._factory = factory
 
     @property
-    def http(self) -> httpx.AsyncClient:
+    def http(self) -> httpx2.AsyncClient:
         """The connection pool, created on first use."""
         if self._http is None:
             self._http = self._factory()
@@ -367,7 +367,7 @@ class AsyncEngine:
         if self._owned and self._http is not None:
             await self._http.aclose()
 
-    async def _send_once(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
+    async def _send_once(self, request: httpx2.Request) -> tuple[httpx2.Response, bytes]:
         limit = self.settings.max_response_bytes
         for _ in range(MAX_REDIRECTS + 1):
             response = await self.http.send(request, stream=True)
@@ -386,7 +386,7 @@ class AsyncEngine:
 
     async def request(
         self, call: Call, *, timeout: TimeoutTypes = None, max_retries: int | None = None
-    ) -> tuple[Any, httpx.Response]:
+    ) -> tuple[Any, httpx2.Response]:
         """Send call until it succeeds or fails for good; return (JSON document, response)."""
         import asyncio
 
@@ -395,7 +395,7 @@ class AsyncEngine:
         while True:
             try:
                 response, body = await self._send_once(request)
-            except httpx.HTTPError as exc:
+            except httpx2.HTTPError as exc:
                 await asyncio.sleep(attempts.after_exception(exc))
                 continue
             delay = attempts.after_response(response, body)

@@ -20,13 +20,13 @@ import time
 from collections.abc import Callable, Mapping
 
 import attrs
-import httpx
+import httpx2
 
 from ._constants import DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 #: Exceptions raised before the request could have reached the server.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
 
 
 @attrs.frozen
@@ -54,7 +54,7 @@ def is_retryable_exception(exc: BaseException, *, idempotent: bool = True) -> bo
     """True if a transport exception may be retried (only pre-send failures for non-idempotent calls)."""
     if isinstance(exc, _NOT_SENT):
         return True
-    return idempotent and isinstance(exc, httpx.TransportError)
+    return idempotent and isinstance(exc, httpx2.TransportError)
 
 
 def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:

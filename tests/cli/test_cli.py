@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from ftjobs.testing import admin_url, serve
@@ -132,7 +132,7 @@ def test_wait_exit_codes_failed_cancelled(slow_server: str) -> None:
     """wait exits 3 for a failed job, 4 for a cancelled one."""
     server = slow_server
     failed = _create(server)
-    httpx.post(admin_url(server, f"jobs/{failed['id']}/fail"), json={}).raise_for_status()
+    httpx2.post(admin_url(server, f"jobs/{failed['id']}/fail"), json={}).raise_for_status()
     result = ftjobs(server, "wait", failed["id"], "--poll-interval", "0.05")
     assert result.returncode == 3
     assert "failed" in result.stderr
@@ -254,11 +254,11 @@ def test_help_names_env_not_keys() -> None:
 
 
 def test_serve_subcommand_starts_without_httpx() -> None:
-    """`ftjobs serve` answers on its announced URL; the serve path never imports httpx."""
+    """`ftjobs serve` answers on its announced URL; the serve path never imports httpx2."""
     code = (
         "import sys, threading, time\n"
         "from ftjobs._cli import main\n"
-        "threading.Timer(0.5, lambda: (print('HTTPX', 'httpx' in sys.modules, flush=True),"
+        "threading.Timer(0.5, lambda: (print('HTTPX', 'httpx2' in sys.modules, flush=True),"
         " __import__('os')._exit(0))).start()\n"
         "main(['serve', '--port', '0', '--quiet'])\n"
     )

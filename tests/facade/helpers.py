@@ -1,15 +1,15 @@
-"""Helpers for facade tests: clients over httpx.MockTransport with plain handler functions."""
+"""Helpers for facade tests: clients over httpx2.MockTransport with plain handler functions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 
 import ftjobs
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx2.Request], httpx2.Response]
 SECRET = "sk-test-UNIQUE-7f3a9c"
 BASE = "http://api.test/v1"
 
@@ -49,9 +49,9 @@ class Recorder:
 
     def __init__(self, handler: Handler) -> None:
         self.handler = handler
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         request.read()
         self.requests.append(request)
         return self.handler(request)
@@ -62,7 +62,7 @@ def make_client(handler: Handler, **kwargs: Any) -> ftjobs.Client:
     kwargs.setdefault("api_key", SECRET)
     kwargs.setdefault("base_url", BASE)
     kwargs.setdefault("retry", ftjobs.RetryPolicy(max_retries=2, initial_delay=0.0, max_delay=0.0))
-    return ftjobs.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)), **kwargs)
+    return ftjobs.Client(http_client=httpx2.Client(transport=httpx2.MockTransport(handler)), **kwargs)
 
 
 def make_async_client(handler: Handler, **kwargs: Any) -> ftjobs.AsyncClient:
@@ -70,4 +70,6 @@ def make_async_client(handler: Handler, **kwargs: Any) -> ftjobs.AsyncClient:
     kwargs.setdefault("api_key", SECRET)
     kwargs.setdefault("base_url", BASE)
     kwargs.setdefault("retry", ftjobs.RetryPolicy(max_retries=2, initial_delay=0.0, max_delay=0.0))
-    return ftjobs.AsyncClient(http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)), **kwargs)
+    return ftjobs.AsyncClient(
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)), **kwargs
+    )

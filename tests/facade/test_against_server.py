@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
-import httpx
+import httpx2
 import pytest
 
 import ftjobs
@@ -24,13 +24,13 @@ def url() -> Iterator[str]:
 
 
 def _requests(url: str) -> list[dict[str, object]]:
-    log = httpx.get(admin_url(url, "requests")).json()
+    log = httpx2.get(admin_url(url, "requests")).json()
     return list(log["data"] if isinstance(log, dict) else log)
 
 
 def _queue(url: str, fault: str, times: int) -> None:
-    httpx.delete(admin_url(url, "requests")).raise_for_status()
-    httpx.post(admin_url(url, "faults"), json={"fault": fault, "times": times}).raise_for_status()
+    httpx2.delete(admin_url(url, "requests")).raise_for_status()
+    httpx2.post(admin_url(url, "faults"), json={"fault": fault, "times": times}).raise_for_status()
 
 
 def test_full_lifecycle_with_wait_and_events(url: str) -> None:
@@ -98,7 +98,7 @@ def test_retries_against_injected_faults(
                 client.jobs.retrieve("ftjob-abc123")
     hits = [r for r in _requests(url) if str(r.get("path", "")).startswith("/v1/")]
     assert len(hits) == attempts
-    httpx.delete(admin_url(url, "faults"))
+    httpx2.delete(admin_url(url, "faults"))
 
 
 def test_async_lifecycle_and_retry(url: str) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 import ftjobs
@@ -21,7 +21,7 @@ def run(coro: Any) -> Any:
 
 def test_async_operations() -> None:
     """retrieve/create/cancel/pause/resume await the same requests as the sync client."""
-    recorder = Recorder(lambda r: httpx.Response(200, json=job_json(status="queued")))
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json(status="queued")))
 
     async def main() -> list[ftjobs.Job]:
         async with make_async_client(recorder) as client:
@@ -49,10 +49,10 @@ def test_async_pagination() -> None:
     """`async for` walks every page lazily."""
     items = [job_json(f"ftjob-{i}") for i in range(5)]
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         after = request.url.params.get("after")
         start = 0 if after is None else int(after.split("-")[1]) + 1
-        return httpx.Response(
+        return httpx2.Response(
             200, json={"object": "list", "data": items[start : start + 2], "has_more": start + 2 < 5}
         )
 
@@ -71,7 +71,7 @@ def test_async_pagination() -> None:
 def test_async_errors_and_retries() -> None:
     """Retries then errors map exactly as in sync; secrets stay out."""
     recorder = Recorder(
-        lambda r: httpx.Response(
+        lambda r: httpx2.Response(
             503, json={"error": {"message": f"down {SECRET}"}}, headers={"x-request-id": "req_9"}
         )
     )
@@ -89,7 +89,7 @@ def test_async_validation_error() -> None:
     """A non-JSON body raises ResponseValidationError in async too."""
 
     async def main() -> None:
-        await make_async_client(lambda r: httpx.Response(200, text="<html/>")).jobs.retrieve("ftjob-1")
+        await make_async_client(lambda r: httpx2.Response(200, text="<html/>")).jobs.retrieve("ftjob-1")
 
     with pytest.raises(ftjobs.ResponseValidationError):
         run(main())
@@ -98,7 +98,7 @@ def test_async_validation_error() -> None:
 def test_async_wait_and_cancellation(monkeypatch: pytest.MonkeyPatch) -> None:
     """wait() reaches the terminal job; cancelling the task stops it with CancelledError."""
     statuses = iter(["queued", "running", "succeeded"])
-    client = make_async_client(lambda r: httpx.Response(200, json=job_json(status=next(statuses))))
+    client = make_async_client(lambda r: httpx2.Response(200, json=job_json(status=next(statuses))))
     updates: list[str] = []
 
     async def main() -> ftjobs.Job:
@@ -109,7 +109,7 @@ def test_async_wait_and_cancellation(monkeypatch: pytest.MonkeyPatch) -> None:
     assert run(main()).status is JobStatus.SUCCEEDED
     assert updates == ["queued", "running", "succeeded"]
 
-    forever = make_async_client(lambda r: httpx.Response(200, json=job_json(status="running")))
+    forever = make_async_client(lambda r: httpx2.Response(200, json=job_json(status="running")))
 
     async def cancel_it() -> None:
         task = asyncio.create_task(forever.jobs.wait("ftjob-abc123", poll_interval=0.01))
@@ -123,7 +123,7 @@ def test_async_wait_and_cancellation(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_async_wait_timeout() -> None:
     """WaitTimeoutError in async carries the last job."""
-    client = make_async_client(lambda r: httpx.Response(200, json=job_json(status="running")))
+    client = make_async_client(lambda r: httpx2.Response(200, json=job_json(status="running")))
 
     async def main() -> None:
         await client.jobs.wait("ftjob-abc123", timeout=0.05, poll_interval=0.01)

@@ -9,7 +9,7 @@ import logging
 import warnings
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 import ftjobs
@@ -18,7 +18,7 @@ from ftjobs import JobStatus
 from .helpers import BASE, SECRET, Recorder, job_json, make_client
 
 
-def _json(request: httpx.Request) -> Any:
+def _json(request: httpx2.Request) -> Any:
     return json.loads(request.content)
 
 
@@ -27,7 +27,9 @@ def _json(request: httpx.Request) -> Any:
 
 def test_retrieve_returns_typed_job() -> None:
     """retrieve() sends GET /fine_tuning/jobs/{id} and returns a typed Job over the generated model."""
-    recorder = Recorder(lambda r: httpx.Response(200, json=job_json(trained_tokens=5768, status="succeeded")))
+    recorder = Recorder(
+        lambda r: httpx2.Response(200, json=job_json(trained_tokens=5768, status="succeeded"))
+    )
     job = make_client(recorder).jobs.retrieve("ftjob-abc123")
     request = recorder.requests[0]
     assert (request.method, request.url.path) == ("GET", "/v1/fine_tuning/jobs/ftjob-abc123")
@@ -53,7 +55,7 @@ def test_job_tolerates_omissions_and_unknowns() -> None:
         "object": "fine_tuning.job",
         "brand_new_field": {"x": 1},
     }
-    job = make_client(lambda r: httpx.Response(200, json=payload)).jobs.retrieve("ftjob-1")
+    job = make_client(lambda r: httpx2.Response(200, json=payload)).jobs.retrieve("ftjob-1")
     assert job.status.is_unknown and job.status.value == "hibernating"
     assert job.error is None and job.hyperparameters is None and job.created_at is None
     assert job.raw["brand_new_field"] == {"x": 1}
@@ -64,7 +66,7 @@ def test_failed_job_error_object() -> None:
     body = job_json(
         status="failed", error={"code": "invalid_file", "message": "bad line 3", "param": "training_file"}
     )
-    job = make_client(lambda r: httpx.Response(200, json=body)).jobs.retrieve("ftjob-abc123")
+    job = make_client(lambda r: httpx2.Response(200, json=body)).jobs.retrieve("ftjob-abc123")
     assert job.error is not None
     assert (job.error.code, job.error.message, job.error.param) == (
         "invalid_file",
@@ -75,7 +77,7 @@ def test_failed_job_error_object() -> None:
 
 def test_create_sends_body_and_is_not_retried_on_500() -> None:
     """create() POSTs the JSON body (method as dict) and does not retry a 500 (not idempotent)."""
-    recorder = Recorder(lambda r: httpx.Response(500, json={"error": {"message": "boom"}}))
+    recorder = Recorder(lambda r: httpx2.Response(500, json={"error": {"message": "boom"}}))
     client = make_client(recorder)
     method = {"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.1}}}
     with pytest.raises(ftjobs.InternalServerError):
@@ -94,8 +96,8 @@ def test_create_retries_429_and_returns_job() -> None:
     """create() retries a 429 (the server did not act) and returns the job."""
     answers = iter(
         [
-            httpx.Response(429, headers={"retry-after-ms": "0"}),
-            httpx.Response(200, json=job_json(status="queued")),
+            httpx2.Response(429, headers={"retry-after-ms": "0"}),
+            httpx2.Response(200, json=job_json(status="queued")),
         ]
     )
     recorder = Recorder(lambda r: next(answers))
@@ -107,7 +109,7 @@ def test_create_accepts_generated_models() -> None:
     """A generated FineTuneMethod is serialised with its to_dict()."""
     from ftjobs_generated.models.fine_tune_method import FineTuneMethod
 
-    recorder = Recorder(lambda r: httpx.Response(200, json=job_json()))
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json()))
     method = FineTuneMethod.from_dict(
         {
             "type": "reinforcement",
@@ -129,7 +131,7 @@ def test_create_accepts_generated_models() -> None:
 @pytest.mark.parametrize("bad", [{"model": "", "training_file": "f"}, {"model": "m", "training_file": None}])
 def test_create_rejects_bad_arguments_before_sending(bad: dict[str, Any]) -> None:
     """Missing model/training_file raise InvalidArgumentError and nothing is sent."""
-    recorder = Recorder(lambda r: httpx.Response(200, json=job_json()))
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json()))
     with pytest.raises(ftjobs.InvalidArgumentError):
         make_client(recorder).jobs.create(**bad)
     assert recorder.requests == []
@@ -139,7 +141,7 @@ def test_create_rejects_bad_arguments_before_sending(bad: dict[str, Any]) -> Non
 def test_actions_post_to_their_path(action: str) -> None:
     """cancel/pause/resume POST to /fine_tuning/jobs/{id}/{action} and parse the job."""
     status = {"cancel": "cancelled", "pause": "paused", "resume": "running"}[action]
-    recorder = Recorder(lambda r: httpx.Response(200, json=job_json(status=status)))
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json(status=status)))
     job = getattr(make_client(recorder).jobs, action)("ftjob-abc123")
     assert (recorder.requests[0].method, recorder.requests[0].url.path) == (
         "POST",
@@ -148,11 +150,11 @@ def test_actions_post_to_their_path(action: str) -> None:
     assert job.status == status
 
 
-def _paged(items: list[dict[str, Any]], request: httpx.Request, per_page: int) -> httpx.Response:
+def _paged(items: list[dict[str, Any]], request: httpx2.Request, per_page: int) -> httpx2.Response:
     after = request.url.params.get("after")
     start = 0 if after is None else next(i for i, x in enumerate(items) if x["id"] == after) + 1
     chunk = items[start : start + per_page]
-    return httpx.Response(
+    return httpx2.Response(
         200, json={"object": "list", "data": chunk, "has_more": start + per_page < len(items)}
     )
 
@@ -172,7 +174,7 @@ def test_list_paginates_lazily_with_metadata_filter() -> None:
 
 def test_list_stops_on_empty_page_even_if_has_more() -> None:
     """A page claiming has_more with no items ends iteration instead of looping forever."""
-    recorder = Recorder(lambda r: httpx.Response(200, json={"object": "list", "data": [], "has_more": True}))
+    recorder = Recorder(lambda r: httpx2.Response(200, json={"object": "list", "data": [], "has_more": True}))
     assert list(make_client(recorder).jobs.list()) == []
     assert len(recorder.requests) == 1
 
@@ -203,7 +205,7 @@ def test_events_and_checkpoints() -> None:
         for i in range(3)
     ]
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         return _paged(events if request.url.path.endswith("/events") else checkpoints, request, 2)
 
     recorder = Recorder(handler)
@@ -224,7 +226,7 @@ def test_events_and_checkpoints() -> None:
 def test_bad_limit_rejected_early(bad_limit: object) -> None:
     """A non-positive or non-integer limit fails at the call, before any request."""
     with pytest.raises(ftjobs.InvalidArgumentError):
-        make_client(lambda r: httpx.Response(200)).jobs.list(limit=bad_limit)  # type: ignore[arg-type]
+        make_client(lambda r: httpx2.Response(200)).jobs.list(limit=bad_limit)  # type: ignore[arg-type]
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -249,7 +251,7 @@ def test_bad_limit_rejected_early(bad_limit: object) -> None:
 def test_status_errors(status: int, cls: type[ftjobs.APIStatusError]) -> None:
     """Each status maps to its class, with code, message, request id (in str) and body."""
     body = {"error": {"message": "nope", "type": "invalid_request_error", "param": "id", "code": "some_code"}}
-    recorder = Recorder(lambda r: httpx.Response(status, json=body, headers={"x-request-id": "req_abc"}))
+    recorder = Recorder(lambda r: httpx2.Response(status, json=body, headers={"x-request-id": "req_abc"}))
     with pytest.raises(cls) as info:
         make_client(recorder).jobs.retrieve("ftjob-abc123")
     err = info.value
@@ -270,7 +272,7 @@ def test_status_error_with_html_body() -> None:
     """A proxy's HTML error page still gives the status class with an excerpt, not a crash."""
     html = "<html><body><h1>502 Bad Gateway</h1></body></html>"
     with pytest.raises(ftjobs.InternalServerError) as info:
-        make_client(lambda r: httpx.Response(502, text=html), max_retries=0, retry=None).jobs.retrieve(
+        make_client(lambda r: httpx2.Response(502, text=html), max_retries=0, retry=None).jobs.retrieve(
             "ftjob-1"
         )
     assert "Bad Gateway" in str(info.value)
@@ -280,36 +282,39 @@ def test_status_error_with_html_body() -> None:
     ("response", "needle"),
     [
         (
-            httpx.Response(200, text="<html>maintenance</html>", headers={"content-type": "text/html"}),
+            httpx2.Response(200, text="<html>maintenance</html>", headers={"content-type": "text/html"}),
             "not JSON",
         ),
-        (httpx.Response(200, content=b""), "empty"),
-        (httpx.Response(200, content=b'{"id": "ftjob-1", "sta'), "not JSON"),
-        (httpx.Response(200, json=["a", "list"]), "expected a fine_tuning.job object"),
-        (httpx.Response(200, json={"id": 5, "status": "running"}), "fine_tuning.job.id"),
-        (httpx.Response(200, json={"id": "x", "status": "running", "created_at": "yesterday"}), "created_at"),
-        (httpx.Response(200, json={"id": "x", "status": "running", "created_at": 10**20}), "created_at"),
+        (httpx2.Response(200, content=b""), "empty"),
+        (httpx2.Response(200, content=b'{"id": "ftjob-1", "sta'), "not JSON"),
+        (httpx2.Response(200, json=["a", "list"]), "expected a fine_tuning.job object"),
+        (httpx2.Response(200, json={"id": 5, "status": "running"}), "fine_tuning.job.id"),
         (
-            httpx.Response(200, json={"id": "x", "status": "running", "method": "supervised"}),
+            httpx2.Response(200, json={"id": "x", "status": "running", "created_at": "yesterday"}),
+            "created_at",
+        ),
+        (httpx2.Response(200, json={"id": "x", "status": "running", "created_at": 10**20}), "created_at"),
+        (
+            httpx2.Response(200, json={"id": "x", "status": "running", "method": "supervised"}),
             "method: expected an object, got str",
         ),
         (
-            httpx.Response(200, json={"id": "x", "status": "running", "method": {"type": 5}}),
+            httpx2.Response(200, json={"id": "x", "status": "running", "method": {"type": 5}}),
             "method: does not match",
         ),
         (
-            httpx.Response(200, json={"id": "x", "status": "running", "integrations": [1]}),
+            httpx2.Response(200, json={"id": "x", "status": "running", "integrations": [1]}),
             "integrations: expected an object, got int",
         ),
         (
-            httpx.Response(200, json={"id": "x", "status": "running", "integrations": {}}),
+            httpx2.Response(200, json={"id": "x", "status": "running", "integrations": {}}),
             "integrations: expected a list",
         ),
-        (httpx.Response(200, json={"id": "x", "status": None}), "status"),
-        (httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000), "not JSON"),
+        (httpx2.Response(200, json={"id": "x", "status": None}), "status"),
+        (httpx2.Response(200, content=b"[" * 100_000 + b"]" * 100_000), "not JSON"),
     ],
 )
-def test_response_validation_errors(response: httpx.Response, needle: str) -> None:
+def test_response_validation_errors(response: httpx2.Response, needle: str) -> None:
     """Bodies that are not the documented job shape raise ResponseValidationError, nothing else."""
     response.headers["x-request-id"] = "req_shape"
     with pytest.raises(ftjobs.ResponseValidationError, match=needle) as info:
@@ -321,15 +326,15 @@ def test_response_validation_errors(response: httpx.Response, needle: str) -> No
 def test_transport_errors_are_translated() -> None:
     """httpx timeouts and connection errors become APITimeoutError / APIConnectionError."""
 
-    def timeout(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("timed out", request=request)
+    def timeout(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ReadTimeout("timed out", request=request)
 
-    def refused(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("connection refused", request=request)
+    def refused(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ConnectError("connection refused", request=request)
 
     with pytest.raises(ftjobs.APITimeoutError) as info:
         make_client(timeout).jobs.retrieve("ftjob-1")
-    assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+    assert isinstance(info.value.__cause__, httpx2.ReadTimeout)
     with pytest.raises(ftjobs.APIConnectionError):
         make_client(refused).jobs.retrieve("ftjob-1")
 
@@ -339,7 +344,7 @@ def test_transport_errors_are_translated() -> None:
 
 def test_retries_5xx_then_succeeds_with_request_count() -> None:
     """Two 503s then 200: three requests, success."""
-    answers = iter([httpx.Response(503), httpx.Response(503), httpx.Response(200, json=job_json())])
+    answers = iter([httpx2.Response(503), httpx2.Response(503), httpx2.Response(200, json=job_json())])
     recorder = Recorder(lambda r: next(answers))
     assert make_client(recorder).jobs.retrieve("ftjob-abc123").id == "ftjob-abc123"
     assert len(recorder.requests) == 3
@@ -347,7 +352,7 @@ def test_retries_5xx_then_succeeds_with_request_count() -> None:
 
 def test_retry_budget_exhausted() -> None:
     """More failures than max_retries: max_retries + 1 requests, then the status error."""
-    recorder = Recorder(lambda r: httpx.Response(500))
+    recorder = Recorder(lambda r: httpx2.Response(500))
     with pytest.raises(ftjobs.InternalServerError):
         make_client(recorder).jobs.retrieve("ftjob-abc123")
     assert len(recorder.requests) == 3
@@ -355,7 +360,7 @@ def test_retry_budget_exhausted() -> None:
 
 def test_per_call_max_retries() -> None:
     """max_retries per call overrides the client's."""
-    recorder = Recorder(lambda r: httpx.Response(500))
+    recorder = Recorder(lambda r: httpx2.Response(500))
     with pytest.raises(ftjobs.InternalServerError):
         make_client(recorder).jobs.retrieve("ftjob-abc123", max_retries=0)
     assert len(recorder.requests) == 1
@@ -363,7 +368,7 @@ def test_per_call_max_retries() -> None:
 
 def test_not_retried_4xx() -> None:
     """404 is final at once."""
-    recorder = Recorder(lambda r: httpx.Response(404, json={"error": {"message": "no"}}))
+    recorder = Recorder(lambda r: httpx2.Response(404, json={"error": {"message": "no"}}))
     with pytest.raises(ftjobs.NotFoundError):
         make_client(recorder).jobs.retrieve("ftjob-abc123")
     assert len(recorder.requests) == 1
@@ -375,9 +380,9 @@ def test_retry_after_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("ftjobs._http.time.sleep", slept.append)
     answers = iter(
         [
-            httpx.Response(429, headers={"retry-after": "2"}),
-            httpx.Response(429, headers={"retry-after-ms": "150"}),
-            httpx.Response(200, json=job_json()),
+            httpx2.Response(429, headers={"retry-after": "2"}),
+            httpx2.Response(429, headers={"retry-after-ms": "150"}),
+            httpx2.Response(200, json=job_json()),
         ]
     )
     client = make_client(lambda r: next(answers), retry=ftjobs.RetryPolicy(max_retries=3))
@@ -388,8 +393,8 @@ def test_retry_after_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_connection_errors_retried_for_reads_only_presend_for_create() -> None:
     """A reset mid-read is retried for retrieve but not for create; a refused connect is retried for both."""
 
-    def reset(request: httpx.Request) -> httpx.Response:
-        raise httpx.RemoteProtocolError("peer closed", request=request)
+    def reset(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.RemoteProtocolError("peer closed", request=request)
 
     recorder = Recorder(reset)
     with pytest.raises(ftjobs.APIConnectionError):
@@ -400,12 +405,12 @@ def test_connection_errors_retried_for_reads_only_presend_for_create() -> None:
         make_client(recorder).jobs.create(model="m", training_file="f")
     assert len(recorder.requests) == 1
 
-    answers = iter([None, httpx.Response(200, json=job_json())])
+    answers = iter([None, httpx2.Response(200, json=job_json())])
 
-    def refused_once(request: httpx.Request) -> httpx.Response:
+    def refused_once(request: httpx2.Request) -> httpx2.Response:
         answer = next(answers)
         if answer is None:
-            raise httpx.ConnectError("refused", request=request)
+            raise httpx2.ConnectError("refused", request=request)
         return answer
 
     recorder = Recorder(refused_once)
@@ -417,10 +422,10 @@ def test_connection_errors_retried_for_reads_only_presend_for_create() -> None:
 
 
 def _redirecting(target: str) -> Recorder:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         if request.url.host == "api.test":
-            return httpx.Response(307, headers={"location": target})
-        return httpx.Response(200, json=job_json())
+            return httpx2.Response(307, headers={"location": target})
+        return httpx2.Response(200, json=job_json())
 
     return Recorder(handler)
 
@@ -455,10 +460,10 @@ def test_cross_origin_redirect_drops_every_credential(kwargs: dict[str, Any]) ->
 def test_same_origin_redirect_keeps_credentials() -> None:
     """A redirect within the same origin keeps the key."""
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         if request.url.path.startswith("/old"):
-            return httpx.Response(200, json=job_json())
-        return httpx.Response(308, headers={"location": "/old/fine_tuning/jobs/ftjob-abc123"})
+            return httpx2.Response(200, json=job_json())
+        return httpx2.Response(308, headers={"location": "/old/fine_tuning/jobs/ftjob-abc123"})
 
     recorder = Recorder(handler)
     make_client(recorder).jobs.retrieve("ftjob-abc123")
@@ -467,7 +472,7 @@ def test_same_origin_redirect_keeps_credentials() -> None:
 
 def test_redirect_loop_is_a_connection_error() -> None:
     """Endless redirects end in APIConnectionError after a few hops."""
-    recorder = Recorder(lambda r: httpx.Response(302, headers={"location": "/v1/loop"}))
+    recorder = Recorder(lambda r: httpx2.Response(302, headers={"location": "/v1/loop"}))
     with pytest.raises(ftjobs.APIConnectionError, match="redirect"):
         make_client(recorder).jobs.retrieve("ftjob-abc123", max_retries=0)
     assert len(recorder.requests) == 6
@@ -477,12 +482,12 @@ def test_oversized_body_refused() -> None:
     """A body over max_response_bytes (declared or streamed) is a ResponseValidationError."""
     big = b'{"id": "' + b"x" * 5000 + b'"}'
     with pytest.raises(ftjobs.ResponseValidationError, match="limit"):
-        make_client(lambda r: httpx.Response(200, content=big), max_response_bytes=1000).jobs.retrieve(
+        make_client(lambda r: httpx2.Response(200, content=big), max_response_bytes=1000).jobs.retrieve(
             "ftjob-1"
         )
 
-    def chunked(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=iter([b"x" * 600, b"x" * 600]))
+    def chunked(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, content=iter([b"x" * 600, b"x" * 600]))
 
     with pytest.raises(ftjobs.ResponseValidationError, match="limit"):
         make_client(chunked, max_response_bytes=1000).jobs.retrieve("ftjob-1")
@@ -514,7 +519,7 @@ def test_verify_accepts_ca_bundle_and_context(tmp_path: Any) -> None:
 def test_secret_never_in_errors_or_debug_logs(caplog: pytest.LogCaptureFixture) -> None:
     """Even a server echoing the key back does not get it into str(error), repr or DEBUG logs."""
     body = {"error": {"message": f"Incorrect API key provided: {SECRET}", "code": "invalid_api_key"}}
-    client = make_client(lambda r: httpx.Response(401, json=body))
+    client = make_client(lambda r: httpx2.Response(401, json=body))
     with caplog.at_level(logging.DEBUG), pytest.raises(ftjobs.AuthenticationError) as info:
         client.jobs.retrieve("ftjob-abc123")
     err = info.value
@@ -528,7 +533,7 @@ def test_context_manager_closes_owned_pool() -> None:
     with ftjobs.Client(api_key="k") as client:
         owned = client._engine.http
     assert owned.is_closed
-    given = httpx.Client()
+    given = httpx2.Client()
     with ftjobs.Client(api_key="k", http_client=given):
         pass
     assert not given.is_closed
@@ -537,7 +542,7 @@ def test_context_manager_closes_owned_pool() -> None:
 
 def test_timeout_per_call() -> None:
     """timeout= per call reaches the request."""
-    recorder = Recorder(lambda r: httpx.Response(200, json=job_json()))
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json()))
     make_client(recorder).jobs.retrieve("ftjob-abc123", timeout=1.5)
     assert recorder.requests[0].extensions["timeout"]["read"] == 1.5
     make_client(recorder).jobs.retrieve("ftjob-abc123")
@@ -559,9 +564,9 @@ def test_wait_follows_lifecycle_and_reports_updates(monkeypatch: pytest.MonkeyPa
     statuses = iter(["validating_files", "queued", "queued", "running", "succeeded"])
     events: list[dict[str, Any]] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         if request.url.path.endswith("/events"):
-            return httpx.Response(
+            return httpx2.Response(
                 200, json={"object": "list", "data": list(reversed(events)), "has_more": False}
             )
         status = next(statuses)
@@ -574,7 +579,7 @@ def test_wait_follows_lifecycle_and_reports_updates(monkeypatch: pytest.MonkeyPa
                 "message": status,
             }
         )
-        return httpx.Response(200, json=job_json(status=status))
+        return httpx2.Response(200, json=job_json(status=status))
 
     updates: list[str] = []
     seen: list[str] = []
@@ -596,7 +601,7 @@ def test_wait_timeout_carries_last_job(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = itertools.count(0, 10)
     monkeypatch.setattr("ftjobs._wait.time.monotonic", lambda: float(next(clock)))
     monkeypatch.setattr("ftjobs._client.time.sleep", lambda s: None)
-    client = make_client(lambda r: httpx.Response(200, json=job_json(status="running")))
+    client = make_client(lambda r: httpx2.Response(200, json=job_json(status="running")))
     with pytest.raises(ftjobs.WaitTimeoutError) as info:
         client.jobs.wait("ftjob-abc123", timeout=25, poll_interval=1)
     assert info.value.job is not None and info.value.job.status is JobStatus.RUNNING
@@ -609,8 +614,8 @@ def test_wait_honours_server_poll_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("ftjobs._client.time.sleep", slept.append)
     answers = iter(
         [
-            httpx.Response(200, json=job_json(status="running"), headers={"retry-after": "7"}),
-            httpx.Response(200, json=job_json(status="failed")),
+            httpx2.Response(200, json=job_json(status="running"), headers={"retry-after": "7"}),
+            httpx2.Response(200, json=job_json(status="failed")),
         ]
     )
     job = make_client(lambda r: next(answers)).jobs.wait(
@@ -624,8 +629,8 @@ def test_wait_keeps_polling_unknown_status(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr("ftjobs._client.time.sleep", lambda s: None)
     answers = iter(
         [
-            httpx.Response(200, json=job_json(status="warming_up")),
-            httpx.Response(200, json=job_json(status="cancelled")),
+            httpx2.Response(200, json=job_json(status="warming_up")),
+            httpx2.Response(200, json=job_json(status="cancelled")),
         ]
     )
     assert make_client(lambda r: next(answers)).jobs.wait("ftjob-abc123").status is JobStatus.CANCELLED

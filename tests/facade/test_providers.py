@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 
 import ftjobs
@@ -11,8 +11,8 @@ from ftjobs import ConfigurationError
 from .helpers import Recorder, job_json, make_client
 
 
-def _sent(**kwargs: object) -> httpx.Request:
-    recorder = Recorder(lambda request: httpx.Response(200, json=job_json()))
+def _sent(**kwargs: object) -> httpx2.Request:
+    recorder = Recorder(lambda request: httpx2.Response(200, json=job_json()))
     kwargs.setdefault("base_url", None)
     client = make_client(recorder, **kwargs)
     client.jobs.retrieve("ftjob-abc123")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.utils
 
-import httpx
+import httpx2
 import pytest
 
 from ftjobs import RetryPolicy
@@ -58,20 +58,20 @@ def test_retryable_status(status: int, idempotent: bool, expected: bool) -> None
     assert is_retryable_status(status, idempotent=idempotent) is expected
 
 
-_REQ = httpx.Request("GET", "http://x")
+_REQ = httpx2.Request("GET", "http://x")
 
 
 @pytest.mark.parametrize(
     ("exc", "idempotent", "expected"),
     [
-        (httpx.ConnectError("refused", request=_REQ), False, True),
-        (httpx.ConnectTimeout("slow", request=_REQ), False, True),
-        (httpx.PoolTimeout("pool", request=_REQ), False, True),
-        (httpx.ReadTimeout("read", request=_REQ), False, False),
-        (httpx.ReadTimeout("read", request=_REQ), True, True),
-        (httpx.RemoteProtocolError("reset", request=_REQ), True, True),
-        (httpx.RemoteProtocolError("reset", request=_REQ), False, False),
-        (httpx.DecodingError("bad gzip", request=_REQ), True, False),
+        (httpx2.ConnectError("refused", request=_REQ), False, True),
+        (httpx2.ConnectTimeout("slow", request=_REQ), False, True),
+        (httpx2.PoolTimeout("pool", request=_REQ), False, True),
+        (httpx2.ReadTimeout("read", request=_REQ), False, False),
+        (httpx2.ReadTimeout("read", request=_REQ), True, True),
+        (httpx2.RemoteProtocolError("reset", request=_REQ), True, True),
+        (httpx2.RemoteProtocolError("reset", request=_REQ), False, False),
+        (httpx2.DecodingError("bad gzip", request=_REQ), True, False),
     ],
 )
 def test_retryable_exception(exc: Exception, idempotent: bool, expected: bool) -> None:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
+import httpx2
 
 import ftjobs
 from ftjobs.testing import DEFAULT_API_KEY, admin_url
@@ -43,7 +43,7 @@ class Admin:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self._http = httpx.Client(timeout=5.0)
+        self._http = httpx2.Client(timeout=5.0)
 
     def close(self) -> None:
         self._http.close()

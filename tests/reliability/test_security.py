@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import httpx
+import httpx2
 import pytest
 
 import ftjobs
@@ -204,7 +204,7 @@ def test_plain_httpx_strips_only_authorization_across_origins() -> None:
     # This is why ftjobs follows redirects itself (ftjobs._http.redirect_target).
     with Loopback() as other, Loopback(_redirecting(other.origin, 307)) as origin:
         headers = {"Authorization": f"Bearer {SECRET}", "api-key": SECRET, "x-portkey-api-key": SECRET}
-        with httpx.Client(follow_redirects=True, timeout=5.0) as http:
+        with httpx2.Client(follow_redirects=True, timeout=5.0) as http:
             assert http.get(origin.origin + "/v1/fine_tuning/jobs/x", headers=headers).status_code == 200
     arrived = other.seen[0][2]
     assert "authorization" not in arrived

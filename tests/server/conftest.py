@@ -6,7 +6,7 @@ import ssl
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from ftjobs._server import DEFAULT_API_KEY, Server
@@ -14,7 +14,7 @@ from ftjobs._server import DEFAULT_API_KEY, Server
 T0 = 1_800_000_000.0
 STEP = 1.0
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
-#: One TLS context for every client: building one per httpx.Client costs ~40 ms (loopback is plain HTTP).
+#: One TLS context for every client: building one per httpx2.Client costs ~40 ms (loopback is plain HTTP).
 TLS = ssl.create_default_context()
 
 
@@ -28,8 +28,8 @@ class Harness:
 
     def __init__(self, server: Server) -> None:
         self.server = server
-        self.api = httpx.Client(base_url=server.url, headers=AUTH, timeout=5.0, verify=TLS)
-        self.admin = httpx.Client(base_url=server.root_url + "/_ftjobs", timeout=5.0, verify=TLS)
+        self.api = httpx2.Client(base_url=server.url, headers=AUTH, timeout=5.0, verify=TLS)
+        self.admin = httpx2.Client(base_url=server.root_url + "/_ftjobs", timeout=5.0, verify=TLS)
 
     def advance(self, steps: float) -> None:
         response = self.admin.post("/advance", json={"seconds": steps * STEP})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import http.client
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from .conftest import AUTH, TLS, Harness
@@ -352,7 +352,7 @@ def test_concurrent_clients(harness: Harness) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     def work(_: int) -> list[str]:
-        with httpx.Client(base_url=harness.server.url, headers=AUTH, verify=TLS) as client:
+        with httpx2.Client(base_url=harness.server.url, headers=AUTH, verify=TLS) as client:
             ids = []
             for _ in range(10):
                 job = client.post("/fine_tuning/jobs", json={"model": "m", "training_file": "f"}).json()

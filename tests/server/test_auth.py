@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 
 from ftjobs._server import _auth
@@ -66,7 +66,7 @@ def test_refused(headers: dict[str, str], status: int, code: str | None) -> None
 )
 def test_modes_over_http(harness: Harness, headers: dict[str, str]) -> None:
     """Each mode can retrieve a seeded job from the real server."""
-    response = httpx.get(harness.server.url + "/fine_tuning/jobs/ftjob-abc123", headers=headers)
+    response = httpx2.get(harness.server.url + "/fine_tuning/jobs/ftjob-abc123", headers=headers)
     assert response.status_code == 200
     assert response.json()["id"] == "ftjob-abc123"
 
@@ -74,7 +74,7 @@ def test_modes_over_http(harness: Harness, headers: dict[str, str]) -> None:
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer sk-wrong-key-123"}, {"api-key": "x"}])
 def test_401_shape_over_http(harness: Harness, headers: dict[str, str]) -> None:
     """401 with the OpenAI error shape and a request id; the presented key is never echoed."""
-    response = httpx.post(harness.server.url + "/fine_tuning/jobs", headers=headers, json={})
+    response = httpx2.post(harness.server.url + "/fine_tuning/jobs", headers=headers, json={})
     assert response.status_code == 401
     body = response.json()
     assert set(body) == {"error"}

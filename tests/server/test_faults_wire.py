@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 
-import httpx
+import httpx2
 import pytest
 
 from ftjobs.testing import admin_url, serve
@@ -85,7 +85,7 @@ def test_delay_then_normal_answer(harness: Harness) -> None:
 
 def test_reset_is_a_connection_error(harness: Harness) -> None:
     """reset: httpx sees the connection die before any response byte."""
-    with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
+    with pytest.raises((httpx2.ReadError, httpx2.RemoteProtocolError)):
         harness.api.get(RETRIEVE, headers={"x-ftjobs-fault": "reset"})
     assert harness.api.get(RETRIEVE).status_code == 200  # the server is fine afterwards
 
@@ -100,7 +100,7 @@ def test_reset_sends_a_real_rst(harness: Harness) -> None:
 def test_reset_body(harness: Harness) -> None:
     """reset-body: headers and part of the body arrive, then a RST; the request took effect."""
     before = job_count(harness)
-    with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
+    with pytest.raises((httpx2.ReadError, httpx2.RemoteProtocolError)):
         harness.api.post(
             "/fine_tuning/jobs",
             json={"model": "m", "training_file": "f"},
@@ -114,7 +114,7 @@ def test_reset_body(harness: Harness) -> None:
 
 def test_truncate(harness: Harness) -> None:
     """truncate: full Content-Length announced, half the body sent, then an orderly close."""
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(httpx2.RemoteProtocolError):
         harness.api.get(RETRIEVE, headers={"x-ftjobs-fault": "truncate"})
     received, error = read_all(raw_request(harness, "truncate"))
     assert error is None
@@ -164,8 +164,8 @@ def test_empty(harness: Harness) -> None:
 def test_hang_times_out_and_stop_is_prompt() -> None:
     """hang: the client times out; stopping the server ends the hanging connection at once."""
     with serve() as url:
-        with pytest.raises(httpx.ReadTimeout):
-            httpx.get(url + RETRIEVE, headers={**AUTH, "x-ftjobs-fault": "hang"}, timeout=0.3)
+        with pytest.raises(httpx2.ReadTimeout):
+            httpx2.get(url + RETRIEVE, headers={**AUTH, "x-ftjobs-fault": "hang"}, timeout=0.3)
         started = time.monotonic()
     assert time.monotonic() - started < 2
 
@@ -209,7 +209,7 @@ def test_reset_and_hang_are_logged_without_status(harness: Harness) -> None:
     """Faults that send no status are logged with status null."""
     harness.admin.delete("/requests")
     harness.admin.post("/faults", json={"fault": "reset"})
-    with pytest.raises(httpx.TransportError):
+    with pytest.raises(httpx2.TransportError):
         harness.api.get(RETRIEVE)
     assert harness.admin.get("/requests").json()["data"] == [
         {"method": "GET", "path": "/v1" + RETRIEVE, "status": None, "fault": "reset"}
@@ -217,7 +217,7 @@ def test_reset_and_hang_are_logged_without_status(harness: Harness) -> None:
 
 
 def rate_statuses(seed: int) -> list[int]:
-    with serve(fault_rates={"503": 0.5}, fault_seed=seed) as url, httpx.Client(headers=AUTH) as client:
+    with serve(fault_rates={"503": 0.5}, fault_seed=seed) as url, httpx2.Client(headers=AUTH) as client:
         statuses = [client.get(url + RETRIEVE).status_code for _ in range(40)]
         assert client.get(admin_url(url, "health")).status_code == 200  # the admin API never faults
         return statuses
@@ -234,8 +234,8 @@ def test_fault_rates_are_seeded() -> None:
 def test_hang_frees_its_thread_when_the_client_leaves(harness: Harness) -> None:
     """A hung request whose client gives up does not hold a server thread until shutdown."""
     baseline = threading.active_count()
-    with pytest.raises(httpx.ReadTimeout):
-        httpx.get(harness.server.url + RETRIEVE, headers={**AUTH, "x-ftjobs-fault": "hang"}, timeout=0.2)
+    with pytest.raises(httpx2.ReadTimeout):
+        httpx2.get(harness.server.url + RETRIEVE, headers={**AUTH, "x-ftjobs-fault": "hang"}, timeout=0.2)
     deadline = time.monotonic() + 3
     while threading.active_count() > baseline and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import httpx
+import httpx2
 
 from ftjobs.testing import serve
 
@@ -139,7 +139,7 @@ def test_cancel(harness: Harness) -> None:
 
 def test_cancel_before_validation_ends() -> None:
     """Cancelling right after creation, before any step, works too (real clock)."""
-    with serve(step_seconds=60) as url, httpx.Client(base_url=url, headers=AUTH) as api:
+    with serve(step_seconds=60) as url, httpx2.Client(base_url=url, headers=AUTH) as api:
         job_id = api.post("/fine_tuning/jobs", json={"model": "m", "training_file": "f"}).json()["id"]
         job = api.post(f"/fine_tuning/jobs/{job_id}/cancel").json()
         assert job["status"] == "cancelled"
@@ -184,7 +184,7 @@ def test_admin_fail(harness: Harness) -> None:
 
 def test_real_clock_progression() -> None:
     """With the real clock and short steps a job succeeds on its own, through every status."""
-    with serve(step_seconds=0.02) as url, httpx.Client(base_url=url, headers=AUTH) as api:
+    with serve(step_seconds=0.02) as url, httpx2.Client(base_url=url, headers=AUTH) as api:
         job_id = api.post("/fine_tuning/jobs", json={"model": "m", "training_file": "f"}).json()["id"]
         seen: list[str] = []
         deadline = time.monotonic() + 5

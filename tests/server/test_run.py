@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 
 CHILD = """
@@ -31,7 +31,7 @@ def test_run_until_signal(tmp_path: Path, signum: signal.Signals) -> None:
         assert line.startswith("ftjobs local API listening on http://127.0.0.1:")
         url = line.split()[-1]
         assert url.endswith("/v1")
-        response = httpx.get(
+        response = httpx2.get(
             url + "/fine_tuning/jobs/ftjob-abc123", headers={"Authorization": "Bearer sk-run"}
         )
         assert response.status_code == 200

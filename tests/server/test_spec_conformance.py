@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import jsonschema
 import pytest
 import referencing
@@ -192,7 +192,7 @@ def test_every_response_conforms(
     recorder.call("error", "GET", "/fine_tuning/jobs", params={"limit": 500})
     recorder.call("error", "GET", "/fine_tuning/jobs", headers={"Authorization": "Bearer wrong"})
     recorder.call("error", "GET", "/fine_tuning/jobs/ftjob-abc123", headers={"x-ftjobs-fault": "503"})
-    unauthenticated = httpx.get(harness.server.url + "/fine_tuning/jobs")
+    unauthenticated = httpx2.get(harness.server.url + "/fine_tuning/jobs")
     recorder.seen.append(("error", unauthenticated.status_code, unauthenticated.json()))
 
     enum = spec["components"]["schemas"]["FineTuningJob"]["properties"]["status"]["enum"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import httpx
+import httpx2
 import pytest
 
 from ftjobs.testing import DEFAULT_API_KEY, admin_url, serve
@@ -20,17 +20,17 @@ def test_serve_yields_a_v1_url_and_stops() -> None:
     with serve() as url:
         assert url.startswith("http://127.0.0.1:")
         assert url.endswith("/v1")
-        assert httpx.get(url + "/fine_tuning/jobs/ftjob-abc123", headers=AUTH).status_code == 200
-        assert httpx.get(admin_url(url, "health")).json()["status"] == "ok"
-    with pytest.raises(httpx.ConnectError):
-        httpx.get(url + "/fine_tuning/jobs", headers=AUTH, timeout=1)
+        assert httpx2.get(url + "/fine_tuning/jobs/ftjob-abc123", headers=AUTH).status_code == 200
+        assert httpx2.get(admin_url(url, "health")).json()["status"] == "ok"
+    with pytest.raises(httpx2.ConnectError):
+        httpx2.get(url + "/fine_tuning/jobs", headers=AUTH, timeout=1)
 
 
 def test_serve_passes_config() -> None:
     """serve(**config) takes ServerConfig fields; an unknown field is a TypeError."""
     with serve(api_key="sk-other", seed_examples=False) as url:
-        assert httpx.get(url + "/fine_tuning/jobs", headers=AUTH).status_code == 401
-        response = httpx.get(url + "/fine_tuning/jobs", headers={"Authorization": "Bearer sk-other"})
+        assert httpx2.get(url + "/fine_tuning/jobs", headers=AUTH).status_code == 401
+        response = httpx2.get(url + "/fine_tuning/jobs", headers={"Authorization": "Bearer sk-other"})
         assert response.json()["data"] == []
     with pytest.raises(TypeError), serve(colour="red"):
         pass
@@ -56,15 +56,15 @@ def test_plugin_fixture_and_marker_in_a_pytest_session(pytester: pytest.Pytester
     pytester.makeconftest('pytest_plugins = ["ftjobs.testing"]')
     pytester.makepyfile(
         """
-        import httpx, pytest
+        import httpx2, pytest
 
         @pytest.mark.ftjobs_server(api_key="sk-marked", fault_rates={"503": 1.0})
         def test_marked(ftjobs_server):
-            response = httpx.get(ftjobs_server + "/fine_tuning/jobs", headers={"api-key": "sk-marked"})
+            response = httpx2.get(ftjobs_server + "/fine_tuning/jobs", headers={"api-key": "sk-marked"})
             assert response.status_code == 503
 
         def test_plain(ftjobs_server):
-            response = httpx.get(ftjobs_server + "/fine_tuning/jobs", headers={"api-key": "sk-ftjobs-local"})
+            response = httpx2.get(ftjobs_server + "/fine_tuning/jobs", headers={"api-key": "sk-ftjobs-local"})
             assert [job["id"] for job in response.json()["data"]] == ["ftjob-abc123", "ftjob-abc"]
         """
     )
@@ -91,10 +91,10 @@ def test_testing_works_without_pytest() -> None:
     """Without pytest, ftjobs.testing imports and serve() works; there is just no fixture."""
     result = run_python(
         "import sys; sys.modules['pytest'] = None\n"
-        "import httpx, ftjobs.testing as t\n"
+        "import httpx2, ftjobs.testing as t\n"
         "assert not hasattr(t, 'ftjobs_server')\n"
         "with t.serve() as url:\n"
-        "    r = httpx.get(url + '/fine_tuning/jobs/ftjob-abc123', headers={'api-key': t.DEFAULT_API_KEY})\n"
+        "    r = httpx2.get(url + '/fine_tuning/jobs/ftjob-abc123', headers={'api-key': t.DEFAULT_API_KEY})\n"
         "    assert r.status_code == 200, r.status_code\n"
     )
     assert result.returncode == 0, result.stdout + result.stderr
