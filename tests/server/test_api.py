@@ -80,10 +80,10 @@ def test_deprecated_hyperparameters_become_a_supervised_method(harness: Harness)
         ({"model": "gpt-4o-mini"}, "training_file", "missing_required_parameter"),
         ({"training_file": "file-t"}, "model", "missing_required_parameter"),
         ({"model": 3, "training_file": "file-t"}, "model", "invalid_type"),
-        ({"model": "m", "training_file": "f", "seed": "1"}, "seed", "invalid_value"),
+        ({"model": "m", "training_file": "f", "seed": "1"}, "seed", "invalid_type"),
         ({"model": "m", "training_file": "f", "suffix": ""}, "suffix", "invalid_value"),
         ({"model": "m", "training_file": "f", "colour": "red"}, "colour", "unknown_parameter"),
-        ({"model": "m", "training_file": "f", "metadata": {"k": 1}}, "metadata.k", "invalid_value"),
+        ({"model": "m", "training_file": "f", "metadata": {"k": 1}}, "metadata.k", "invalid_type"),
         ({"model": "m", "training_file": "f", "method": {"type": "magic"}}, "method.type", "invalid_value"),
         (
             {
@@ -101,7 +101,7 @@ def test_deprecated_hyperparameters_become_a_supervised_method(harness: Harness)
         ),
         (
             {"model": "m", "training_file": "f", "integrations": [{"type": "slack"}]},
-            "integrations",
+            "integrations[0].type",
             "invalid_value",
         ),
         ([1, 2], None, None),

@@ -15,15 +15,23 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import _auth, _errors, _faults, _jobs
+from . import _auth, _errors, _faults, _jobs, _validate
 from ._config import ServerConfig
 from ._store import Store
 
 ADMIN_PREFIX = "/_ftjobs/"
 API_PREFIX = "/v1/"
-MAX_LIMIT = 100
-JOB_ACTIONS = frozenset({"cancel", "pause", "resume"})
-JOB_LISTS = {"events": ("events", 20), "checkpoints": ("checkpoints", 10)}
+#: Azure OpenAI's route: ``/openai/fine_tuning/jobs...?api-version=...`` (an ``api-key`` header).
+AZURE_PREFIX = "/openai/"
+AZURE_VERSION = "api-version"
+# Operation ids of openapi/fine_tuning.yaml.
+CREATE, LIST_JOBS, RETRIEVE = "createFineTuningJob", "listPaginatedFineTuningJobs", "retrieveFineTuningJob"
+JOB_ACTIONS = {
+    "cancelFineTuningJob": "cancel",
+    "pauseFineTuningJob": "pause",
+    "resumeFineTuningJob": "resume",
+}
+JOB_LISTS = {"listFineTuningEvents": "events", "listFineTuningJobCheckpoints": "checkpoints"}
 LOG_SIZE = 10_000
 
 
@@ -39,7 +47,8 @@ class Response:
 
 
 def json_response(status: int, payload: Any) -> Response:
-    return Response(status, json.dumps(payload).encode())
+    # allow_nan=False: never a bare NaN/Infinity token (not JSON); a stored one is a 500, not a bad body.
+    return Response(status, json.dumps(payload, allow_nan=False).encode())
 
 
 def error_response(error: _errors.ApiError) -> Response:
@@ -66,49 +75,6 @@ class RequestLog:
             self._entries.clear()
 
 
-def _limit(query: Mapping[str, str], default: int) -> int:
-    raw = query.get("limit")
-    if raw is None:
-        return default
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise _errors.bad_request(
-            f"Invalid 'limit': expected an integer, but got {raw!r} instead.",
-            param="limit",
-            code="invalid_type",
-        ) from None
-    if limit < 1:
-        raise _errors.bad_request(
-            f"Invalid 'limit': integer below minimum value. Expected a value >= 1, but got {limit} instead.",
-            param="limit",
-            code="integer_below_min_value",
-        )
-    if limit > MAX_LIMIT:
-        raise _errors.bad_request(
-            f"Invalid 'limit': integer above maximum value. Expected a value <= {MAX_LIMIT},"
-            f" but got {limit} instead.",
-            param="limit",
-            code="integer_above_max_value",
-        )
-    return limit
-
-
-def _metadata_filter(pairs: list[tuple[str, str]]) -> dict[str, str] | bool | None:
-    """``metadata[k]=v`` pairs as a dict, ``metadata=null`` as ``None``, no filter as ``False``."""
-    wanted: dict[str, str] = {}
-    for key, value in pairs:
-        if key == "metadata":
-            if value != "null":
-                raise _errors.bad_request(
-                    "Invalid 'metadata': use metadata[KEY]=VALUE, or metadata=null.", param="metadata"
-                )
-            return None
-        if key.startswith("metadata[") and key.endswith("]") and len(key) > len("metadata[]"):
-            wanted[key[len("metadata[") : -1]] = value
-    return wanted or False
-
-
 def _json_body(body: bytes) -> Any:
     if not body.strip():
         return None
@@ -121,6 +87,17 @@ def _json_body(body: bytes) -> Any:
         ) from None
 
 
+def _azure_query(query: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The query of an Azure request without its (required, any non-empty) ``api-version``."""
+    if not any(key == AZURE_VERSION and value.strip() for key, value in query):
+        raise _errors.bad_request(
+            f"Missing required query parameter: '{AZURE_VERSION}' (the Azure OpenAI route needs it).",
+            param=AZURE_VERSION,
+            code="missing_required_parameter",
+        )
+    return [(key, value) for key, value in query if key != AZURE_VERSION]
+
+
 class App:
     """The local fine-tuning API and its admin API, over a :class:`Store`."""
 
@@ -130,6 +107,7 @@ class App:
         self.faults = _faults.FaultQueue()
         self.rates = _faults.FaultRates(config.fault_rates, config.fault_seed)
         self.log = RequestLog()
+        self.spec = _validate.Spec()
 
     def choose_fault(self, method: str, path: str, header: str | None) -> _faults.Fault | None:
         """The fault for a request: its header first, then the queue, then the rates."""
@@ -149,48 +127,54 @@ class App:
             query = parse_qsl(parts.query, keep_blank_values=True)
             if parts.path.startswith(ADMIN_PREFIX):
                 return self._admin(method, parts.path, body)
-            if not parts.path.startswith(API_PREFIX):
+            prefix = next((p for p in (API_PREFIX, AZURE_PREFIX) if parts.path.startswith(p)), None)
+            if prefix is None:
                 raise _errors.invalid_url(method, parts.path)
             denied = _auth.check(headers, self.config.api_key)
             if denied is not None:
                 raise denied
-            return self._api(method, parts.path, query, body)
+            if prefix == AZURE_PREFIX:
+                query = _azure_query(query)
+            return self._api(method, parts.path, prefix, query, body)
         except _errors.ApiError as exc:
             return error_response(exc)
 
     # --- the API -------------------------------------------------------------------------------
 
-    def _api(self, method: str, path: str, query: list[tuple[str, str]], body: bytes) -> Response:
-        segments = [unquote(segment) for segment in path[len(API_PREFIX) :].split("/")]
-        if segments[:2] != ["fine_tuning", "jobs"] or any(not s for s in segments) or len(segments) > 4:
+    def _api(
+        self, method: str, path: str, prefix: str, query: list[tuple[str, str]], body: bytes
+    ) -> Response:
+        """Route by the spec's paths, validate the parameters, run the operation."""
+        segments = [unquote(segment) for segment in path[len(prefix) :].split("/")]
+        found = self.spec.route(method, segments)
+        if not isinstance(found, tuple):
             raise _errors.invalid_url(method, path)
-        args = dict(query)
+        route, path_params = found
+        args = self.spec.parameters(route.operation_id, path_params, query)
+        return self._operation(route.operation_id, args, body)
+
+    def _operation(self, operation_id: str, args: dict[str, Any], body: bytes) -> Response:
+        """One spec operation, its parameters already validated."""
         store = self.store
-        if len(segments) == 2:
-            if method == "POST":
-                return json_response(200, store.create(_jobs.validate_create(_json_body(body))))
-            if method == "GET":
-                data, has_more = store.list_jobs(
-                    after=args.get("after"), limit=_limit(args, 20), metadata=_metadata_filter(query)
-                )
-                return json_response(200, {"object": "list", "data": data, "has_more": has_more})
-        elif len(segments) == 3:
-            if method == "GET":
-                return json_response(200, store.get(segments[2]))
-        elif segments[3] in JOB_ACTIONS:
-            if method == "POST":
-                return json_response(200, store.act(segments[2], segments[3]))
-        elif segments[3] in JOB_LISTS and method == "GET":
-            table, default = JOB_LISTS[segments[3]]
-            data, has_more = store.list_children(
-                table, segments[2], after=args.get("after"), limit=_limit(args, default)
+        if operation_id == CREATE:
+            return json_response(200, store.create(self.spec.body(operation_id, _json_body(body))))
+        if operation_id == LIST_JOBS:
+            data, has_more = store.list_jobs(
+                after=args.get("after"), limit=args["limit"], metadata=args.get("metadata", False)
             )
-            payload: dict[str, Any] = {"object": "list", "data": data, "has_more": has_more}
-            if table == "checkpoints":
-                payload["first_id"] = data[0]["id"] if data else None
-                payload["last_id"] = data[-1]["id"] if data else None
-            return json_response(200, payload)
-        raise _errors.invalid_url(method, path)
+            return json_response(200, {"object": "list", "data": data, "has_more": has_more})
+        job_id = args["fine_tuning_job_id"]
+        if operation_id == RETRIEVE:
+            return json_response(200, store.get(job_id))
+        if operation_id in JOB_ACTIONS:
+            return json_response(200, store.act(job_id, JOB_ACTIONS[operation_id]))
+        table = JOB_LISTS[operation_id]
+        data, has_more = store.list_children(table, job_id, after=args.get("after"), limit=args["limit"])
+        payload: dict[str, Any] = {"object": "list", "data": data, "has_more": has_more}
+        if table == "checkpoints":
+            payload["first_id"] = data[0]["id"] if data else None
+            payload["last_id"] = data[-1]["id"] if data else None
+        return json_response(200, payload)
 
     # --- the admin API -------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""The API objects of the local server: validating a create request, building jobs, and what each
-lifecycle milestone or action does to a job (its status, fields, events and checkpoints).
+"""The API objects of the local server: building jobs from (validated, see ``_validate``) create
+requests, and what each lifecycle milestone or action does to a job (its status, fields, events and
+checkpoints).
 
 Functions here mutate the job dict they are given and return new event and checkpoint dicts;
 storage and locking are the store's business.
@@ -12,7 +13,6 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import _errors
 from ._lifecycle import STEPS_PER_EPOCH, TOKENS_PER_STEP, Kind, Milestone, epochs_of, training_metrics
 
 #: A ``training_file`` with this id makes the job fail validation (documented in docs/server.md).
@@ -29,20 +29,6 @@ DEFAULT_FAILURE = {
     "param": None,
 }
 HYPERPARAMETERS = ("batch_size", "learning_rate_multiplier", "n_epochs")
-METHOD_TYPES = ("supervised", "dpo", "reinforcement")
-CREATE_FIELDS = frozenset(
-    {
-        "model",
-        "training_file",
-        "hyperparameters",
-        "suffix",
-        "validation_file",
-        "integrations",
-        "seed",
-        "method",
-        "metadata",
-    }
-)
 _ALPHABET = string.ascii_letters + string.digits
 
 
@@ -57,114 +43,6 @@ class Effects:
 
     events: list[dict[str, Any]] = field(default_factory=list)
     checkpoints: list[dict[str, Any]] = field(default_factory=list)
-
-
-# --- validation --------------------------------------------------------------------------------
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _invalid_type(name: str, expected: str) -> _errors.ApiError:
-    return _errors.bad_request(
-        f"Invalid type for '{name}': expected {expected}.", param=name, code="invalid_type"
-    )
-
-
-def _invalid_value(name: str, why: str) -> _errors.ApiError:
-    return _errors.bad_request(f"Invalid value for '{name}': {why}", param=name, code="invalid_value")
-
-
-def _check_hyperparameters(name: str, value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _invalid_type(name, "an object")
-    limits = {"batch_size": 256, "n_epochs": 50}
-    for key, item in value.items():
-        if key in limits:
-            if item != "auto" and not (_is_int(item) and 1 <= item <= limits[key]):
-                raise _invalid_value(f"{name}.{key}", f"expected 'auto' or an integer in [1, {limits[key]}].")
-        elif (
-            key == "learning_rate_multiplier"
-            and item != "auto"
-            and not (isinstance(item, int | float) and not isinstance(item, bool) and item > 0)
-        ):
-            raise _invalid_value(f"{name}.{key}", "expected 'auto' or a number above 0.")
-    return value
-
-
-def _check_optional_str(body: dict[str, Any], name: str) -> None:
-    if body.get(name) is not None and not isinstance(body[name], str):
-        raise _invalid_type(name, "a string")
-
-
-def validate_create(body: object) -> dict[str, Any]:
-    """Check a CreateFineTuningJobRequest body; raise a 400 :class:`ApiError` for the first problem."""
-    if not isinstance(body, dict):
-        raise _errors.bad_request("Invalid request body: expected a JSON object.")
-    for name in body:
-        if name not in CREATE_FIELDS:
-            raise _errors.bad_request(
-                f"Unrecognized request argument supplied: {name}", param=name, code="unknown_parameter"
-            )
-    for name in ("model", "training_file"):
-        if name not in body:
-            raise _errors.bad_request(
-                f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter"
-            )
-        if not isinstance(body[name], str) or not body[name]:
-            raise _invalid_type(name, "a non-empty string")
-    _check_optional_str(body, "validation_file")
-    suffix = body.get("suffix")
-    if suffix is not None and (not isinstance(suffix, str) or not 1 <= len(suffix) <= 64):
-        raise _invalid_value("suffix", "expected a string of 1 to 64 characters.")
-    seed = body.get("seed")
-    if seed is not None and not (_is_int(seed) and 0 <= seed <= 2_147_483_647):
-        raise _invalid_value("seed", "expected an integer in [0, 2147483647].")
-    metadata = body.get("metadata")
-    if metadata is not None:
-        if not isinstance(metadata, dict) or len(metadata) > 16:
-            raise _invalid_value("metadata", "expected an object of at most 16 string values.")
-        for key, value in metadata.items():
-            if len(key) > 64 or not isinstance(value, str) or len(value) > 512:
-                raise _invalid_value(
-                    f"metadata.{key}", "keys are at most 64 characters, values strings of 512."
-                )
-    if body.get("hyperparameters") is not None:
-        _check_hyperparameters("hyperparameters", body["hyperparameters"])
-    integrations = body.get("integrations")
-    if integrations is not None:
-        if not isinstance(integrations, list) or len(integrations) > 5:
-            raise _invalid_value("integrations", "expected a list of at most 5 integrations.")
-        for item in integrations:
-            wandb = item.get("wandb") if isinstance(item, dict) else None
-            if (
-                not isinstance(item, dict)
-                or item.get("type") != "wandb"
-                or not isinstance(wandb, dict)
-                or not isinstance(wandb.get("project"), str)
-            ):
-                raise _invalid_value("integrations", "expected {'type': 'wandb', 'wandb': {'project': ...}}.")
-    method = body.get("method")
-    if method is not None:
-        if not isinstance(method, dict):
-            raise _invalid_type("method", "an object")
-        kind = method.get("type")
-        if kind not in METHOD_TYPES:
-            raise _invalid_value("method.type", f"expected one of {', '.join(METHOD_TYPES)}.")
-        detail = method.get(kind)
-        if detail is not None:
-            if not isinstance(detail, dict):
-                raise _invalid_type(f"method.{kind}", "an object")
-            if detail.get("hyperparameters") is not None:
-                _check_hyperparameters(f"method.{kind}.hyperparameters", detail["hyperparameters"])
-        if kind == "reinforcement" and not isinstance((detail or {}).get("grader"), dict):
-            raise _errors.bad_request(
-                "Missing required parameter: 'method.reinforcement.grader'.",
-                param="method.reinforcement.grader",
-                code="missing_required_parameter",
-            )
-    return body
 
 
 # --- building ----------------------------------------------------------------------------------
