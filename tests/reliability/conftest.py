@@ -39,6 +39,11 @@ GROUPS: dict[str, tuple[str, str]] = {
         "job id matrix, credentials on cross-origin redirects, TLS default, no key in repr/str/logs/CLI",
     ),
     "test_limits": ("Limits", "oversized and deeply nested responses fail cleanly with bounded memory"),
+    "test_cli_output": (
+        "CLI output",
+        "lone surrogates, escape sequences and controls in every server string: every command, table,"
+        " --json and JSON lines, stderr, a pseudo-terminal and ASCII stdout, written escaped, never a crash",
+    ),
 }
 _OUTCOMES = ("passed", "failed", "xfailed", "xpassed", "skipped")
 

@@ -1,13 +1,17 @@
 """The ``ftjobs`` command line. Each subcommand imports only what it needs (``serve`` never loads httpx).
 
 Exit codes: 0 success; 1 API error (message and request id on stderr); 2 usage or configuration
-error; 3 ``wait`` ended with a failed job; 4 ``wait`` ended with a cancelled job; 5 ``wait`` timed
-out; 130 interrupted.
+error; 3 ``wait`` (or ``events --follow``) ended with a failed job; 4 ... with a cancelled job;
+5 ``wait --timeout`` or ``events --follow --timeout`` ran out of time; 130 interrupted.
+
+Whatever a server sends is written escaped (see ``_format.clean``/``json_line``): no server string
+can crash the CLI or drive the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -40,7 +44,7 @@ examples:
   ftjobs list --status running --json
 
 exit codes: 0 ok, 1 API error, 2 usage/configuration error, 3 job failed, 4 job cancelled,
-5 wait timed out, 130 interrupted
+5 wait (or events --follow) timed out, 130 interrupted
 """
 
 
@@ -133,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive_int, default=20, help="events to show (without --follow)")
     p.add_argument("--follow", action="store_true", help="keep printing new events until the job ends")
     p.add_argument("--poll-interval", type=_positive_float, default=2.0)
+    p.add_argument(
+        "--timeout", dest="wait_timeout", type=_positive_float, help="with --follow: give up after SECONDS"
+    )
     p = add("checkpoints", "a job's checkpoints")
     p.add_argument("job_id", metavar="ID")
     p = add("wait", "wait until a job finishes, showing progress")
@@ -170,7 +177,25 @@ def _client(args: argparse.Namespace) -> Client:
 
 
 def _dump(data: Any, out: IO[str]) -> None:
-    out.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+    from ._format import json_line
+
+    out.write(json_line(data) + "\n")
+
+
+def _complain(message: object) -> None:
+    """One line on stderr, server text in it escaped."""
+    from ._format import clean
+
+    sys.stderr.write(f"ftjobs: {clean(message)}\n")
+
+
+def _tolerant_streams() -> None:
+    """Characters the terminal's encoding lacks are written as escapes instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot change its handler
+                reconfigure(errors="backslashreplace")
 
 
 def _show_job(job: Job, args: argparse.Namespace, out: IO[str]) -> None:
@@ -278,9 +303,19 @@ def _cmd_events(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
         for event in reversed(events):
             emit(event)
         return EXIT_OK
-    job = client.jobs.wait(
-        args.job_id, poll_interval=args.poll_interval, max_poll_interval=args.poll_interval, on_event=emit
-    )
+    from ftjobs import WaitTimeoutError
+
+    try:
+        job = client.jobs.wait(
+            args.job_id,
+            timeout=args.wait_timeout,
+            poll_interval=args.poll_interval,
+            max_poll_interval=args.poll_interval,
+            on_event=emit,
+        )
+    except WaitTimeoutError as exc:
+        _complain(exc)
+        return EXIT_WAIT_TIMEOUT
     return _exit_for(job)
 
 
@@ -323,14 +358,14 @@ def _cmd_wait(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
     except WaitTimeoutError as exc:
         if live:
             out.write("\n")
-        sys.stderr.write(f"ftjobs: {exc}\n")
+        _complain(exc)
         return EXIT_WAIT_TIMEOUT
     if live:
         out.write("\n")
     if args.json:
         _dump(job.to_dict(), out)
     elif job.error is not None:
-        sys.stderr.write(f"ftjobs: job {job.id} failed: {job.error.code}: {job.error.message}\n")
+        _complain(f"job {job.id} failed: {job.error.code}: {job.error.message}")
     return _exit_for(job)
 
 
@@ -379,18 +414,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_serve(args)
     from ftjobs import APIError, ConfigurationError, Error, InvalidArgumentError
 
+    _tolerant_streams()
     out = sys.stdout
     try:
         with _client(args) as client:
             return _COMMANDS[args.command](client, args, out)
     except (ConfigurationError, InvalidArgumentError, _Usage) as exc:
-        sys.stderr.write(f"ftjobs: {exc}\n")
+        _complain(exc)
         return EXIT_USAGE
     except APIError as exc:
-        sys.stderr.write(f"ftjobs: error: {exc}\n")
+        _complain(f"error: {exc}")
         return EXIT_API_ERROR
     except Error as exc:
-        sys.stderr.write(f"ftjobs: {exc}\n")
+        _complain(exc)
         return EXIT_API_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("\nftjobs: interrupted\n")

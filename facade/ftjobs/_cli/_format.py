@@ -1,9 +1,17 @@
-"""Rendering for people: blocks, tables, the progress line; colour only on a terminal without NO_COLOR."""
+r"""Rendering for people: blocks, tables, the progress line; colour only on a terminal without NO_COLOR.
+
+Every string a server sent goes through :func:`clean` (human output) or :func:`json_line` (``--json``)
+before it is written: control characters (a server's ``\x1b[2J`` would drive the terminal), C1
+controls, bidi overrides and lone surrogates (``"\ud800"``, which no encoder accepts) are written as
+escapes, so that no string from a server can crash the CLI or take over the terminal.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
@@ -21,6 +29,33 @@ _COLOURS = {
 }
 
 
+#: C0 and C1 controls, DEL, line/paragraph separators, bidi embeddings/overrides/isolates, surrogates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: The same inside JSON text, where json.dumps already escaped C0 controls, quotes and backslashes.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SGR = re.compile("\x1b\\[[0-9;]*m")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def clean(text: object) -> str:
+    """text safe for a terminal: unsafe characters written as ``\\xNN``/``\\uNNNN`` escapes."""
+    value = text if isinstance(text, str) else str(text)
+    return _UNSAFE.sub(_escape, value)
+
+
+def json_line(data: Any) -> str:
+    """data as one line of JSON that any terminal and any encoder accept (same value once parsed)."""
+    return _JSON_UNSAFE.sub(_json_escape, json.dumps(data, ensure_ascii=False, default=str))
+
+
 def use_colour(stream: IO[str]) -> bool:
     """Colour on a terminal, unless NO_COLOR is set (https://no-color.org) or TERM is dumb."""
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
@@ -32,6 +67,7 @@ def use_colour(stream: IO[str]) -> bool:
 def paint(text: str, status: str, colour: bool) -> str:
     """text in the colour of status, when colour is on."""
     code = _COLOURS.get(status)
+    text = clean(text)
     return f"\x1b[{code}m{text}\x1b[0m" if colour and code else text
 
 
@@ -53,33 +89,34 @@ def _method_lines(job: Job) -> list[tuple[str, str]]:
     if not isinstance(method, dict):
         return []
     kind = method.get("type")
-    rows = [("method", str(kind or "-"))]
+    rows = [("method", clean(kind or "-"))]
     inner = method.get(kind) if isinstance(kind, str) else None
     hyper = inner.get("hyperparameters") if isinstance(inner, dict) else None
     if isinstance(hyper, dict) and hyper:
-        rows.append(("hyperparameters", ", ".join(f"{k}={v}" for k, v in sorted(hyper.items()))))
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(hyper.items(), key=lambda kv: str(kv[0])))
+        rows.append(("hyperparameters", clean(shown)))
     return rows
 
 
 def job_block(job: Job, colour: bool) -> str:
     """A job as aligned 'key  value' lines."""
     rows: list[tuple[str, str]] = [
-        ("id", job.id),
+        ("id", clean(job.id)),
         ("status", paint(job.status.value, job.status.value, colour)),
-        ("model", job.model or "-"),
-        ("fine_tuned_model", job.fine_tuned_model or "-"),
+        ("model", clean(job.model or "-")),
+        ("fine_tuned_model", clean(job.fine_tuned_model or "-")),
         ("created_at", when(job.created_at)),
         ("finished_at", when(job.finished_at)),
         ("estimated_finish", when(job.estimated_finish)),
-        ("training_file", job.training_file or "-"),
-        ("validation_file", job.validation_file or "-"),
+        ("training_file", clean(job.training_file or "-")),
+        ("validation_file", clean(job.validation_file or "-")),
         ("trained_tokens", f"{job.trained_tokens:,}" if job.trained_tokens is not None else "-"),
         *_method_lines(job),
     ]
     if job.metadata:
-        rows.append(("metadata", ", ".join(f"{k}={v}" for k, v in sorted(job.metadata.items()))))
+        rows.append(("metadata", clean(", ".join(f"{k}={v}" for k, v in sorted(job.metadata.items())))))
     if job.error is not None:
-        rows.append(("error", f"{job.error.code}: {job.error.message}"))
+        rows.append(("error", clean(f"{job.error.code}: {job.error.message}")))
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
 
@@ -98,21 +135,18 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths_from: in
 
 
 def _visible(text: str) -> str:
-    while "\x1b[" in text:
-        start = text.index("\x1b[")
-        end = text.index("m", start)
-        text = text[:start] + text[end + 1 :]
-    return text
+    """text without its colour codes (the only escape sequences left once cells are cleaned)."""
+    return _SGR.sub("", text)
 
 
 def job_row(job: Job, colour: bool) -> list[str]:
     """One line of `ftjobs list`."""
     return [
-        job.id,
+        clean(job.id),
         paint(job.status.value, job.status.value, colour),
-        job.model or "-",
+        clean(job.model or "-"),
         when(job.created_at),
-        job.fine_tuned_model or "-",
+        clean(job.fine_tuned_model or "-"),
     ]
 
 
@@ -121,7 +155,7 @@ JOB_HEADERS = ("ID", "STATUS", "MODEL", "CREATED", "FINE-TUNED MODEL")
 
 def event_line(event: JobEvent) -> str:
     """One line of `ftjobs events`."""
-    return f"{when(event.created_at)}  {(event.level or '-'):7}  {event.message or ''}"
+    return f"{when(event.created_at)}  {clean(event.level or '-'):7}  {clean(event.message or '')}"
 
 
 def checkpoint_row(ckpt: Checkpoint) -> list[str]:
@@ -132,10 +166,10 @@ def checkpoint_row(ckpt: Checkpoint) -> list[str]:
         metrics = raw
     loss = metrics.get("train_loss")
     return [
-        ckpt.id,
+        clean(ckpt.id),
         str(ckpt.step_number if ckpt.step_number is not None else "-"),
-        f"{loss:.4f}" if isinstance(loss, int | float) else "-",
-        ckpt.fine_tuned_model_checkpoint or "-",
+        f"{loss:.4f}" if isinstance(loss, int | float) and not isinstance(loss, bool) else "-",
+        clean(ckpt.fine_tuned_model_checkpoint or "-"),
     ]
 
 
@@ -145,7 +179,7 @@ CHECKPOINT_HEADERS = ("ID", "STEP", "TRAIN LOSS", "CHECKPOINT MODEL")
 def progress_line(job: Job, elapsed: float, colour: bool) -> str:
     """Status, trained tokens, elapsed time and estimated finish in one line."""
     parts = [
-        job.id,
+        clean(job.id),
         paint(job.status.value, job.status.value, colour),
         f"tokens {job.trained_tokens:,}" if job.trained_tokens is not None else "tokens -",
         f"elapsed {duration(elapsed)}",
