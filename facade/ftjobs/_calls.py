@@ -100,8 +100,15 @@ def checkpoints(job_id: str, after: str | None, limit: int | None) -> Call:
 
 
 def _jsonable(value: Any) -> Any:
+    """value as JSON data: generated models through to_dict, tuples and other sequences as lists."""
     to_dict = getattr(value, "to_dict", None)
-    return to_dict() if callable(to_dict) else value
+    if callable(to_dict):
+        return to_dict()
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
 
 
 def create(fields: Mapping[str, Any]) -> Call:

@@ -6,7 +6,7 @@ import ssl
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, Required, TypedDict, TypeVar, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import httpx2
 
@@ -21,8 +21,9 @@ from ._constants import (
 )
 from ._errors import APIStatusError, ConfigurationError, ResponseValidationError
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, locate
-from ._models import Checkpoint, Job, JobEvent, Page, parse_page
+from ._models import Checkpoint, Item, Job, JobEvent, Page, parse_page
 from ._pagination import AsyncPager, SyncPager
+from ._params import CreateFields
 from ._providers import check_header_values, resolve_connection
 from ._retry import RetryPolicy
 from ._status import JobStatus
@@ -55,21 +56,6 @@ class ClientOptions(TypedDict, total=False):
     default_headers: Mapping[str, str] | None
     verify: bool | str | ssl.SSLContext
     max_response_bytes: int
-
-
-class CreateFields(TypedDict, total=False):
-    """The request properties of ``jobs.create`` (see :meth:`Jobs.create`)."""
-
-    model: Required[str]
-    training_file: Required[str]
-    method: Any
-    validation_file: str | None
-    suffix: str | None
-    seed: int | None
-    metadata: Mapping[str, str] | None
-    integrations: list[Any] | None
-    hyperparameters: Any
-    extra_body: Mapping[str, Any] | None
 
 
 def _settings(options: ClientOptions) -> Settings:
@@ -180,7 +166,7 @@ class Jobs:
         data, response = self._send(call, timeout, max_retries)
         return _parse(Job.from_dict, data, response)
 
-    def _page(self, call: Call, item: type[Any], timeout: TimeoutTypes) -> Page:
+    def _page(self, call: Call, item: type[Item], timeout: TimeoutTypes) -> Page[Item]:
         data, response = self._send(call, timeout, None)
         return _parse(lambda d: parse_page(d, item), data, response)
 
@@ -205,8 +191,10 @@ class Jobs:
         """Start a job: ``create(model=..., training_file=..., method=..., validation_file=...,
         suffix=..., seed=..., metadata=..., integrations=..., hyperparameters=..., extra_body=...)``.
 
-        ``method`` is ``{"type": "supervised"|"dpo"|"reinforcement", ...}`` or a generated
-        ``FineTuneMethod``. Retried only when the server certainly did not act (see README).
+        ``method`` is a :class:`ftjobs.MethodParam` dict (``{"type": "supervised"|"dpo"|
+        "reinforcement", ...}``), ``integrations`` a list of :class:`ftjobs.IntegrationParam`; every
+        key is checked by type checkers (see ``ftjobs._params``). Retried only when the server
+        certainly did not act (see README).
         """
         return self._job(_create_call(fields), timeout, max_retries)
 
@@ -312,7 +300,7 @@ class AsyncJobs:
         data, response = await self._send(call, timeout, max_retries)
         return _parse(Job.from_dict, data, response)
 
-    async def _page(self, call: Call, item: type[Any], timeout: TimeoutTypes) -> Page:
+    async def _page(self, call: Call, item: type[Item], timeout: TimeoutTypes) -> Page[Item]:
         data, response = await self._send(call, timeout, None)
         return _parse(lambda d: parse_page(d, item), data, response)
 
