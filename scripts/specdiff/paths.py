@@ -47,7 +47,8 @@ def parameters(
 ) -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
     """The operation's parameters (path-level ones merged in), keyed by (in, name).
 
-    Path parameters are keyed by their position in the template, so renaming `{id}` is no change.
+    Path parameters are keyed by their position in the template, so renaming `{id}` is no change;
+    header parameters by their lower-cased name.
     """
     item = doc["paths"][op.path]
     names = [m.group(0)[1:-1] for m in _PARAM.finditer(op.path)]
@@ -64,6 +65,8 @@ def parameters(
             where, name = str(param.get("in")), str(param.get("name"))
             if where == "path" and name in names:
                 name = f"#{names.index(name)}"
+            elif where == "header":
+                name = name.lower()  # HTTP field names are case-insensitive
             out[(where, name)] = (param, pptr)
     return out
 

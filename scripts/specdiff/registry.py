@@ -6,20 +6,32 @@ from collections.abc import Callable
 
 from .model import Rule
 from .rules import (
+    access,
+    additional_properties,
+    arrays,
     bounds,
+    deprecation,
     details,
+    discriminator,
     endpoints,
     enums,
+    extensible_enums,
+    headers,
     nullability,
     operations,
     parameters,
+    patterns,
     properties,
     request_body,
     responses,
     security,
+    serialization,
     types,
     variants,
 )
+
+EXT = extensible_enums
+AP = additional_properties
 
 RULES: tuple[Rule, ...] = (
     # spec unit: paths and operations
@@ -27,10 +39,26 @@ RULES: tuple[Rule, ...] = (
     Rule(endpoints.PATH_REMOVED, "breaking", "any", "spec", endpoints.check),
     Rule(endpoints.OPERATION_ADDED, "info", "any", "spec", endpoints.check),
     Rule(endpoints.OPERATION_REMOVED, "breaking", "any", "spec", endpoints.check),
+    Rule(deprecation.OPERATION_REMOVED_BEFORE_SUNSET, "breaking", "any", "spec", deprecation.check_removed),
+    Rule(
+        deprecation.OPERATION_REMOVED_AFTER_DEPRECATION, "warning", "any", "spec", deprecation.check_removed
+    ),
+    Rule(deprecation.OPERATION_REMOVED_AFTER_SUNSET, "info", "any", "spec", deprecation.check_removed),
+    Rule(deprecation.OPERATION_REMOVED_UNSTABLE, "info", "any", "spec", deprecation.check_removed),
     # operation unit
     Rule(operations.OPERATION_ID_CHANGED, "warning", "any", "operation", operations.check),
     Rule(operations.OPERATION_DEPRECATED, "warning", "any", "operation", operations.check),
     Rule(operations.OPERATION_DOCS_CHANGED, "info", "any", "operation", operations.check),
+    Rule(deprecation.OPERATION_REACTIVATED, "info", "any", "operation", deprecation.check),
+    Rule(deprecation.OPERATION_SUNSET_SET, "info", "any", "operation", deprecation.check),
+    Rule(deprecation.OPERATION_SUNSET_BROUGHT_FORWARD, "warning", "any", "operation", deprecation.check),
+    Rule(deprecation.OPERATION_SUNSET_POSTPONED, "info", "any", "operation", deprecation.check),
+    Rule(deprecation.OPERATION_SUNSET_REMOVED, "info", "any", "operation", deprecation.check),
+    Rule(deprecation.OPERATION_STABILITY_DECREASED, "breaking", "any", "operation", deprecation.check),
+    Rule(deprecation.OPERATION_STABILITY_INCREASED, "info", "any", "operation", deprecation.check),
+    Rule(deprecation.OPERATION_DEPRECATION_HEADER_ADDED, "warning", "any", "operation", deprecation.check),
+    Rule(deprecation.OPERATION_DEPRECATION_HEADER_REMOVED, "info", "any", "operation", deprecation.check),
+    Rule(deprecation.REQUEST_PARAMETER_DEPRECATED, "info", "request", "operation", deprecation.check),
     Rule(security.SECURITY_ADDED, "breaking", "request", "operation", security.check),
     Rule(security.SECURITY_REMOVED, "info", "request", "operation", security.check),
     Rule(security.SECURITY_ALTERNATIVE_ADDED, "info", "request", "operation", security.check),
@@ -40,6 +68,16 @@ RULES: tuple[Rule, ...] = (
     Rule(parameters.PARAMETER_REMOVED, "warning", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_BECAME_REQUIRED, "breaking", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_BECAME_OPTIONAL, "info", "request", "operation", parameters.check),
+    Rule(
+        serialization.REQUEST_PARAMETER_STYLE_CHANGED, "breaking", "request", "operation", serialization.check
+    ),
+    Rule(
+        serialization.REQUEST_PARAMETER_EXPLODE_CHANGED,
+        "breaking",
+        "request",
+        "operation",
+        serialization.check,
+    ),
     Rule(request_body.BODY_ADDED_REQUIRED, "breaking", "request", "operation", request_body.check),
     Rule(request_body.BODY_ADDED_OPTIONAL, "info", "request", "operation", request_body.check),
     Rule(request_body.BODY_REMOVED, "warning", "request", "operation", request_body.check),
@@ -53,6 +91,11 @@ RULES: tuple[Rule, ...] = (
     Rule(responses.ERROR_STATUS_REMOVED, "info", "response", "operation", responses.check),
     Rule(responses.MEDIA_TYPE_ADDED, "info", "response", "operation", responses.check),
     Rule(responses.MEDIA_TYPE_REMOVED, "breaking", "response", "operation", responses.check),
+    Rule(headers.RESPONSE_HEADER_ADDED, "info", "response", "operation", headers.check),
+    Rule(headers.RESPONSE_REQUIRED_HEADER_REMOVED, "breaking", "response", "operation", headers.check),
+    Rule(headers.RESPONSE_OPTIONAL_HEADER_REMOVED, "warning", "response", "operation", headers.check),
+    Rule(headers.RESPONSE_HEADER_BECAME_OPTIONAL, "breaking", "response", "operation", headers.check),
+    Rule(headers.RESPONSE_HEADER_BECAME_REQUIRED, "info", "response", "operation", headers.check),
     # schema unit
     Rule(nullability.RESPONSE_BECAME_NULLABLE, "breaking", "response", "schema", nullability.check),
     Rule(nullability.RESPONSE_BECAME_NON_NULLABLE, "info", "response", "schema", nullability.check),
@@ -74,7 +117,12 @@ RULES: tuple[Rule, ...] = (
     Rule(bounds.REQUEST_BOUND_RELAXED, "info", "request", "schema", bounds.check),
     Rule(bounds.RESPONSE_BOUND_RELAXED, "warning", "response", "schema", bounds.check),
     Rule(bounds.RESPONSE_BOUND_TIGHTENED, "info", "response", "schema", bounds.check),
-    Rule(details.REQUEST_PATTERN_CHANGED, "warning", "request", "schema", details.check),
+    Rule(patterns.REQUEST_PATTERN_ADDED, "breaking", "request", "schema", patterns.check),
+    Rule(patterns.REQUEST_PATTERN_CHANGED, "warning", "request", "schema", patterns.check),
+    Rule(patterns.REQUEST_PATTERN_REMOVED, "info", "request", "schema", patterns.check),
+    Rule(patterns.RESPONSE_PATTERN_ADDED, "info", "response", "schema", patterns.check),
+    Rule(patterns.RESPONSE_PATTERN_CHANGED, "warning", "response", "schema", patterns.check),
+    Rule(patterns.RESPONSE_PATTERN_REMOVED, "warning", "response", "schema", patterns.check),
     Rule(details.SCHEMA_FORMAT_CHANGED, "warning", "any", "schema", details.check),
     Rule(details.SCHEMA_FORMAT_ADDED, "info", "any", "schema", details.check),
     Rule(details.SCHEMA_FORMAT_REMOVED, "info", "any", "schema", details.check),
@@ -92,6 +140,33 @@ RULES: tuple[Rule, ...] = (
     Rule(variants.RESPONSE_VARIANT_REMOVED, "info", "response", "schema", variants.check),
     Rule(variants.REQUEST_VARIANT_ADDED, "info", "request", "schema", variants.check),
     Rule(variants.REQUEST_VARIANT_REMOVED, "breaking", "request", "schema", variants.check),
+    Rule(access.REQUEST_PROPERTY_BECAME_READ_ONLY, "warning", "request", "schema", access.check),
+    Rule(access.REQUEST_PROPERTY_BECAME_WRITABLE, "info", "request", "schema", access.check),
+    Rule(access.REQUEST_REQUIRED_PROPERTY_BECAME_WRITABLE, "breaking", "request", "schema", access.check),
+    Rule(access.RESPONSE_PROPERTY_BECAME_WRITE_ONLY, "breaking", "response", "schema", access.check),
+    Rule(access.RESPONSE_PROPERTY_NO_LONGER_WRITE_ONLY, "info", "response", "schema", access.check),
+    Rule(deprecation.REQUEST_PROPERTY_DEPRECATED, "info", "request", "schema", deprecation.check_properties),
+    Rule(
+        deprecation.RESPONSE_PROPERTY_DEPRECATED, "info", "response", "schema", deprecation.check_properties
+    ),
+    Rule(EXT.REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED, "breaking", "request", "schema", EXT.check),
+    Rule(EXT.REQUEST_EXTENSIBLE_ENUM_VALUE_ADDED, "info", "request", "schema", EXT.check),
+    Rule(EXT.RESPONSE_EXTENSIBLE_ENUM_VALUE_ADDED, "info", "response", "schema", EXT.check),
+    Rule(EXT.RESPONSE_EXTENSIBLE_ENUM_VALUE_REMOVED, "info", "response", "schema", EXT.check),
+    Rule(AP.REQUEST_ADDITIONAL_PROPERTIES_TIGHTENED, "breaking", "request", "schema", AP.check),
+    Rule(AP.REQUEST_ADDITIONAL_PROPERTIES_LOOSENED, "info", "request", "schema", AP.check),
+    Rule(AP.RESPONSE_ADDITIONAL_PROPERTIES_LOOSENED, "warning", "response", "schema", AP.check),
+    Rule(AP.RESPONSE_ADDITIONAL_PROPERTIES_TIGHTENED, "info", "response", "schema", AP.check),
+    Rule(arrays.REQUEST_ITEMS_BECAME_UNIQUE, "breaking", "request", "schema", arrays.check),
+    Rule(arrays.REQUEST_ITEMS_NO_LONGER_UNIQUE, "info", "request", "schema", arrays.check),
+    Rule(arrays.RESPONSE_ITEMS_NO_LONGER_UNIQUE, "warning", "response", "schema", arrays.check),
+    Rule(arrays.RESPONSE_ITEMS_BECAME_UNIQUE, "info", "response", "schema", arrays.check),
+    Rule(discriminator.DISCRIMINATOR_ADDED, "info", "any", "schema", discriminator.check),
+    Rule(discriminator.DISCRIMINATOR_REMOVED, "warning", "any", "schema", discriminator.check),
+    Rule(discriminator.DISCRIMINATOR_PROPERTY_CHANGED, "breaking", "any", "schema", discriminator.check),
+    Rule(discriminator.DISCRIMINATOR_MAPPING_ADDED, "info", "any", "schema", discriminator.check),
+    Rule(discriminator.DISCRIMINATOR_MAPPING_REMOVED, "warning", "any", "schema", discriminator.check),
+    Rule(discriminator.DISCRIMINATOR_MAPPING_CHANGED, "warning", "any", "schema", discriminator.check),
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

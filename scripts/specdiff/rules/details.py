@@ -1,10 +1,10 @@
-"""Pattern, format and default: changes that alter what is valid or what an omitted value means."""
+"""Format and default: changes that alter what is valid or what an omitted value means (patterns:
+rules/patterns.py)."""
 
 from __future__ import annotations
 
 from ..model import SchemaPair, Sink
 
-REQUEST_PATTERN_CHANGED = "request-pattern-changed"
 SCHEMA_FORMAT_CHANGED = "schema-format-changed"
 SCHEMA_FORMAT_ADDED = "schema-format-added"
 SCHEMA_FORMAT_REMOVED = "schema-format-removed"
@@ -15,8 +15,6 @@ def check(sink: Sink, pair: SchemaPair) -> None:
     b, r = pair.base, pair.revision
     if b.variants or r.variants:
         return
-    if pair.direction == "request" and b.pattern != r.pattern and r.pattern is not None:
-        sink.emit(REQUEST_PATTERN_CHANGED, b.ptr, r.ptr, old=b.pattern or "none", new=r.pattern)
     if b.format != r.format and b.types == r.types:
         if b.format is None:
             sink.emit(SCHEMA_FORMAT_ADDED, b.ptr, r.ptr, new=r.format)

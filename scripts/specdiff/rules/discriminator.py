@@ -1,0 +1,61 @@
+"""`discriminator` of a oneOf/anyOf: the property that names the alternative, and its value mapping
+(values compared by the component they name). Generated clients dispatch on it in both directions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import SchemaPair, Sink
+from ..normalize import join
+from .keywords import extras
+
+DISCRIMINATOR_ADDED = "discriminator-added"
+DISCRIMINATOR_REMOVED = "discriminator-removed"
+DISCRIMINATOR_PROPERTY_CHANGED = "discriminator-property-changed"
+DISCRIMINATOR_MAPPING_ADDED = "discriminator-mapping-added"
+DISCRIMINATOR_MAPPING_REMOVED = "discriminator-mapping-removed"
+DISCRIMINATOR_MAPPING_CHANGED = "discriminator-mapping-changed"
+
+
+def _mapping(disc: dict[str, Any]) -> dict[str, str]:
+    raw = disc.get("mapping")
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): str(v).rsplit("/", 1)[-1] for k, v in raw.items()}
+
+
+def check(sink: Sink, pair: SchemaPair) -> None:
+    b_hit = extras(pair.base_resolver, pair.base.ptr).get("discriminator")
+    r_hit = extras(pair.revision_resolver, pair.revision.ptr).get("discriminator")
+    if b_hit is None and r_hit is None:
+        return
+    if b_hit is None or not isinstance(b_hit[0], dict):
+        if r_hit is not None and isinstance(r_hit[0], dict):
+            sink.emit(
+                DISCRIMINATOR_ADDED,
+                pair.base.ptr,
+                join(r_hit[1], "discriminator"),
+                name=str(r_hit[0].get("propertyName")),
+            )
+        return
+    b_disc, b_ptr = b_hit[0], join(b_hit[1], "discriminator")
+    if r_hit is None or not isinstance(r_hit[0], dict):
+        sink.emit(DISCRIMINATOR_REMOVED, b_ptr, pair.revision.ptr, name=str(b_disc.get("propertyName")))
+        return
+    r_disc, r_ptr = r_hit[0], join(r_hit[1], "discriminator")
+    if b_disc.get("propertyName") != r_disc.get("propertyName"):
+        sink.emit(
+            DISCRIMINATOR_PROPERTY_CHANGED,
+            b_ptr,
+            r_ptr,
+            old=str(b_disc.get("propertyName")),
+            new=str(r_disc.get("propertyName")),
+        )
+    old, new = _mapping(b_disc), _mapping(r_disc)
+    for key in sorted(old.keys() - new.keys()):
+        sink.emit(DISCRIMINATOR_MAPPING_REMOVED, b_ptr, r_ptr, value=key, target=old[key])
+    for key in sorted(new.keys() - old.keys()):
+        sink.emit(DISCRIMINATOR_MAPPING_ADDED, b_ptr, r_ptr, value=key, target=new[key])
+    for key in sorted(old.keys() & new.keys()):
+        if old[key] != new[key]:
+            sink.emit(DISCRIMINATOR_MAPPING_CHANGED, b_ptr, r_ptr, value=key, old=old[key], new=new[key])

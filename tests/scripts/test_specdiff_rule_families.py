@@ -1,0 +1,259 @@
+"""The rule families beyond the fixture pairs: what is *not* a change, and the cases a pair cannot show."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from typing import Any
+
+import pytest
+
+from scripts.specdiff import diff_docs
+from scripts.specdiff.rules import deprecation
+from scripts.trim import load_spec_text
+
+BASE = """
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /fine_tuning/jobs:
+    get:
+      operationId: list
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: OpenAI-Beta, in: header, schema: {type: string}}
+        - {name: tags, in: query, schema: {type: array, items: {type: string}}}
+      responses:
+        '200':
+          description: OK
+          headers:
+            X-Request-Id: {schema: {type: string}, required: true}
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
+    post:
+      operationId: create
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Req'}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
+  /fine_tuning/jobs/{id}/pause:
+    post:
+      operationId: pause
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: OK}
+components:
+  schemas:
+    Req:
+      type: object
+      required: [model]
+      properties:
+        model: {type: string}
+        kind: {type: string}
+    Job:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        secret: {type: string, writeOnly: true}
+"""
+
+
+def doc() -> dict[str, Any]:
+    return load_spec_text(BASE, "t")
+
+
+def ids(base: dict[str, Any], rev: dict[str, Any]) -> list[str]:
+    return sorted(c.id for c in diff_docs(base, rev, "b", "r").changes)
+
+
+def get(d: dict[str, Any]) -> dict[str, Any]:
+    return d["paths"]["/fine_tuning/jobs"]["get"]  # type: ignore[no-any-return]
+
+
+def schemas(d: dict[str, Any]) -> dict[str, Any]:
+    return d["components"]["schemas"]  # type: ignore[no-any-return]
+
+
+def test_header_names_compare_case_insensitively() -> None:
+    """`X-Request-Id` and `x-request-id` (response) and `OpenAI-Beta`/`openai-beta` (request) match."""
+    rev = doc()
+    headers = get(rev)["responses"]["200"]["headers"]
+    headers["x-request-id"] = headers.pop("X-Request-Id")
+    get(rev)["parameters"][1]["name"] = "openai-beta"
+    assert ids(doc(), rev) == []
+    # a real change under the other spelling is still found, at the header's schema
+    headers["x-request-id"]["schema"] = {"type": "integer"}
+    changes = diff_docs(doc(), rev, "b", "r").changes
+    assert [(c.id, c.revision) for c in changes] == [
+        ("response-type-changed", "/paths/~1fine_tuning~1jobs/get/responses/200/headers/x-request-id/schema")
+    ]
+
+
+def test_request_header_parameter_rules_are_the_parameter_rules() -> None:
+    """A request header is a parameter: a new required one breaks, its required flag is compared."""
+    rev = doc()
+    get(rev)["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": True})
+    assert ids(doc(), rev) == ["request-parameter-added-required"]
+    rev = doc()
+    get(rev)["parameters"][1] = {"name": "openai-beta", "in": "header", "required": True}
+    assert ids(doc(), rev) == ["request-parameter-became-required"]
+
+
+def test_content_type_response_header_is_ignored() -> None:
+    """OpenAPI ignores a response header named Content-Type: adding or dropping it is no change."""
+    rev = doc()
+    get(rev)["responses"]["200"]["headers"]["Content-Type"] = {"schema": {"type": "string"}}
+    assert ids(doc(), rev) == []
+    assert ids(rev, doc()) == []
+
+
+def test_header_via_ref_and_content_schema() -> None:
+    """A header given as a $ref to components/headers, with its schema under `content`, is compared."""
+    base, rev = doc(), doc()
+    for d, typ in ((base, "string"), (rev, "integer")):
+        d["components"]["headers"] = {
+            "Rid": {"required": True, "content": {"text/plain": {"schema": {"type": typ}}}}
+        }
+        get(d)["responses"]["200"]["headers"]["X-Request-Id"] = {"$ref": "#/components/headers/Rid"}
+    assert ids(base, base) == []
+    assert ids(base, rev) == ["response-type-changed"]
+
+
+def test_read_only_request_property_is_not_required_of_callers() -> None:
+    """A new required readOnly property in a request body is not a new required input."""
+    rev = doc()
+    req = schemas(rev)["Req"]
+    req["properties"]["id"] = {"type": "string", "readOnly": True}
+    req["required"] = ["model", "id"]
+    assert ids(doc(), rev) == ["request-property-added-optional"]
+
+
+def test_write_only_property_leaving_a_response_breaks_nothing() -> None:
+    """A writeOnly property was never returned: removing it from a response schema is no change."""
+    rev = doc()
+    del schemas(rev)["Job"]["properties"]["secret"]
+    assert ids(doc(), rev) == []
+
+
+def test_read_only_through_a_ref_sibling() -> None:
+    """`{$ref: X, readOnly: true}` (3.1) marks the property read-only like an inline flag."""
+    base, rev = doc(), doc()
+    for d in (base, rev):
+        schemas(d)["Kind"] = {"type": "string"}
+        schemas(d)["Req"]["properties"]["kind"] = {"$ref": "#/components/schemas/Kind"}
+    schemas(rev)["Req"]["properties"]["kind"]["readOnly"] = True
+    assert ids(base, rev) == ["request-property-became-read-only"]
+
+
+@pytest.mark.parametrize(
+    ("sunset", "expected"),
+    [
+        ("2026-06-01", "operation-removed-before-sunset"),
+        ("2026-05-31", "operation-removed-after-sunset"),
+        ("2026-05-01T00:00:00Z", "operation-removed-after-sunset"),
+    ],
+)
+def test_removal_is_judged_against_today(monkeypatch: pytest.MonkeyPatch, sunset: str, expected: str) -> None:
+    """A deprecated operation removed before its x-sunset date breaks; on or after it, it is info."""
+    monkeypatch.setattr(deprecation, "today", lambda: datetime.date(2026, 5, 31))
+    base = doc()
+    get(base).update({"deprecated": True, "x-sunset": sunset})
+    rev = doc()
+    del rev["paths"]["/fine_tuning/jobs"]["get"]
+    assert ids(base, rev) == [expected]
+
+
+def test_removed_path_of_announced_operations_is_not_path_removed() -> None:
+    """A path whose operations all were deprecated is removed per operation, not as path-removed."""
+    base = doc()
+    base["paths"]["/fine_tuning/jobs/{id}/pause"]["post"]["deprecated"] = True
+    rev = doc()
+    del rev["paths"]["/fine_tuning/jobs/{id}/pause"]
+    assert ids(base, rev) == ["operation-removed-after-deprecation"]
+    # one unannounced operation on the path: the path removal is breaking as before
+    base["paths"]["/fine_tuning/jobs/{id}/pause"]["get"] = {"responses": {"200": {"description": "OK"}}}
+    assert ids(base, rev) == ["path-removed"]
+
+
+def test_invalid_stability_level_counts_as_stable() -> None:
+    """An unknown x-stability-level value is neither a decrease nor an increase (lint's business)."""
+    rev = doc()
+    get(rev)["x-stability-level"] = "experimental"
+    assert ids(doc(), rev) == []
+
+
+def test_written_out_serialization_defaults_are_no_change() -> None:
+    """style: form + explode: true on a query parameter is what an absent style/explode means."""
+    rev = doc()
+    for param in get(rev)["parameters"]:
+        if param["in"] == "query":
+            param.update(style="form", explode=True)
+        else:
+            param.update(style="simple", explode=False)
+    assert ids(doc(), rev) == []
+
+
+def test_explode_of_a_scalar_parameter_is_no_change() -> None:
+    """explode changes nothing on the wire for a value that is never an array or an object."""
+    rev = doc()
+    get(rev)["parameters"][0]["explode"] = False  # limit: integer
+    assert ids(doc(), rev) == []
+    get(rev)["parameters"][2]["explode"] = False  # tags: array
+    assert ids(doc(), rev) == ["request-parameter-explode-changed"]
+
+
+def test_const_is_a_one_value_enum() -> None:
+    """`const: x` equals `enum: [x]`; changing it in a request is value added + value removed."""
+    base, same, rev = doc(), doc(), doc()
+    schemas(base)["Req"]["properties"]["kind"] = {"type": "string", "const": "a"}
+    schemas(same)["Req"]["properties"]["kind"] = {"type": "string", "enum": ["a"]}
+    schemas(rev)["Req"]["properties"]["kind"] = {"type": "string", "const": "b"}
+    assert ids(base, same) == []
+    assert ids(base, rev) == ["request-enum-value-added", "request-enum-value-removed"]
+    assert ids(doc(), base) == ["request-enum-introduced"]
+
+
+@pytest.mark.parametrize("spelling", [True, {}, {"description": "anything"}])
+def test_open_additional_properties_spellings_are_equal(spelling: Any) -> None:
+    """Absent, `true` and `{}` all allow any extra property."""
+    rev = doc()
+    schemas(rev)["Req"]["additionalProperties"] = copy.deepcopy(spelling)
+    assert ids(doc(), rev) == []
+
+
+def test_additional_properties_schema_to_schema_is_compared_by_the_walker() -> None:
+    """Between two schemas the walker compares them (one finding, not a second 'tightened')."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["additionalProperties"] = {"type": "string"}
+    schemas(rev)["Req"]["additionalProperties"] = {"type": "integer"}
+    assert ids(base, rev) == ["request-type-changed"]
+
+
+def test_extensible_enum_introduced_or_dropped_is_no_change() -> None:
+    """Listing known values of an open value (or no longer listing them) restricts nothing."""
+    rev = doc()
+    schemas(rev)["Req"]["properties"]["kind"]["x-extensible-enum"] = ["a", "b"]
+    assert ids(doc(), rev) == []
+    assert ids(rev, doc()) == []
+
+
+def test_discriminator_mapping_targets_compare_by_component_name() -> None:
+    """`Sup` and `#/components/schemas/Sup` name the same mapping target."""
+    base, rev = doc(), doc()
+    for d, target in ((base, "Sup"), (rev, "#/components/schemas/Sup")):
+        schemas(d)["Sup"] = {"type": "object", "properties": {"type": {"type": "string"}}}
+        schemas(d)["Job"]["properties"]["method"] = {
+            "oneOf": [{"$ref": "#/components/schemas/Sup"}, {"type": "string"}],
+            "discriminator": {"propertyName": "type", "mapping": {"supervised": target}},
+        }
+    assert ids(base, rev) == []
