@@ -1,4 +1,5 @@
-"""pyproject.toml lists every package folder, and the runtime needs nothing but attrs and httpx2."""
+"""Packaging: three packages from three folders, editable installs type checkers can follow, and a
+runtime that needs nothing but attrs and httpx2. (Building and installing both ways: tests/typing/.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
+WHEEL = PYPROJECT["tool"]["hatch"]["build"]["targets"]["wheel"]
+#: installed name -> source folder in the checkout
 ROOTS = {
     "ftjobs": "facade/ftjobs",
     "ftjobs_generated": "generated/ftjobs_generated",
@@ -16,30 +18,25 @@ ROOTS = {
 }
 
 
-def _package_folders() -> set[str]:
-    """Dotted names of every folder holding an __init__.py below the three source roots."""
-    found: set[str] = set()
+def test_the_wheel_holds_the_three_packages() -> None:
+    """The wheel target lists facade/ftjobs, the ftjobs_spec link and generated/ftjobs_generated."""
+    assert sorted(WHEEL["packages"]) == ["facade/ftjobs", "facade/ftjobs_spec", "generated/ftjobs_generated"]
+
+
+def test_ftjobs_spec_is_a_link_to_scripts() -> None:
+    """facade/ftjobs_spec is the committed symlink to scripts/: one source, two import names."""
+    link = ROOT / "facade" / "ftjobs_spec"
+    assert link.is_symlink()
+    assert link.resolve() == (ROOT / "scripts").resolve()
+
+
+def test_editable_installs_are_plain_source_folders() -> None:
+    """`pip install -e .` adds facade/ and generated/ to sys.path (a .pth mypy and pyright read)."""
+    assert sorted(WHEEL["dev-mode-dirs"]) == ["facade", "generated"]
     for name, folder in ROOTS.items():
-        base = ROOT / folder
-        for init in base.rglob("__init__.py"):
-            relative = init.parent.relative_to(base)
-            if "__pycache__" not in relative.parts:
-                found.add(".".join((name, *relative.parts)))
-    return found
-
-
-def test_package_dir_maps_the_three_roots() -> None:
-    """ftjobs, ftjobs_generated and ftjobs_spec come from facade/ftjobs, generated/..., and scripts/."""
-    assert SETUPTOOLS["package-dir"] == ROOTS
-
-
-def test_every_package_folder_is_listed() -> None:
-    """Every folder with an __init__.py under the roots is in [tool.setuptools] packages, and vice versa."""
-    listed = set(SETUPTOOLS["packages"])
-    folders = _package_folders()
-    assert sorted(folders - listed) == [], "add these to [tool.setuptools] packages"
-    assert sorted(listed - folders) == [], "these listed packages have no folder with __init__.py"
-    assert {"ftjobs_generated.models", "ftjobs_generated.api.fine_tuning"} <= folders
+        parent = "facade" if name == "ftjobs_spec" else folder.split("/")[0]
+        assert parent in WHEEL["dev-mode-dirs"], name
+        assert (ROOT / parent / name / "__init__.py").is_file(), name
 
 
 def test_runtime_dependencies_are_exactly_attrs_and_httpx2() -> None:
