@@ -11,6 +11,7 @@
         ├── APIConnectionError      no usable HTTP response (DNS, refused, reset, TLS, too many redirects)
         │   └── APITimeoutError     connect/read/write/pool timeout
         ├── ResponseValidationError not the documented shape (not JSON, HTML, truncated, wrong types)
+        │   └── PaginationError     list pages whose cursors repeat (a cycle) or never end
         └── APIStatusError          a 4xx/5xx answer: status_code, request_id, code, message, body
             ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
             ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
@@ -93,6 +94,19 @@ class ResponseValidationError(APIError):
         super().__init__(message, method=method, url=url, request_id=request_id)
         self.status_code = status_code
         self.body = body[:_BODY_EXCERPT]
+
+
+class PaginationError(ResponseValidationError):
+    """List pages that cannot end: a cursor came back (A -> B -> A), or too many pages in one walk.
+
+    ``cursor`` is the repeated cursor (None when the walk hit its page limit); ``pages`` how many
+    pages had been fetched when the walk stopped.
+    """
+
+    def __init__(self, message: str, *, cursor: str | None, pages: int, url: str = "") -> None:
+        super().__init__(message, method="GET" if url else "", url=url)
+        self.cursor = cursor
+        self.pages = pages
 
 
 class APIStatusError(APIError):
