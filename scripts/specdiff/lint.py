@@ -10,8 +10,6 @@ warning, never a crash). OpenAPI 3.0 schemas are converted to the 3.1 form (`nul
 from __future__ import annotations
 
 import copy
-import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +17,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from ftjobs._lenient import loads_lenient as parse_lenient
 
 from ..trim import HTTP_METHODS
 from .normalize import join
@@ -62,27 +62,6 @@ def to_31(node: Any) -> Any:
         elif "type" not in out:
             out = {"anyOf": [out, {"type": "null"}]}
     return out
-
-
-_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|[^"]+')
-
-
-def parse_lenient(text: str) -> tuple[Any, bool]:
-    """Parse JSON; on failure retry without trailing commas and with Python literals. (value, strict)."""
-    try:
-        return json.loads(text), True
-    except ValueError:
-        pass
-    parts = []
-    for tok in _TOKENS.findall(text):
-        fixed = tok
-        if not tok.startswith('"'):
-            fixed = re.sub(r",(\s*[}\]])", r"\1", fixed)
-            fixed = re.sub(r"\bNone\b", "null", fixed)
-            fixed = re.sub(r"\bTrue\b", "true", fixed)
-            fixed = re.sub(r"\bFalse\b", "false", fixed)
-        parts.append(fixed)
-    return json.loads("".join(parts)), False
 
 
 class _Checker:

@@ -6,11 +6,11 @@ import enum
 import importlib
 import json
 import pkgutil
-import re
 from typing import Any
 
 import pytest
 
+from ftjobs._lenient import parse_lenient
 from ftjobs_generated import models
 from ftjobs_generated.models import (
     FineTuningJob,
@@ -29,13 +29,6 @@ LIST_REF = "#/components/schemas/ListPaginatedFineTuningJobsResponse"
 REQUIRED = SPEC["components"]["schemas"]["FineTuningJob"]["required"]
 
 
-def _lenient_json(text: str) -> Any:
-    """Parse a documentation example: drop `{ ... }` placeholders, trailing commas and Python's None."""
-    text = re.sub(r",\s*\{\s*\.\.\.\s*\}", "", text)
-    text = re.sub(r":\s*None\b", ": null", text)  # the W&B create example writes "entity": None
-    return json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
-
-
 def _job_examples() -> dict[str, dict[str, Any]]:
     """Every FineTuningJob in the spec's response examples, keyed by operation (and position)."""
     found: dict[str, dict[str, Any]] = {}
@@ -46,7 +39,7 @@ def _job_examples() -> dict[str, dict[str, Any]]:
             ref = op["responses"]["200"]["content"]["application/json"]["schema"].get("$ref")
             examples = op["x-oaiMeta"]["examples"]
             for index, example in enumerate(examples if isinstance(examples, list) else [examples]):
-                body = _lenient_json(example["response"])
+                body = parse_lenient(example["response"])
                 jobs = [body] if ref == JOB_REF else body["data"] if ref == LIST_REF else []
                 for position, job in enumerate(jobs):
                     found[f"{op['operationId']}[{index}][{position}]"] = job

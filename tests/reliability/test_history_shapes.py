@@ -11,7 +11,6 @@ fine-tuning job shapes and are left out; a test checks that the collection is no
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,15 +20,12 @@ import pytest
 import yaml
 
 import ftjobs
+from ftjobs._lenient import parse_lenient
 from ftjobs._models import parse_page
-from ftjobs._server._seed import parse_lenient
 
 UPSTREAM = Path(__file__).resolve().parents[3] / "shared" / "upstream"
 HISTORIES = {name: UPSTREAM / name / "fine_tuning_history" for name in ("openai", "portkey")}
 _EXAMPLE_KEYS = frozenset({"response", "example"})
-_MISSING_COMMA = re.compile(r'("|\d|true|false|null|[}\]])([ \t]*\n\s*")')
-_PYTHON_NONE = re.compile(r":\s*None\b")
-_OR_NULL = re.compile(r"\s*\|\s*null\b")
 
 ITEM_CLASSES: dict[str, type[Any]] = {
     "fine_tuning.job": ftjobs.Job,
@@ -61,12 +57,7 @@ class Example:
 
 def lenient(text: str) -> Any:
     """Parse an example, repairing the documentation's typos; the shape is left as it is."""
-    try:
-        return parse_lenient(text)
-    except ValueError:
-        repaired = _MISSING_COMMA.sub(r"\1,\2", text)
-        repaired = _OR_NULL.sub("", _PYTHON_NONE.sub(": null", repaired))
-        return parse_lenient(repaired)
+    return parse_lenient(text, typos=True)
 
 
 def _texts(node: Any, where: str) -> Iterator[tuple[str, str]]:

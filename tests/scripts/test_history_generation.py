@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from ftjobs._lenient import parse_lenient
 from scripts import regen, trim
 
 HISTORY = {name: trim.SHARED_UPSTREAM / name / "fine_tuning_history" for name in ("openai", "portkey")}
@@ -51,13 +52,6 @@ def _key(name: str, path: Path) -> str:
     return f"{name}/{path.name}"
 
 
-def _lenient_json(text: str) -> Any:
-    """Parse a documentation example: drop `{ ... }` placeholders, trailing commas and Python's None."""
-    text = re.sub(r",\s*\{\s*\.\.\.\s*\}", "", text)
-    text = re.sub(r":\s*None\b", ": null", text)
-    return json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
-
-
 def _job_examples(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each FineTuningJob in the version's response examples: job responses and list pages of jobs."""
     schemas = doc.get("components", {}).get("schemas", {})
@@ -75,7 +69,7 @@ def _job_examples(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             examples = op["x-oaiMeta"].get("examples") or []
             for index, example in enumerate(examples if isinstance(examples, list) else [examples]):
                 try:
-                    body = _lenient_json(example["response"])
+                    body = parse_lenient(example["response"])
                 except (json.JSONDecodeError, KeyError, TypeError):
                     continue  # prose or pseudo-JSON beyond repair: nothing to check
                 jobs = body.get("data", []) if is_list else [body]

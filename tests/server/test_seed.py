@@ -1,4 +1,4 @@
-"""The seeded examples are the spec's examples, verbatim, and parse leniently."""
+"""The seeded examples are the spec's examples, verbatim (parsed by ftjobs._lenient), listed newest first."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pytest
 import yaml
 
 from ftjobs._server import _seed
+
+from .conftest import Harness
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "fine_tuning.yaml"
 
@@ -22,18 +24,10 @@ def test_seed_text_matches_the_spec(name: str) -> None:
     assert getattr(_seed, name) == examples["response"]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ('{"a": [1, 2,], "b": {"c": 1,},}', {"a": [1, 2], "b": {"c": 1}}),
-        (
-            '{"data": [{"id": 1}, { ... }, { ... }], "has_more": true}',
-            {"data": [{"id": 1}], "has_more": True},
-        ),
-        ('{"s": "a, }"}', {"s": "a, }"}),
-        ('{"s": "q\\", ]", "t": [1,]}', {"s": 'q", ]', "t": [1]}),
-    ],
-)
-def test_parse_lenient(text: str, expected: object) -> None:
-    """Trailing commas and ``{ ... }`` placeholders are dropped before parsing."""
-    assert _seed.parse_lenient(text) == expected
+def test_seeded_jobs_list_newest_first(harness: Harness) -> None:
+    """The 2025 DPO example lists before the 2023 job, and a job created now before both."""
+    created = harness.create()
+    jobs = harness.api.get("/fine_tuning/jobs").json()["data"]
+    assert [job["id"] for job in jobs] == [created["id"], "ftjob-abc", "ftjob-abc123"]
+    stamps = [job["created_at"] for job in jobs]
+    assert stamps == sorted(stamps, reverse=True)

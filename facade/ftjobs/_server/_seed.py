@@ -2,16 +2,24 @@
 """Jobs, events and checkpoints the server starts with, copied from the spec's examples.
 
 The strings below are the ``x-oaiMeta.examples[].response`` texts of ``openapi/fine_tuning.yaml``,
-verbatim (a test checks that they still are): the package cannot read the YAML spec at run time
-(no PyYAML at run time, and the spec is not package data). They are not strict JSON (trailing
-commas, ``{ ... }`` placeholders), hence :func:`parse_lenient`.
+verbatim (a test checks that they still are). They are not strict JSON (trailing commas,
+``{ ... }`` placeholders), hence :func:`parse_lenient` (the project's one lenient parser).
 """
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any
+from .._lenient import parse_lenient
+
+# Re-exported: the store parses the texts with it.
+__all__ = [
+    "CREATE_DPO_JOB",
+    "LIST_CHECKPOINTS",
+    "LIST_EVENTS",
+    "LIST_JOBS",
+    "RETRIEVE_JOB",
+    "SOURCES",
+    "parse_lenient",
+]
 
 # operation retrieveFineTuningJob
 RETRIEVE_JOB: str = '{\n  "object": "fine_tuning.job",\n  "id": "ftjob-abc123",\n  "model": "davinci-002",\n  "created_at": 1692661014,\n  "error": null,\n  "finished_at": 1692661190,\n  "fine_tuned_model": "ft:davinci-002:my-org:custom_suffix:7q8mpxmy",\n  "organization_id": "org-123",\n  "result_files": [\n      "file-abc123"\n  ],\n  "status": "succeeded",\n  "validation_file": null,\n  "training_file": "file-abc123",\n  "hyperparameters": {\n      "n_epochs": 4,\n      "batch_size": 1,\n      "learning_rate_multiplier": 1.0\n  },\n  "trained_tokens": 5768,\n  "integrations": [],\n  "seed": 0,\n  "estimated_finish": 0,\n  "method": {\n    "type": "supervised",\n    "supervised": {\n      "hyperparameters": {\n        "n_epochs": 4,\n        "batch_size": 1,\n        "learning_rate_multiplier": 1.0\n      }\n    }\n  }\n}\n'
@@ -32,34 +40,3 @@ SOURCES: dict[str, tuple[str, str, str | None]] = {
     "LIST_EVENTS": ("/fine_tuning/jobs/{fine_tuning_job_id}/events", "get", None),
     "LIST_CHECKPOINTS": ("/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints", "get", None),
 }
-
-_PLACEHOLDER = re.compile(r",\s*\{\s*\.\.\.\s*\}")
-_CLOSER = re.compile(r"\s*[}\]]")
-
-
-def parse_lenient(text: str) -> Any:
-    """Parse an example response: outside strings, drop ``, { ... }`` placeholders and trailing
-    commas, then parse as JSON."""
-    out: list[str] = []
-    index, in_string = 0, False
-    while index < len(text):
-        char = text[index]
-        if in_string:
-            if char == "\\":
-                out.append(text[index : index + 2])
-                index += 2
-                continue
-            in_string = char != '"'
-        elif char == '"':
-            in_string = True
-        elif char == ",":
-            placeholder = _PLACEHOLDER.match(text, index)
-            if placeholder:
-                index = placeholder.end()
-                continue
-            if _CLOSER.match(text, index + 1):
-                index += 1
-                continue
-        out.append(char)
-        index += 1
-    return json.loads("".join(out))

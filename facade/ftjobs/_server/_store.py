@@ -269,7 +269,8 @@ class Store:
         now = self.now()
         with self._db:
             self._db.execute("BEGIN")
-            for job in (dpo, retrieved):  # inserted oldest first: the list shows the newest first
+            # Inserted oldest first (by created_at): lists show the newest first.
+            for job in sorted((dpo, retrieved), key=lambda seeded: int(seeded["created_at"])):
                 life = None
                 if job["status"] not in _lifecycle.TERMINAL_STATUSES:
                     # A seeded job that is still queued goes on from its place in the plan.
