@@ -288,7 +288,7 @@ def test_status_error_with_html_body() -> None:
         (httpx2.Response(200, content=b""), "empty"),
         (httpx2.Response(200, content=b'{"id": "ftjob-1", "sta'), "not JSON"),
         (httpx2.Response(200, json=["a", "list"]), "expected a fine_tuning.job object"),
-        (httpx2.Response(200, json={"id": 5, "status": "running"}), "fine_tuning.job.id"),
+        (httpx2.Response(200, json={"id": 5, "status": "running"}), "job.id: expected a non-empty string"),
         (
             httpx2.Response(200, json={"id": "x", "status": "running", "created_at": "yesterday"}),
             "created_at",
@@ -296,19 +296,19 @@ def test_status_error_with_html_body() -> None:
         (httpx2.Response(200, json={"id": "x", "status": "running", "created_at": 10**20}), "created_at"),
         (
             httpx2.Response(200, json={"id": "x", "status": "running", "method": "supervised"}),
-            "method: expected an object, got str",
+            "job.method: expected an object, got string",
         ),
         (
             httpx2.Response(200, json={"id": "x", "status": "running", "method": {"type": 5}}),
-            "method: does not match",
+            "job.method.type: expected a string, got integer",
         ),
         (
             httpx2.Response(200, json={"id": "x", "status": "running", "integrations": [1]}),
-            "integrations: expected an object, got int",
+            r"job.integrations\[0\]: expected an object, got integer",
         ),
         (
             httpx2.Response(200, json={"id": "x", "status": "running", "integrations": {}}),
-            "integrations: expected a list",
+            "job.integrations: expected a list, got object",
         ),
         (httpx2.Response(200, json={"id": "x", "status": None}), "status"),
         (httpx2.Response(200, content=b"[" * 100_000 + b"]" * 100_000), "not JSON"),
