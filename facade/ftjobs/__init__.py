@@ -37,6 +37,27 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
     )
     from ._models import Checkpoint, Job, JobEvent, Page
     from ._pagination import AsyncPager, SyncPager
+    from ._params import (
+        CreateFields,
+        DpoHyperparametersParam,
+        DpoMethodParam,
+        EvalItemParam,
+        GraderParam,
+        HyperparametersParam,
+        IntegrationParam,
+        LabelModelGraderParam,
+        MethodParam,
+        MultiGraderParam,
+        PythonGraderParam,
+        ReinforcementHyperparametersParam,
+        ReinforcementMethodParam,
+        ScoreModelGraderParam,
+        StringCheckGraderParam,
+        SupervisedHyperparametersParam,
+        SupervisedMethodParam,
+        TextSimilarityGraderParam,
+        WandbParam,
+    )
     from ._retry import RetryPolicy
     from ._status import JobStatus
     from ._types import (
@@ -81,14 +102,21 @@ _LAZY = {
     "Client": "._client",
     "ConfigurationError": "._errors",
     "ConflictError": "._errors",
+    "CreateFields": "._params",
     "DpoHyperparameters": "._types",
+    "DpoHyperparametersParam": "._params",
     "DpoMethod": "._types",
+    "DpoMethodParam": "._params",
     "Error": "._errors",
     "EvalContent": "._types",
     "EvalItem": "._types",
+    "EvalItemParam": "._params",
     "Grader": "._types",
+    "GraderParam": "._params",
+    "HyperparametersParam": "._params",
     "InsecureTransportWarning": "._client",
     "Integration": "._types",
+    "IntegrationParam": "._params",
     "InternalServerError": "._errors",
     "InvalidArgumentError": "._errors",
     "InvalidJobIdError": "._errors",
@@ -99,41 +127,55 @@ _LAZY = {
     "JobStatus": "._status",
     "Jobs": "._client",
     "LabelModelGrader": "._types",
+    "LabelModelGraderParam": "._params",
     "Method": "._types",
+    "MethodParam": "._params",
     "MultiGrader": "._types",
+    "MultiGraderParam": "._params",
     "NotFoundError": "._errors",
     "Page": "._models",
     "PaginationError": "._errors",
     "PermissionDeniedError": "._errors",
     "PythonGrader": "._types",
+    "PythonGraderParam": "._params",
     "RateLimitError": "._errors",
     "ReinforcementHyperparameters": "._types",
+    "ReinforcementHyperparametersParam": "._params",
     "ReinforcementMethod": "._types",
+    "ReinforcementMethodParam": "._params",
     "ResponseValidationError": "._errors",
     "RetryPolicy": "._retry",
     "SamplingParams": "._types",
     "ScoreModelGrader": "._types",
+    "ScoreModelGraderParam": "._params",
     "StringCheckGrader": "._types",
+    "StringCheckGraderParam": "._params",
     "SupervisedHyperparameters": "._types",
+    "SupervisedHyperparametersParam": "._params",
     "SupervisedMethod": "._types",
+    "SupervisedMethodParam": "._params",
     "SyncPager": "._pagination",
     "TextSimilarityGrader": "._types",
+    "TextSimilarityGraderParam": "._params",
     "UnknownVariant": "._types",
     "UnprocessableEntityError": "._errors",
     "WaitTimeoutError": "._errors",
     "WandbIntegration": "._types",
+    "WandbParam": "._params",
 }
 
 
-def __getattr__(name: str) -> _typing.Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ftjobs' has no attribute {name!r}")
-    from importlib import import_module
+if not _typing.TYPE_CHECKING:  # type checkers see the imports above, never an Any-typed fallback
 
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> _typing.Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'ftjobs' has no attribute {name!r}")
+        from importlib import import_module
+
+        value = getattr(import_module(module, __name__), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:
@@ -155,14 +197,21 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "ConflictError",
+    "CreateFields",
     "DpoHyperparameters",
+    "DpoHyperparametersParam",
     "DpoMethod",
+    "DpoMethodParam",
     "Error",
     "EvalContent",
     "EvalItem",
+    "EvalItemParam",
     "Grader",
+    "GraderParam",
+    "HyperparametersParam",
     "InsecureTransportWarning",
     "Integration",
+    "IntegrationParam",
     "InternalServerError",
     "InvalidArgumentError",
     "InvalidJobIdError",
@@ -173,28 +222,40 @@ __all__ = [
     "JobStatus",
     "Jobs",
     "LabelModelGrader",
+    "LabelModelGraderParam",
     "Method",
+    "MethodParam",
     "MultiGrader",
+    "MultiGraderParam",
     "NotFoundError",
     "Page",
     "PaginationError",
     "PermissionDeniedError",
     "PythonGrader",
+    "PythonGraderParam",
     "RateLimitError",
     "ReinforcementHyperparameters",
+    "ReinforcementHyperparametersParam",
     "ReinforcementMethod",
+    "ReinforcementMethodParam",
     "ResponseValidationError",
     "RetryPolicy",
     "SamplingParams",
     "ScoreModelGrader",
+    "ScoreModelGraderParam",
     "StringCheckGrader",
+    "StringCheckGraderParam",
     "SupervisedHyperparameters",
+    "SupervisedHyperparametersParam",
     "SupervisedMethod",
+    "SupervisedMethodParam",
     "SyncPager",
     "TextSimilarityGrader",
+    "TextSimilarityGraderParam",
     "UnknownVariant",
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "WandbIntegration",
+    "WandbParam",
     "__version__",
 ]

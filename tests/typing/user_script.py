@@ -1,0 +1,122 @@
+"""A realistic user script, type-checked with `mypy --strict` against the installed package.
+
+tests/typing/test_typing.py runs mypy on this file from outside the checkout (no project config, no
+source paths), once with the editable install and once with the wheel, so the types below are what
+a user's own project sees. Every `assert_type` must hold; this file is never executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Literal, assert_type
+
+from ftjobs import (
+    AsyncClient,
+    Checkpoint,
+    CheckpointMetrics,
+    Client,
+    Grader,
+    Integration,
+    Job,
+    JobError,
+    JobEvent,
+    JobHyperparameters,
+    JobStatus,
+    Method,
+    MethodParam,
+    MultiGrader,
+    Page,
+    PythonGrader,
+    ReinforcementMethod,
+    ResponseValidationError,
+    StringCheckGrader,
+    SupervisedHyperparameters,
+    UnknownVariant,
+)
+
+
+def retrieve_and_narrow(client: Client) -> int:
+    job = client.jobs.retrieve("ftjob-abc123")
+    assert_type(job, Job)
+    assert_type(job.status, JobStatus)
+    assert_type(job.created_at, dt.datetime | None)
+    assert_type(job.result_files, tuple[str, ...])
+
+    assert_type(job.error, JobError | None)
+    if job.error is not None:
+        assert_type(job.error.code, str | None)
+        assert_type(job.error.message, str | None)
+
+    assert_type(job.hyperparameters, JobHyperparameters | None)
+    assert_type(job.method, Method | None)
+    assert_type(job.integrations, tuple[Integration, ...])
+
+    total = 0
+    if job.method is not None and job.method.supervised is not None:
+        hyperparameters = job.method.supervised.hyperparameters
+        assert_type(hyperparameters, SupervisedHyperparameters | None)
+        if hyperparameters is not None:
+            n_epochs = hyperparameters.n_epochs
+            assert_type(n_epochs, Literal["auto"] | int | None)
+            if n_epochs is not None and n_epochs != "auto":
+                assert_type(n_epochs, int)
+                total = n_epochs * 2 + 1
+    if job.method is not None:
+        reinforcement = job.method.reinforcement
+        assert_type(reinforcement, ReinforcementMethod | None)
+        if reinforcement is not None:
+            grader = reinforcement.grader
+            assert_type(grader, Grader | None)
+            if isinstance(grader, PythonGrader):
+                assert_type(grader.type, Literal["python"])
+            elif isinstance(grader, StringCheckGrader | MultiGrader):
+                print(grader.name)
+            elif isinstance(grader, UnknownVariant):
+                assert_type(grader.raw, Mapping[str, Any])
+    return total
+
+
+def lists(client: Client) -> None:
+    page = client.jobs.list(limit=5).first_page()
+    assert_type(page, Page[Job])
+    assert_type(page.items, tuple[Job, ...])
+    for job in client.jobs.list():
+        assert_type(job, Job)
+    for event in client.jobs.events("ftjob-abc123"):
+        assert_type(event, JobEvent)
+    for checkpoint in client.jobs.checkpoints("ftjob-abc123"):
+        assert_type(checkpoint, Checkpoint)
+        assert_type(checkpoint.metrics, CheckpointMetrics | None)
+
+
+def create(client: Client) -> Job:
+    method: MethodParam = {
+        "type": "reinforcement",
+        "reinforcement": {
+            "grader": {"type": "python", "name": "exact", "source": "def grade(s, i): return 1.0"},
+            "hyperparameters": {"n_epochs": "auto", "reasoning_effort": "low"},
+        },
+    }
+    client.jobs.create(
+        model="gpt-4o-mini",
+        training_file="file-abc123",
+        method={"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.1, "n_epochs": 2}}},
+        integrations=[{"type": "wandb", "wandb": {"project": "ft", "tags": ["a"]}}],
+        metadata={"team": "x"},
+    )
+    return client.jobs.create(model="gpt-4o-mini", training_file="file-abc123", method=method)
+
+
+async def use_async(client: AsyncClient) -> None:
+    job = await client.jobs.retrieve("ftjob-abc123")
+    assert_type(job, Job)
+    page = await client.jobs.list().first_page()
+    assert_type(page, Page[Job])
+    async for event in client.jobs.events(job.id):
+        assert_type(event, JobEvent)
+    try:
+        done = await client.jobs.wait(job.id, timeout=60)
+        assert_type(done, Job)
+    except ResponseValidationError as exc:
+        print(exc)
