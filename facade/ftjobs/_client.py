@@ -19,7 +19,7 @@ from ._constants import (
     MAX_POLL_INTERVAL,
     MAX_RESPONSE_BYTES,
 )
-from ._errors import APIStatusError, ConfigurationError, ResponseValidationError
+from ._errors import APIStatusError, ConfigurationError, PaginationError, ResponseValidationError
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, locate
 from ._models import Checkpoint, Item, Job, JobEvent, Page, parse_page
 from ._pagination import AsyncPager, SyncPager
@@ -27,7 +27,7 @@ from ._params import CreateFields
 from ._providers import check_header_values, resolve_connection
 from ._retry import RetryPolicy
 from ._status import JobStatus
-from ._wait import OnEvent, OnUpdate, Waiter
+from ._wait import MAX_EVENT_PAGES_PER_POLL, OnEvent, OnUpdate, Waiter
 
 T = TypeVar("T")
 
@@ -219,14 +219,18 @@ class Jobs:
     ) -> SyncPager[Job]:
         """All jobs, newest first, fetched lazily ``limit`` per page; ``metadata`` filters by key/value."""
         calls.list_jobs(None, limit, metadata)  # check the arguments now, not at first iteration
-        return SyncPager(lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout))
+        return SyncPager(
+            lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout), "jobs.list"
+        )
 
     def events(
         self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
     ) -> SyncPager[JobEvent]:
         """The job's events, newest first, fetched lazily."""
         calls.events(job_id, None, limit)
-        return SyncPager(lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout))
+        return SyncPager(
+            lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout), "jobs.events"
+        )
 
     def checkpoints(
         self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
@@ -234,7 +238,8 @@ class Jobs:
         """The job's checkpoints, fetched lazily."""
         calls.checkpoints(job_id, None, limit)
         return SyncPager(
-            lambda after: self._page(calls.checkpoints(job_id, after, limit), Checkpoint, timeout)
+            lambda after: self._page(calls.checkpoints(job_id, after, limit), Checkpoint, timeout),
+            "jobs.checkpoints",
         )
 
     def wait(
@@ -277,10 +282,14 @@ class Jobs:
 
     def _emit_events(self, job_id: str, waiter: Waiter, on_event: OnEvent, timeout: TimeoutTypes) -> None:
         fresh: list[JobEvent] = []
-        for page in self.events(job_id, limit=100, timeout=timeout).pages():
-            fresh.extend(page.items)
-            if any(e.id in waiter.seen_events for e in page.items):
-                break
+        pages = self.events(job_id, limit=100, timeout=timeout).pages(max_pages=MAX_EVENT_PAGES_PER_POLL)
+        try:
+            for page in pages:
+                fresh.extend(page.items)
+                if waiter.walk_done(page.items):
+                    break
+        except PaginationError as exc:
+            waiter.events_walk_ended(exc)
         for event in waiter.new_events(fresh):
             on_event(event)
 
@@ -354,14 +363,18 @@ class AsyncJobs:
     ) -> AsyncPager[Job]:
         """All jobs, newest first: ``async for job in client.jobs.list()``."""
         calls.list_jobs(None, limit, metadata)
-        return AsyncPager(lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout))
+        return AsyncPager(
+            lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout), "jobs.list"
+        )
 
     def events(
         self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
     ) -> AsyncPager[JobEvent]:
         """The job's events, newest first."""
         calls.events(job_id, None, limit)
-        return AsyncPager(lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout))
+        return AsyncPager(
+            lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout), "jobs.events"
+        )
 
     def checkpoints(
         self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
@@ -369,7 +382,8 @@ class AsyncJobs:
         """The job's checkpoints."""
         calls.checkpoints(job_id, None, limit)
         return AsyncPager(
-            lambda after: self._page(calls.checkpoints(job_id, after, limit), Checkpoint, timeout)
+            lambda after: self._page(calls.checkpoints(job_id, after, limit), Checkpoint, timeout),
+            "jobs.checkpoints",
         )
 
     async def wait(
@@ -408,10 +422,14 @@ class AsyncJobs:
         self, job_id: str, waiter: Waiter, on_event: OnEvent, timeout: TimeoutTypes
     ) -> None:
         fresh: list[JobEvent] = []
-        async for page in self.events(job_id, limit=100, timeout=timeout).pages():
-            fresh.extend(page.items)
-            if any(e.id in waiter.seen_events for e in page.items):
-                break
+        pages = self.events(job_id, limit=100, timeout=timeout).pages(max_pages=MAX_EVENT_PAGES_PER_POLL)
+        try:
+            async for page in pages:
+                fresh.extend(page.items)
+                if waiter.walk_done(page.items):
+                    break
+        except PaginationError as exc:
+            waiter.events_walk_ended(exc)
         for event in waiter.new_events(fresh):
             on_event(event)
 

@@ -1,36 +1,85 @@
-"""Lazy auto-paginating iterators: nothing is fetched until you iterate, one page at a time."""
+"""Lazy auto-paginating iterators: nothing is fetched until you iterate, one page at a time.
+
+A walk follows the ``after`` cursor while the server says ``has_more``. A server that sends a
+cursor it sent before (A -> A, A -> B -> A, any longer cycle) would make that walk endless, so every
+cursor seen is remembered (as a 16-byte digest: memory stays small whatever the cursors' size) and a
+repeat raises :class:`PaginationError`. ``pages(max_pages=n)`` also bounds a walk through an endless
+run of distinct cursors (``wait()`` uses it for the events of one poll).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from ._errors import PaginationError
 from ._models import Page
 
 T = TypeVar("T")
+
+_SHOWN = 60
+
+
+class CursorTrail:
+    """The cursors a walk has followed; :meth:`follow` refuses a repeat and a walk too long."""
+
+    def __init__(self, max_pages: int | None = None, what: str = "list") -> None:
+        self._seen: set[bytes] = set()
+        self.pages = 0
+        self.max_pages = max_pages
+        self.what = what
+
+    def next_cursor(self, page: Page[Any]) -> str | None:
+        """The cursor to fetch after page, None when the walk is over; PaginationError on a cycle."""
+        self.pages += 1
+        if not page.has_more or page.next_after is None:
+            return None
+        cursor = page.next_after
+        digest = hashlib.blake2b(cursor.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if digest in self._seen:
+            raise PaginationError(
+                f"{self.what}: the server sent cursor {cursor[:_SHOWN]!r} again after {self.pages} pages"
+                " (its pages form a cycle; stopping instead of looping forever)",
+                cursor=cursor,
+                pages=self.pages,
+            )
+        self._seen.add(digest)
+        if self.max_pages is not None and self.pages >= self.max_pages:
+            raise PaginationError(
+                f"{self.what}: still more pages after {self.pages} (the limit of this walk)",
+                cursor=None,
+                pages=self.pages,
+            )
+        return cursor
 
 
 class SyncPager(Generic[T]):
     """Iterate items across pages; ``pages()`` iterates the pages themselves."""
 
-    def __init__(self, fetch: Callable[[str | None], Page]) -> None:
+    def __init__(self, fetch: Callable[[str | None], Page[T]], what: str = "list") -> None:
         self._fetch = fetch
+        self._what = what
 
-    def pages(self) -> Iterator[Page]:
-        """Each page in turn, following the ``after`` cursor while the server says ``has_more``."""
+    def pages(self, *, max_pages: int | None = None) -> Iterator[Page[T]]:
+        """Each page in turn, following the ``after`` cursor while the server says ``has_more``.
+
+        Raises PaginationError if a cursor repeats, or when more than ``max_pages`` would be needed.
+        """
+        trail = CursorTrail(max_pages, self._what)
         after: str | None = None
         while True:
             page = self._fetch(after)
             yield page
-            if not page.has_more or page.next_after is None or page.next_after == after:
+            after = trail.next_cursor(page)
+            if after is None:
                 return
-            after = page.next_after
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
             yield from page.items
 
-    def first_page(self) -> Page:
+    def first_page(self) -> Page[T]:
         """Only the first page (one request)."""
         return self._fetch(None)
 
@@ -38,24 +87,26 @@ class SyncPager(Generic[T]):
 class AsyncPager(Generic[T]):
     """The async twin of SyncPager: ``async for item in pager``."""
 
-    def __init__(self, fetch: Callable[[str | None], Awaitable[Page]]) -> None:
+    def __init__(self, fetch: Callable[[str | None], Awaitable[Page[T]]], what: str = "list") -> None:
         self._fetch = fetch
+        self._what = what
 
-    async def pages(self) -> AsyncIterator[Page]:
-        """Each page in turn, following the ``after`` cursor while the server says ``has_more``."""
+    async def pages(self, *, max_pages: int | None = None) -> AsyncIterator[Page[T]]:
+        """Each page in turn (see :meth:`SyncPager.pages`)."""
+        trail = CursorTrail(max_pages, self._what)
         after: str | None = None
         while True:
             page = await self._fetch(after)
             yield page
-            if not page.has_more or page.next_after is None or page.next_after == after:
+            after = trail.next_cursor(page)
+            if after is None:
                 return
-            after = page.next_after
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
             for item in page.items:
                 yield item
 
-    async def first_page(self) -> Page:
+    async def first_page(self) -> Page[T]:
         """Only the first page (one request)."""
         return await self._fetch(None)

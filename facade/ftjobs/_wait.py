@@ -1,7 +1,14 @@
-"""Waiting for a job: the decisions (pure, shared by sync and async), not the sleeping."""
+"""Waiting for a job: the decisions (pure, shared by sync and async), not the sleeping.
+
+The deadline is checked before every request a wait makes (each job poll and each page of events),
+not only between polls: a server that keeps answering (cycling or endless event pages) cannot keep
+``wait(timeout=...)`` past its deadline by more than one request's own bound.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 
@@ -13,6 +20,36 @@ from ._status import JobStatus
 
 OnUpdate = Callable[[Job], object]
 OnEvent = Callable[[JobEvent], object]
+
+logger = logging.getLogger("ftjobs")
+
+#: Pages of events read per poll at most (100 events each): a real job never writes 10,000 events
+#: between two polls, and a server sending distinct cursors forever cannot hold a poll longer.
+MAX_EVENT_PAGES_PER_POLL = 100
+
+
+def _number(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise InvalidArgumentError(f"{name} must be a number of seconds, got {value!r}")
+    return float(value)
+
+
+def wait_timeout(value: object) -> float | None:
+    """wait()'s timeout: None (no limit) or seconds >= 0; anything else is InvalidArgumentError."""
+    if value is None:
+        return None
+    seconds = _number("timeout", value)
+    if seconds < 0:
+        raise InvalidArgumentError(f"timeout must be >= 0 seconds (or None for no limit), got {value!r}")
+    return seconds
+
+
+def interval(name: str, value: object) -> float:
+    """A polling interval: positive, finite seconds; anything else is InvalidArgumentError."""
+    seconds = _number(name, value)
+    if not 0 < seconds < math.inf:
+        raise InvalidArgumentError(f"{name} must be a positive, finite number of seconds, got {value!r}")
+    return seconds
 
 
 def next_poll_delay(current: float, maximum: float, factor: float = POLL_BACKOFF) -> float:
@@ -40,16 +77,17 @@ class Waiter:
         on_poll: OnUpdate | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        if poll_interval <= 0 or max_poll_interval <= 0:
-            raise InvalidArgumentError("poll_interval and max_poll_interval must be positive")
-        if timeout is not None and timeout < 0:
-            raise InvalidArgumentError("timeout must be >= 0 (or None to wait without limit)")
+        timeout = wait_timeout(timeout)
+        first, maximum = (
+            interval("poll_interval", poll_interval),
+            interval("max_poll_interval", max_poll_interval),
+        )
         self.job_id = job_id
         self.clock = clock or time.monotonic
-        self.deadline = None if timeout is None else self.clock() + timeout
+        self.deadline = None if timeout is None or math.isinf(timeout) else self.clock() + timeout
         self.timeout = timeout
-        self.interval = poll_interval
-        self.max_interval = max(max_poll_interval, poll_interval)
+        self.interval = first
+        self.max_interval = max(maximum, first)
         self.on_update = on_update
         self.on_poll = on_poll
         self.last: Job | None = None
@@ -72,9 +110,16 @@ class Waiter:
 
     def new_events(self, newest_first: Iterable[JobEvent]) -> list[JobEvent]:
         """Events not seen before, oldest first (the API lists newest first)."""
-        fresh = [e for e in newest_first if e.id not in self.seen_events]
-        self.seen_events.update(e.id for e in fresh)
-        return list(reversed(fresh))
+        fresh: list[JobEvent] = []
+        idless_seen = None in self.seen_events  # events without an id (2023 shapes): first poll only
+        for event in newest_first:
+            if event.id is None:
+                if not idless_seen:
+                    fresh.append(event)
+            elif event.id not in self.seen_events:  # a page walked twice in one poll is emitted once
+                fresh.append(event)
+            self.seen_events.add(event.id)
+        return fresh[::-1]
 
     def delay(self, headers: Mapping[str, str]) -> float:
         """Seconds to sleep before the next poll; raise WaitTimeoutError if the deadline passes first."""
@@ -87,6 +132,15 @@ class Waiter:
                 raise self.timed_out()
             delay = min(delay, remaining)
         return delay
+
+    def walk_done(self, page: Iterable[JobEvent]) -> bool:
+        """After one page of events: stop the walk once it reaches events already seen, or the deadline
+        (the job is still observed: a terminal job is returned, else the wait times out)."""
+        return self.expired() or any(e.id in self.seen_events for e in page)
+
+    def events_walk_ended(self, exc: Exception) -> None:
+        """An events walk that cannot end (cycle, endless pages): log it, keep waiting for the job."""
+        logger.warning("ftjobs: wait(%s): events not followed further this poll: %s", self.job_id, exc)
 
     def timed_out(self) -> WaitTimeoutError:
         """The error for a deadline passed, carrying the last job seen."""

@@ -39,6 +39,12 @@ GROUPS: dict[str, tuple[str, str]] = {
         "job id matrix, credentials on cross-origin redirects, TLS default, no key in repr/str/logs/CLI",
     ),
     "test_limits": ("Limits", "oversized and deeply nested responses fail cleanly with bounded memory"),
+    "test_pagination": (
+        "Pagination",
+        "cursor cycles (A -> A, A -> B -> A, longer) end list/events/checkpoints with PaginationError, sync"
+        " and async and in the CLI; wait(on_event) and events --follow end at their deadline against cycling,"
+        " endless or slow event pages",
+    ),
     "test_cli_output": (
         "CLI output",
         "lone surrogates, escape sequences and controls in every server string: every command, table,"
