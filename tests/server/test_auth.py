@@ -19,8 +19,11 @@ KEY = "sk-ftjobs-local"
         {"authorization": f"bearer  {KEY} "},
         {"api-key": KEY},
         {"x-portkey-api-key": KEY, "x-portkey-virtual-key": "vk-openai"},
+        # The official Portkey SDK always sends this placeholder; the gateway ignores it here.
+        {"x-portkey-api-key": KEY, "x-portkey-virtual-key": "vk", "authorization": "Bearer OPENAI_API_KEY"},
         {"x-portkey-api-key": KEY, "x-portkey-provider": "openai", "authorization": f"Bearer {KEY}"},
         {"x-portkey-api-key": KEY, "x-portkey-config": "pc-abc"},
+        {"x-portkey-api-key": KEY, "x-portkey-config": "pc-abc", "authorization": "Bearer OPENAI_API_KEY"},
         {"x-portkey-api-key": KEY, "x-portkey-custom-host": "http://127.0.0.1:1/v1"},
     ],
 )
@@ -42,6 +45,21 @@ def test_accepted(headers: dict[str, str]) -> None:
         ({"x-portkey-api-key": "nope", "x-portkey-virtual-key": "vk"}, 401, "invalid_api_key"),
         ({"x-portkey-api-key": KEY}, 400, None),
         ({"x-portkey-api-key": KEY, "x-portkey-provider": "openai"}, 400, None),
+        # Provider mode forwards Authorization as the provider's key: here it must be the key.
+        (
+            {
+                "x-portkey-api-key": KEY,
+                "x-portkey-provider": "openai",
+                "authorization": "Bearer OPENAI_API_KEY",
+            },
+            401,
+            "invalid_api_key",
+        ),
+        (
+            {"x-portkey-api-key": "nope", "x-portkey-virtual-key": "vk", "authorization": f"Bearer {KEY}"},
+            401,
+            "invalid_api_key",
+        ),
         ({"x-portkey-api-key": KEY, "x-portkey-virtual-key": ""}, 400, None),
     ],
 )

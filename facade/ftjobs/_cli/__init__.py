@@ -29,6 +29,8 @@ EXIT_JOB_FAILED = 3
 EXIT_JOB_CANCELLED = 4
 EXIT_WAIT_TIMEOUT = 5
 EXIT_INTERRUPTED = 130
+#: The key `ftjobs serve` accepts when --api-key is not given.
+SERVE_KEY_ENV = "FTJOBS_SERVE_API_KEY"
 
 _EPILOG = """\
 credentials come from the environment, never from the command line:
@@ -153,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="SQLite file to persist to (default: in memory)")
     p.add_argument("--step-seconds", type=_positive_float, default=2.0, help="seconds per lifecycle step")
     p.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    p.add_argument(
+        "--api-key",
+        dest="serve_api_key",
+        metavar="KEY",
+        help=f"the one key the server accepts (default: ${SERVE_KEY_ENV}, else sk-ftjobs-local)",
+    )
     return parser
 
 
@@ -370,13 +378,17 @@ def _cmd_wait(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from ftjobs._server import run
-
+    try:
+        from ftjobs._server import DEFAULT_API_KEY, run
+    except ModuleNotFoundError as exc:  # jsonschema, the `server` extra (the message says how)
+        sys.stderr.write(f"ftjobs serve: {exc}\n")
+        return EXIT_USAGE
     try:
         run(
             host=args.host,
             port=args.port,
             db=args.db,
+            api_key=args.serve_api_key or os.environ.get(SERVE_KEY_ENV) or DEFAULT_API_KEY,
             step_seconds=args.step_seconds,
             log_requests=not args.quiet,
             announce=lambda line: print(line, flush=True),
