@@ -41,7 +41,7 @@ class Walker:
             self._stack.add(key)
             local = Sink()
             try:
-                self._compare(local, SchemaPair(b, r, direction, self.base, self.revision))
+                self._compare(local, SchemaPair(b, r, direction, self.base, self.revision, self))
             finally:
                 self._stack.discard(key)
             cached = self._cache[key] = local.findings

@@ -119,6 +119,7 @@ class SchemaPair:
     direction: Direction
     base_resolver: Resolver
     revision_resolver: Resolver
+    walker: SchemaWalker | None = None  # for handlers that compare subschemas (not, if, ...)
 
 
 Param = tuple[dict[str, Any], str]

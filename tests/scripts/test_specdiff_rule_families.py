@@ -257,3 +257,54 @@ def test_discriminator_mapping_targets_compare_by_component_name() -> None:
             "discriminator": {"propertyName": "type", "mapping": {"supervised": target}},
         }
     assert ids(base, rev) == []
+
+
+def _callback(schema_ref: str) -> dict[str, Any]:
+    body = {"content": {"application/json": {"schema": {"$ref": schema_ref}}}}
+    return {"onDone": {"{$request.body#/url}": {"post": {"requestBody": body, "responses": {"200": {}}}}}}
+
+
+def test_callback_directions_flip() -> None:
+    """The client reads a callback's request body: a new enum value there breaks like a response's."""
+    base, rev = doc(), doc()
+    for d in (base, rev):
+        schemas(d)["Event"] = {"type": "object", "properties": {"kind": {"type": "string", "enum": ["a"]}}}
+        d["paths"]["/fine_tuning/jobs"]["post"]["callbacks"] = _callback("#/components/schemas/Event")
+    schemas(rev)["Event"]["properties"]["kind"]["enum"].append("b")
+    changes = diff_docs(base, rev, "b", "r").changes
+    assert [(c.id, c.level) for c in changes] == [("response-enum-value-added", "breaking")]
+
+
+def test_then_else_and_pattern_properties_are_walked() -> None:
+    """Subschemas under then/else and patternProperties are compared deeply, at their own pointers."""
+    base, rev = doc(), doc()
+    for d, typ in ((base, "string"), (rev, "integer")):
+        req = schemas(d)["Req"]
+        req["if"] = {"required": ["kind"]}
+        req["then"] = {"properties": {"model": {"type": typ}}}
+        req["patternProperties"] = {"^x-": {"type": typ}}
+    changes = diff_docs(base, rev, "b", "r").changes
+    assert sorted((c.id, c.revision) for c in changes) == [
+        ("request-type-changed", "/components/schemas/Req/patternProperties/^x-"),
+        ("request-type-changed", "/components/schemas/Req/then/properties/model"),
+    ]
+
+
+def test_not_compares_meaning_not_text() -> None:
+    """A `not` schema reordered or respelled (3.1 type list vs anyOf null) is no change."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["properties"]["kind"]["not"] = {"enum": ["a", "b"], "type": ["string", "null"]}
+    schemas(rev)["Req"]["properties"]["kind"]["not"] = {
+        "anyOf": [{"type": "string", "enum": ["b", "a"]}, {"type": "null"}]
+    }
+    assert ids(base, rev) == []
+    schemas(rev)["Req"]["properties"]["kind"]["not"] = {"type": "string", "enum": ["a"]}
+    assert ids(base, rev) == ["schema-not-changed"]
+
+
+def test_link_documentation_is_no_change() -> None:
+    """A link's description is documentation; its target is its meaning."""
+    base, rev = doc(), doc()
+    get(base)["responses"]["200"]["links"] = {"Next": {"operationId": "list", "description": "a"}}
+    get(rev)["responses"]["200"]["links"] = {"Next": {"operationId": "list", "description": "b"}}
+    assert ids(base, rev) == []
