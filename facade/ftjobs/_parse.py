@@ -312,7 +312,7 @@ def dpo_method(d: Obj) -> DpoMethod:
 
 def reinforcement_method(d: Obj) -> ReinforcementMethod:
     return ReinforcementMethod(
-        grader=grader_at(d, "grader", top_level=True),
+        grader=grader_at(d, "grader"),
         hyperparameters=sub(d, "hyperparameters", reinforcement_hyperparameters),
     )
 
@@ -408,56 +408,63 @@ def label_model_grader(d: Obj) -> LabelModelGrader:
 
 def multi_grader(d: Obj) -> MultiGrader:
     v = d.get("graders")
-    graders: tuple[Grader, ...]
-    if v is None:
-        graders = ()
-    elif isinstance(v, list):
-        graders = tuple(_indexed_grader(g, i) for i, g in enumerate(v))
-    else:
-        graders = (grader(v, top_level=False),)
-    return MultiGrader(
-        name=string(d, "name"), graders=graders, calculate_output=string(d, "calculate_output")
-    )
+    graders: tuple[Grader, ...] = ()
+    try:
+        if isinstance(v, list):
+            graders = tuple([_indexed_grader(g, i) for i, g in enumerate(v)])
+        elif v is not None:
+            graders = (grader(v, _NESTED),)
+    except Invalid as exc:
+        raise exc.at("graders") from None
+    calculate_output = string(d, "calculate_output")
+    return MultiGrader(name=string(d, "name"), graders=graders, calculate_output=calculate_output)
 
 
 def _indexed_grader(value: object, index: int) -> Grader:
     try:
-        return grader(value, top_level=False)
+        return grader(value, _NESTED)
     except Invalid as exc:
         raise exc.at(index) from None
 
 
+#: The spec's two grader unions: a job's grader, and the graders of a multi grader.
 _GRADERS: dict[str, Callable[[Obj], Grader]] = {
     "string_check": string_check_grader,
     "text_similarity": text_similarity_grader,
     "python": python_grader,
     "score_model": score_model_grader,
-    "label_model": label_model_grader,
     "multi": multi_grader,
+}
+_NESTED: dict[str, Callable[[Obj], Grader]] = {
+    "string_check": string_check_grader,
+    "text_similarity": text_similarity_grader,
+    "python": python_grader,
+    "score_model": score_model_grader,
+    "label_model": label_model_grader,
 }
 
 
-def grader(value: object, *, top_level: bool) -> Grader:
-    """The grader class named by the ``type`` tag; UnknownVariant for a tag this client does not
-    know (or a multi grader inside a multi grader, which the spec does not allow)."""
+def grader(value: object, union: Mapping[str, Callable[[Obj], Grader]] = _GRADERS) -> Grader:
+    """The grader class named by the ``type`` tag; UnknownVariant for a tag that is not a member of
+    this union (a grader type newer than the client, or one the spec does not allow there)."""
     if not is_object(value):
         raise Invalid(None, "a grader object", value)
     assert isinstance(value, Mapping)
     tag = value.get("type")
     if tag is not None and type(tag) is not str:
         raise Invalid("type", "a string", tag)
-    read = _GRADERS.get(tag) if tag is not None else None
-    if read is None or (read is multi_grader and not top_level):
+    read = union.get(tag) if tag is not None else None
+    if read is None:
         return UnknownVariant(type=tag, raw=value)
     return read(value)
 
 
-def grader_at(d: Obj, key: str, *, top_level: bool) -> Grader | None:
+def grader_at(d: Obj, key: str) -> Grader | None:
     v = d.get(key)
     if v is None:
         return None
     try:
-        return grader(v, top_level=top_level)
+        return grader(v)
     except Invalid as exc:
         raise exc.at(key) from None
 
@@ -468,7 +475,7 @@ def grader_at(d: Obj, key: str, *, top_level: bool) -> Grader | None:
 _CONTENT_STRINGS: dict[str, tuple[str, ...]] = {
     "input_text": ("text",),
     "output_text": ("text",),
-    "input_image": ("image_url", "detail", "file_id"),
+    "input_image": ("image_url", "detail"),
     "input_audio": (),
 }
 _CONTENT_OBJECTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {

@@ -165,7 +165,8 @@ class MultiGrader:
     """Combines ``graders`` with the formula ``calculate_output``.
 
     The spec types ``graders`` as one grader and documents a list in its example: both parse, into
-    a tuple. A multi grader nested in one is not in the spec and reads as an UnknownVariant.
+    a tuple. Its members are those of the spec's union there (label_model yes, multi no: a type that
+    is not a member reads as an UnknownVariant, as a label_model grader does as a job's grader).
     """
 
     type: Literal["multi"] = "multi"
