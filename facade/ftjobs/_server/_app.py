@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import collections
 import json
+import math
+import re
 import secrets
+import sqlite3
+import sys
 import threading
-from collections.abc import Mapping
+import traceback
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import _auth, _errors, _faults, _jobs, _validate
+from . import _auth, _errors, _faults, _jobs, _store, _validate
 from ._config import ServerConfig
 from ._store import Store
 
@@ -32,7 +37,29 @@ JOB_ACTIONS = {
     "resumeFineTuningJob": "resume",
 }
 JOB_LISTS = {"listFineTuningEvents": "events", "listFineTuningJobCheckpoints": "checkpoints"}
+#: The request log keeps the last LOG_SIZE entries, at most LOG_BYTES of them, each path cut to
+#: MAX_LOGGED_PATH characters (a request line may be 64 KiB long).
 LOG_SIZE = 10_000
+LOG_BYTES = 4 << 20
+MAX_LOGGED_PATH = 2048
+_LOG_ENTRY_OVERHEAD = 64
+#: Deepest nesting of arrays and objects a JSON body may have (the spec's deepest request is ~8).
+MAX_JSON_DEPTH = 64
+#: Faults the admin queue holds at most.
+MAX_QUEUED_FAULTS = 1000
+#: Methods without a route anywhere: 405 with ``Allow`` (unrecognised methods stay 501).
+UNSERVED_METHODS = frozenset({"OPTIONS", "TRACE", "CONNECT"})
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+#: The admin API: the fields each body takes, and the methods of each route (for ``Allow``).
+ADVANCE_FIELDS = frozenset({"seconds"})
+FAULT_FIELDS = frozenset({"fault", "times", "path", "method"})
+FAIL_FIELDS = frozenset({"code", "message", "param"})
+ADMIN_METHODS: dict[str, tuple[str, ...]] = {
+    "health": ("GET", "HEAD"),
+    "advance": ("POST",),
+    "faults": ("DELETE", "GET", "HEAD", "POST"),
+    "requests": ("DELETE", "GET", "HEAD"),
+}
 
 
 @dataclass
@@ -56,15 +83,26 @@ def error_response(error: _errors.ApiError) -> Response:
 
 
 class RequestLog:
-    """What reached the server (admin requests excepted): method, raw path, status, fault."""
+    """What reached the server (admin requests excepted): method, raw path, status, fault.
+
+    Bounded in entries (``LOG_SIZE``) and in bytes (``LOG_BYTES``): paths longer than
+    ``MAX_LOGGED_PATH`` are cut and end with ``...``; the oldest entries go first.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: collections.deque[dict[str, Any]] = collections.deque(maxlen=LOG_SIZE)
+        self._entries: collections.deque[dict[str, Any]] = collections.deque()
+        self._bytes = 0
 
     def add(self, method: str, path: str, status: int | None, fault: str | None) -> None:
+        if len(path) > MAX_LOGGED_PATH:
+            path = path[:MAX_LOGGED_PATH] + "..."
+        entry = {"method": method[:MAX_LOGGED_PATH], "path": path, "status": status, "fault": fault}
         with self._lock:
-            self._entries.append({"method": method, "path": path, "status": status, "fault": fault})
+            self._entries.append(entry)
+            self._bytes += _entry_size(entry)
+            while len(self._entries) > LOG_SIZE or self._bytes > LOG_BYTES:
+                self._bytes -= _entry_size(self._entries.popleft())
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -73,18 +111,93 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
+
+
+def _entry_size(entry: dict[str, Any]) -> int:
+    return len(entry["method"]) + len(entry["path"]) + len(entry["fault"] or "") + _LOG_ENTRY_OVERHEAD
+
+
+def json_nesting(body: bytes, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deep arrays and objects nest in ``body``, counted up to ``limit + 1`` without recursion.
+
+    Brackets inside strings do not count. Only meaningful for valid JSON; for anything else the
+    answer is a bound a parser would not get past anyway.
+    """
+    if body.count(b"[") + body.count(b"{") == 0:
+        return 0
+    depth = deepest = 0
+    for token in _JSON_TOKEN.finditer(body):
+        char = token.group()[:1]
+        if char in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > limit:
+                break
+        elif char in (b"]", b"}"):
+            depth -= 1
+    return deepest
+
+
+def _non_finite_path(value: Any) -> str | None:
+    """The path (``a.b[2].c``) of the first NaN or infinite number in a parsed body, if any."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return path or "body"
+        children: Iterator[tuple[str, Any]]
+        if isinstance(item, dict):
+            children = ((f"{path}.{key}" if path else str(key), child) for key, child in item.items())
+        elif isinstance(item, list):
+            children = ((f"{path}[{index}]", child) for index, child in enumerate(item))
+        else:
+            continue
+        stack.extend(reversed(list(children)))
+    return None
 
 
 def _json_body(body: bytes) -> Any:
+    """The parsed body (``None`` when empty): JSON as RFC 8259 has it, nested at most ``MAX_JSON_DEPTH``.
+
+    The depth is checked before parsing (the parser recurses), and ``NaN``/``Infinity`` (or a
+    number too large for a float) are refused with ``param`` naming the field.
+    """
     if not body.strip():
         return None
+    if json_nesting(body) > MAX_JSON_DEPTH:
+        raise _errors.bad_request(
+            f"Invalid JSON body: arrays and objects nest deeper than {MAX_JSON_DEPTH} levels.",
+            code="invalid_json",
+        )
+    non_finite: list[str] = []
+
+    def constant(name: str) -> float:
+        non_finite.append(name)
+        return float(name)
+
+    def number(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            non_finite.append(text)
+        return value
+
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        payload = json.loads(body, parse_constant=constant, parse_float=number)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise _errors.bad_request(
             "We could not parse the JSON body of your request. (HINT: This likely means you aren't using"
             " your HTTP library correctly. The OpenAI API expects a JSON payload.)"
         ) from None
+    if non_finite:
+        path = _non_finite_path(payload)
+        if path is not None:
+            raise _errors.bad_request(
+                f"Invalid '{path}': numbers must be finite (NaN and Infinity are not JSON).",
+                param=path,
+                code="invalid_value",
+            )
+    return payload
 
 
 def _azure_query(query: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -138,6 +251,17 @@ class App:
             return self._api(method, parts.path, prefix, query, body)
         except _errors.ApiError as exc:
             return error_response(exc)
+        except sqlite3.Error as exc:
+            # The database failed (locked, read-only, corrupt): say so, stay up; nothing was acknowledged.
+            sys.stderr.write(f"ftjobs server: {method} {_short(raw_path)}: database error: {exc}\n")
+            response = error_response(_store.database_error(exc))
+            if response.status == 503:
+                response.headers.append(("Retry-After", "1"))
+            return response
+        except Exception:  # a bug: answer a 500 in the API's shape rather than drop the connection
+            sys.stderr.write(f"ftjobs server: {method} {_short(raw_path)}: internal error\n")
+            traceback.print_exc(file=sys.stderr)
+            return error_response(_errors.server_error())
 
     # --- the API -------------------------------------------------------------------------------
 
@@ -187,12 +311,17 @@ class App:
         if route == "health" and method == "GET":
             return json_response(200, {"status": "ok", "now": self.store.now()})
         if route == "advance" and method == "POST":
+            _known_fields(payload, ADVANCE_FIELDS)
             seconds = payload.get("seconds")
-            if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+            if not isinstance(seconds, int | float) or isinstance(seconds, bool):
                 raise _errors.bad_request("'seconds' must be a number >= 0.", param="seconds")
-            return json_response(200, {"now": self.store.advance(float(seconds))})
+            try:
+                return json_response(200, {"now": self.store.advance(seconds)})
+            except ValueError as exc:  # negative, or past the end of time
+                raise _errors.bad_request(str(exc), param="seconds") from None
         if route == "faults":
             if method == "POST":
+                _known_fields(payload, FAULT_FIELDS)
                 self._queue_fault(payload)
             elif method == "DELETE":
                 self.faults.clear()
@@ -207,6 +336,7 @@ class App:
             return json_response(200, {"object": "list", "data": self.log.entries()})
         segments = route.split("/")
         if len(segments) == 3 and segments[0] == "jobs" and segments[2] == "fail" and method == "POST":
+            _known_fields(payload, FAIL_FIELDS)
             return json_response(200, self.store.act(unquote(segments[1]), "fail", _failure(payload)))
         raise _errors.invalid_url(method, path)
 
@@ -217,13 +347,56 @@ class App:
             raise _errors.bad_request("'fault' must be a fault SPEC string.", param="fault")
         if not isinstance(times, int) or isinstance(times, bool) or times < 1:
             raise _errors.bad_request("'times' must be an integer >= 1.", param="times")
-        if not (path is None or isinstance(path, str)) or not (method is None or isinstance(method, str)):
-            raise _errors.bad_request("'path' and 'method' must be strings.", param="path")
+        for name, value in (("path", path), ("method", method)):
+            if not (value is None or isinstance(value, str)) or len(value or "") > MAX_LOGGED_PATH:
+                raise _errors.bad_request(
+                    f"'{name}' must be a string of at most {MAX_LOGGED_PATH} characters, or null.", param=name
+                )
         try:
             fault = _faults.parse_fault(spec)
         except _faults.FaultSpecError as exc:
             raise _errors.bad_request(str(exc), param="fault") from exc
+        if len(self.faults.pending()) >= MAX_QUEUED_FAULTS:
+            raise _errors.bad_request(
+                f"The fault queue is full ({MAX_QUEUED_FAULTS} faults); DELETE /_ftjobs/faults first.",
+                param="fault",
+            )
         self.faults.add(fault, times=times, path=path, method=method)
+
+    def allowed_methods(self, raw_path: str) -> tuple[str, ...]:
+        """The methods a path has routes for (``Allow`` of a 405); empty when it has none."""
+        path = urlsplit(raw_path).path
+        if path.startswith(ADMIN_PREFIX):
+            route = path[len(ADMIN_PREFIX) :]
+            segments = route.split("/")
+            if len(segments) == 3 and segments[0] == "jobs" and segments[1] and segments[2] == "fail":
+                return ("POST",)
+            return ADMIN_METHODS.get(route, ())
+        prefix = next((p for p in (API_PREFIX, AZURE_PREFIX) if path.startswith(p)), None)
+        if prefix is None:
+            return ()
+        found = self.spec.route("", [unquote(segment) for segment in path[len(prefix) :].split("/")])
+        methods = set(found) if isinstance(found, list) else set()
+        if "GET" in methods:
+            methods.add("HEAD")
+        return tuple(sorted(methods))
+
+
+def _known_fields(payload: dict[str, Any], known: frozenset[str]) -> None:
+    """An admin body names only the fields its route takes (a typo is a 400, not ignored)."""
+    for key in payload:
+        if key not in known:
+            raise _errors.bad_request(
+                f"Unrecognized request argument supplied: {_short(key)}"
+                f" (this route takes {', '.join(sorted(known))}).",
+                param=_short(key),
+                code="unknown_parameter",
+            )
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """``text`` cut for a message or a log line."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _failure(payload: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -17,6 +18,13 @@ DEFAULT_API_KEY = "sk-ftjobs-local"
 #: Seconds of active time per lifecycle step: a human can watch a job progress.
 DEFAULT_STEP_SECONDS = 2.0
 DEFAULT_ORGANIZATION_ID = "org-ftjobs-local"
+#: Seconds a connection may sit without a request in progress (new, or kept alive between
+#: requests) before the server closes it. Longer than clients' pool expiry (httpx: 5 s), so a client
+#: practically never reuses a connection the server is closing.
+DEFAULT_IDLE_TIMEOUT = 60.0
+#: Seconds from the first byte of a request to its last (request line, headers and body): a
+#: client trickling its headers is answered 408 and dropped.
+DEFAULT_REQUEST_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,7 +37,9 @@ class ServerConfig:
     faults per ``/v1`` request (``{"503": 0.2}``), reproducible with the seed. ``seed_examples``:
     start an empty store with the spec's example jobs. ``clock``: wall-clock seconds (inject a
     frozen one for deterministic tests; ``/_ftjobs/advance`` moves it). ``log_requests``: print
-    one line per request to stderr (never headers, so never the key).
+    one line per request to stderr (never headers, so never the key). ``idle_timeout``: seconds
+    a connection may wait for its next request; ``request_timeout``: seconds a request may take
+    to arrive, headers and body.
     """
 
     host: str = DEFAULT_HOST
@@ -43,12 +53,18 @@ class ServerConfig:
     seed_examples: bool = True
     clock: Callable[[], float] = time.time
     log_requests: bool = False
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
 
     def __post_init__(self) -> None:
         if not self.api_key:
             raise ValueError("api_key must not be empty")
-        if not self.step_seconds > 0:
-            raise ValueError("step_seconds must be > 0")
+        if not (self.step_seconds > 0 and math.isfinite(self.step_seconds)):
+            raise ValueError("step_seconds must be a finite number > 0")
         if not 0 <= self.port <= 65535:
             raise ValueError("port must be in [0, 65535]")
+        for name in ("idle_timeout", "request_timeout"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite number > 0")
         FaultRates(self.fault_rates, self.fault_seed)  # raises FaultSpecError (a ValueError) early

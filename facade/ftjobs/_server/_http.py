@@ -1,23 +1,46 @@
 """The wire: a threading HTTP/1.1 server (keep-alive, Content-Length) and the faults that need
-raw socket control (RST, truncated bodies, hanging)."""
+raw socket control (RST, truncated bodies, hanging).
+
+Abuse limits: a listen backlog of ``LISTEN_BACKLOG`` (a burst of hundreds of connects waits in
+the kernel, not in SYN retries); a connection without a request in progress is closed after
+``idle_timeout``; a request must arrive in full (line, headers, body) within ``request_timeout``
+of its first byte, else 408 and close; bodies are at most ``MAX_BODY``; the request line and
+headers keep http.server's limits (64 KiB a line, 100 headers).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import select
 import socket
 import struct
 import sys
 import threading
+import time
+import traceback
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _errors, _faults
-from ._app import ADMIN_PREFIX, API_PREFIX, App, Response, error_response, json_response
+from ._app import (
+    ADMIN_PREFIX,
+    API_PREFIX,
+    UNSERVED_METHODS,
+    App,
+    Response,
+    error_response,
+    json_response,
+)
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 MAX_BODY = 1 << 20
+#: Connections the kernel queues before ``accept`` (capped by ``net.core.somaxconn``).
+LISTEN_BACKLOG = 1024
 RESET_BODY_PAUSE = 0.05
 HANG_POLL = 0.1
 _HTML = (
@@ -50,6 +73,48 @@ def fault_response(fault: _faults.Fault) -> Response:
     raise ValueError(f"{fault.kind} does not replace the response")
 
 
+class _TimedReader(io.RawIOBase):
+    """A socket's input with two deadlines: ``idle`` seconds for a request to begin (its first
+    byte), then ``request`` seconds for all of it. A reset by the peer reads as the end of input."""
+
+    def __init__(self, sock: socket.socket, *, idle: float, request: float) -> None:
+        super().__init__()
+        self._sock = sock
+        self._idle = idle
+        self._request = request
+        self._deadline: float | None = None
+        #: ``"idle"`` or ``"request"`` once a deadline passed.
+        self.expired: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def next_request(self) -> None:
+        """Wait for the next request: the idle deadline applies until its first byte."""
+        self._deadline = None
+        self.expired = None
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        if self._deadline is None:
+            timeout = self._idle
+        else:
+            timeout = self._deadline - time.monotonic()
+            if timeout <= 0:
+                self.expired = "request"
+                raise TimeoutError("the request did not arrive in time")
+        try:
+            self._sock.settimeout(timeout)
+            count = self._sock.recv_into(buffer)
+        except TimeoutError:
+            self.expired = "idle" if self._deadline is None else "request"
+            raise
+        except OSError:  # reset by the peer, or closed by stop(): the end of this connection
+            return 0
+        if self._deadline is None and count:
+            self._deadline = time.monotonic() + self._request
+        return count
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "ftjobs-local"
@@ -57,7 +122,52 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _HTTPServer
 
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # replaced by a reader with deadlines (it was a makefile() of the socket)
+        self._reader = _TimedReader(
+            self.connection, idle=self.server.idle_timeout, request=self.server.request_timeout
+        )
+        self.rfile = io.BufferedReader(self._reader)
+        self._responded = False
+
+    def handle_one_request(self) -> None:
+        self._reader.next_request()
+        self._responded = False
+        self.requestline, self.command, self.request_version = "", "", self.default_request_version
+        super().handle_one_request()  # a TimeoutError ends the connection there
+        if self._reader.expired == "request" and not self._responded:
+            self.close_connection = True
+            self._send(error_response(_errors.ApiError(408, "The request did not arrive in time.")))
+
+    def parse_request(self) -> bool:
+        """http.server's parsing, then 405 (with ``Allow``) for a method no route takes."""
+        if not super().parse_request():
+            return False
+        if hasattr(self, "do_" + self.command) or self.command not in UNSERVED_METHODS:
+            return True  # served, or unrecognised: http.server answers 501
+        self.close_connection = True
+        allowed = self.server.app.allowed_methods(self.path)
+        if not allowed:
+            response = error_response(_errors.invalid_url(self.command, self.path))
+        else:
+            response = error_response(
+                _errors.ApiError(
+                    405, f"Method {self.command} is not allowed here; allowed: {', '.join(allowed)}."
+                )
+            )
+            response.headers.append(("Allow", ", ".join(allowed)))
+        if self.path.startswith(ADMIN_PREFIX):
+            self._send(response)
+        else:
+            self._logged(response, None)
+        return False
+
     def do_GET(self) -> None:
+        self._serve()
+
+    def do_HEAD(self) -> None:
+        """Answered like GET, without the body (``Content-Length`` is the GET body's)."""
         self._serve()
 
     def do_POST(self) -> None:
@@ -79,8 +189,22 @@ class _Handler(BaseHTTPRequestHandler):
     # --- one request ---------------------------------------------------------------------------
 
     def _serve(self) -> None:
+        """One request; whatever goes wrong, the client gets a 500 in the API's shape."""
+        try:
+            self._serve_one()
+        except TimeoutError:
+            raise  # the body did not arrive in time: handle_one_request answers 408
+        except Exception:
+            self.close_connection = True
+            sys.stderr.write(f"ftjobs server: {self.command} {self.path[:200]}: internal error\n")
+            traceback.print_exc(file=sys.stderr)
+            if not self._responded:
+                self._send(error_response(_errors.server_error()))
+
+    def _serve_one(self) -> None:
         app = self.server.app
-        method, path = self.command, self.path
+        path = self.path
+        method = "GET" if self.command == "HEAD" else self.command
         if self.headers.get("Transfer-Encoding"):
             self.close_connection = True
             self._send(error_response(_errors.ApiError(411, "A Content-Length header is required.")))
@@ -94,6 +218,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(error_response(_errors.bad_request("Invalid or too large Content-Length.")))
             return
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client went away mid-body: nobody to answer
+            self.close_connection = True
+            return
         headers = {name.lower(): value for name, value in self.headers.items()}
         if path.startswith(ADMIN_PREFIX):
             self._send(app.handle(method, path, headers, body))
@@ -102,17 +229,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._logged(app.handle(method, path, headers, body), None)
             return
         try:
-            fault = app.choose_fault(method, path, headers.get(_faults.HEADER))
+            fault = app.choose_fault(self.command, path, headers.get(_faults.HEADER))
         except _errors.ApiError as exc:
             self._logged(error_response(exc), None)
             return
         if fault is None:
             self._logged(app.handle(method, path, headers, body), None)
         elif fault.kind == "reset":
-            app.log.add(method, path, None, fault.spec)
+            app.log.add(self.command, path, None, fault.spec)
             self._reset()
         elif fault.kind == "hang":
-            app.log.add(method, path, None, fault.spec)
+            app.log.add(self.command, path, None, fault.spec)
             self._hang()
         elif fault.kind in _faults.AFTER_HANDLING:
             if fault.kind == "delay" and self.server.stopping.wait(fault.seconds):
@@ -122,7 +249,7 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.kind == "delay":
                 self._logged(response, fault.spec)
                 return
-            app.log.add(method, path, response.status, fault.spec)
+            app.log.add(self.command, path, response.status, fault.spec)
             self._send(response, cut=True)
             if fault.kind == "reset-body":
                 # Let the partial response reach the peer first: a RST can make it drop unread data.
@@ -172,7 +299,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "HEAD":
             body = b""
         payload = head + (body[: len(body) // 2] if cut else body)
+        self._responded = True
         try:
+            self.connection.settimeout(self.server.request_timeout)  # a client that never reads
             self.wfile.write(payload)
         except OSError:
             self.close_connection = True
@@ -193,10 +322,21 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
-    def __init__(self, address: tuple[str, int], app: App, *, log_requests: bool) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        app: App,
+        *,
+        log_requests: bool,
+        idle_timeout: float,
+        request_timeout: float,
+    ) -> None:
         self.app = app
         self.log_requests = log_requests
+        self.idle_timeout = idle_timeout
+        self.request_timeout = request_timeout
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()

@@ -67,7 +67,13 @@ class Server:
         )
         self._app = App(config, store)
         try:
-            self._httpd = _HTTPServer((config.host, config.port), self._app, log_requests=config.log_requests)
+            self._httpd = _HTTPServer(
+                (config.host, config.port),
+                self._app,
+                log_requests=config.log_requests,
+                idle_timeout=config.idle_timeout,
+                request_timeout=config.request_timeout,
+            )
         except BaseException:
             store.close()
             raise

@@ -4,12 +4,20 @@ Jobs advance lazily: every read or action first applies the milestones that the 
 has reached (``_lifecycle.due``), so the state is a function of the clock and survives a restart
 (the lifecycle of each job and the clock offset set by ``/_ftjobs/advance`` are stored with it).
 One lock serialises all access; SQLite is only ever used from under it.
+
+A database that cannot be used at startup (a directory, unreadable, not SQLite, corrupt, not
+ours, read-only) raises :class:`DatabaseError`; one that fails later (locked, read-only, corrupt)
+raises ``sqlite3.Error`` out of the operation, after a rollback, and :func:`database_error` says
+how to answer it.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +37,33 @@ CREATE INDEX IF NOT EXISTS checkpoints_by_job ON checkpoints (job_id, seq);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _TABLES = frozenset({"events", "checkpoints"})
+_COLUMNS = {
+    "jobs": {"seq", "id", "doc", "life"},
+    "events": {"seq", "id", "job_id", "doc"},
+    "checkpoints": {"seq", "id", "job_id", "doc"},
+    "meta": {"key", "value"},
+}
+#: Seconds an operation waits for another process's lock on the database before answering 503.
+BUSY_TIMEOUT = 1.0
+#: The server's time never passes 9999-12-31T23:59:59Z (Unix times stay representable everywhere).
+MAX_TIME = 253_402_300_799.0
+#: SQLite primary result codes of a database another connection holds (a retry may succeed).
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+class DatabaseError(ValueError):
+    """The ``db`` file cannot be used; the message names the file and the reason, on one line."""
+
+
+def database_error(exc: sqlite3.Error) -> _errors.ApiError:
+    """The answer to a database failure while serving: 503 when it is locked, 500 otherwise."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code in _BUSY_CODES:
+        return _errors.ApiError(
+            503, "The local database is locked by another process; retry shortly.", type_="server_error"
+        )
+    return _errors.server_error(f"The local database failed: {exc}.")
+
 
 Page = tuple[list[dict[str, Any]], bool]
 
@@ -76,15 +111,37 @@ class Store:
         seed_examples: bool = True,
     ) -> None:
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
-        self._db.executescript(_SCHEMA)
         self._clock = clock
         self.step_seconds = step_seconds
         self.organization_id = organization_id
+        self._db = _open(path)
+        try:
+            self._offset = self._load_offset(path)
+            if seed_examples and self._db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0:
+                self._seed()
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise _unusable(path, _reason(exc)) from None
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _load_offset(self, path: str | None) -> float:
+        """The stored clock offset; one that is not a number or puts the time out of range is dropped."""
         row = self._db.execute("SELECT value FROM meta WHERE key = 'clock_offset'").fetchone()
-        self._offset = float(row[0]) if row else 0.0
-        if seed_examples and self._db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0:
-            self._seed()
+        if row is None:
+            return 0.0
+        try:
+            offset = float(row[0])
+        except (TypeError, ValueError):
+            offset = math.nan
+        if math.isfinite(offset) and 0 <= self._clock() + offset <= MAX_TIME:
+            return offset
+        sys.stderr.write(
+            f"ftjobs server: {path}: ignored an invalid clock offset ({row[0]!r:.40}); reset to 0\n"
+        )
+        self._write_offset(0.0)
+        return 0.0
 
     # --- clock ---------------------------------------------------------------------------------
 
@@ -93,15 +150,28 @@ class Store:
         return self._clock() + self._offset
 
     def advance(self, seconds: float) -> float:
-        """Move the server's time forward by ``seconds``; returns the new time."""
+        """Move the server's time forward by ``seconds``; returns the new time.
+
+        Raises ``ValueError`` unless ``seconds`` is finite, >= 0 and keeps the time <= ``MAX_TIME``.
+        """
+        if not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds >= 0):
+            raise ValueError(f"'seconds' must be a finite number >= 0, got {seconds!r}.")
         with self._lock:
-            self._offset += seconds
-            self._db.execute(
-                "INSERT INTO meta (key, value) VALUES ('clock_offset', ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (repr(self._offset),),
-            )
+            offset = self._offset + float(seconds)
+            if self._clock() + offset > MAX_TIME:
+                raise ValueError(
+                    f"'seconds' would move the server's time past {MAX_TIME:.0f} (the year 9999)."
+                )
+            self._write_offset(offset)
+            self._offset = offset  # only once it is stored
             return self.now()
+
+    def _write_offset(self, offset: float) -> None:
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES ('clock_offset', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (repr(offset),),
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -289,6 +359,79 @@ class Store:
             self._insert("events", retrieved["id"], [_jobs.normalize_event(e) for e in reversed(events)])
             checkpoints = _seed.parse_lenient(_seed.LIST_CHECKPOINTS)["data"]
             self._insert("checkpoints", retrieved["id"], list(reversed(checkpoints)))
+
+
+def _open(path: str | None) -> sqlite3.Connection:
+    """Connect and check the database: ours or empty, intact and writable; else :class:`DatabaseError`."""
+    if path and path != ":memory:":
+        reason = _path_problem(path)
+        if reason is not None:
+            raise _unusable(path, reason)
+    db = None
+    try:
+        db = sqlite3.connect(
+            path or ":memory:", check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT
+        )
+        problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if problem != "ok":
+            raise _unusable(path, f"corrupt ({problem})")
+        db.executescript(_SCHEMA)
+        for table, wanted in _COLUMNS.items():
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if not wanted <= columns:
+                raise _unusable(
+                    path,
+                    f"not an ftjobs database (table {table} lacks {', '.join(sorted(wanted - columns))})",
+                )
+        # A write, so that a read-only file or directory shows now rather than at the first create.
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema', '1')"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        )
+    except sqlite3.Error as exc:
+        if db is not None:
+            db.close()
+        raise _unusable(path, _reason(exc)) from None
+    except DatabaseError:
+        if db is not None:
+            db.close()
+        raise
+    return db
+
+
+def _unusable(path: str | None, reason: str) -> DatabaseError:
+    """The startup error: one line naming the file and the reason."""
+    return DatabaseError(f"cannot use database {path!r}: {' '.join(reason.split())}")
+
+
+def _path_problem(path: str) -> str | None:
+    """What makes ``path`` unusable before SQLite tries it (SQLite's own words are vaguer)."""
+    if os.path.isdir(path):
+        return "it is a directory"
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        return f"{parent!r} is not a directory" if os.path.exists(parent) else f"{parent!r} does not exist"
+    if os.path.exists(path):
+        if not os.access(path, os.R_OK):
+            return "permission denied (not readable)"
+        if not os.access(path, os.W_OK):
+            return "permission denied (read-only)"
+    elif not os.access(parent, os.W_OK):
+        return f"permission denied (cannot create files in {parent!r})"
+    return None
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_NOTADB":
+        return "not an SQLite database (file is not a database)"
+    if name.startswith("SQLITE_READONLY"):
+        return f"read-only ({exc})"
+    if name.startswith("SQLITE_CORRUPT"):
+        return f"corrupt ({exc})"
+    if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
+        return f"locked by another process ({exc})"
+    return str(exc)
 
 
 def _matches(value: Any, wanted: dict[str, str] | bool | None) -> bool:
