@@ -11,6 +11,10 @@ import pytest
 
 from ftjobs._server import DEFAULT_API_KEY, Server
 
+from .spec_check import checker
+
+FAULT_HEADER = "x-ftjobs-fault"
+
 T0 = 1_800_000_000.0
 STEP = 1.0
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
@@ -23,12 +27,28 @@ def frozen_clock() -> float:
     return T0
 
 
+def check_response(response: httpx2.Response) -> None:
+    """Every API response a Harness gets conforms to the spec (spec_check); injected faults aside."""
+    request = response.request
+    if request.headers.get(FAULT_HEADER) or request.method == "HEAD":
+        return
+    response.read()
+    problems = checker().problems(request.method, request.url.path, response.status_code, response.json())
+    assert not problems, problems
+
+
 class Harness:
     """A started server, an authenticated API client and an admin client."""
 
     def __init__(self, server: Server) -> None:
         self.server = server
-        self.api = httpx2.Client(base_url=server.url, headers=AUTH, timeout=5.0, verify=TLS)
+        self.api = httpx2.Client(
+            base_url=server.url,
+            headers=AUTH,
+            timeout=5.0,
+            verify=TLS,
+            event_hooks={"response": [check_response]},
+        )
         self.admin = httpx2.Client(base_url=server.root_url + "/_ftjobs", timeout=5.0, verify=TLS)
 
     def advance(self, steps: float) -> None:

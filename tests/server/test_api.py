@@ -187,7 +187,7 @@ def test_list_pagination_newest_first(harness: Harness) -> None:
     """Jobs list newest first; after/limit page through all of them with has_more."""
     created = [harness.create()["id"] for _ in range(5)]
     everything = harness.api.get("/fine_tuning/jobs", params={"limit": 100}).json()
-    assert [j["id"] for j in everything["data"]] == [*reversed(created), "ftjob-abc123", "ftjob-abc"]
+    assert [j["id"] for j in everything["data"]] == [*reversed(created), "ftjob-abc", "ftjob-abc123"]
     assert everything["has_more"] is False
     assert everything["object"] == "list"
     seen: list[str] = []

@@ -76,4 +76,4 @@ def test_in_memory_store_starts_afresh() -> None:
         harness = Harness(server)
         ids = [job["id"] for job in harness.api.get("/fine_tuning/jobs").json()["data"]]
         harness.close()
-    assert ids == ["ftjob-abc123", "ftjob-abc"]
+    assert ids == ["ftjob-abc", "ftjob-abc123"]

@@ -65,7 +65,7 @@ def test_plugin_fixture_and_marker_in_a_pytest_session(pytester: pytest.Pytester
 
         def test_plain(ftjobs_server):
             response = httpx2.get(ftjobs_server + "/fine_tuning/jobs", headers={"api-key": "sk-ftjobs-local"})
-            assert [job["id"] for job in response.json()["data"]] == ["ftjob-abc123", "ftjob-abc"]
+            assert [job["id"] for job in response.json()["data"]] == ["ftjob-abc", "ftjob-abc123"]
         """
     )
     result = pytester.runpytest("--strict-markers", "-p", "no:cacheprovider")
