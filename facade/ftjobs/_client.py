@@ -20,7 +20,7 @@ from ._constants import (
     MAX_RESPONSE_BYTES,
 )
 from ._errors import APIStatusError, ConfigurationError, PaginationError, ResponseValidationError
-from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, locate
+from ._http import AsyncEngine, Call, Reply, Settings, SyncEngine, TimeoutTypes, locate
 from ._models import Checkpoint, Item, Job, JobEvent, Page, parse_page
 from ._pagination import AsyncPager, SyncPager
 from ._params import CreateFields
@@ -124,7 +124,7 @@ def _tls(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
         raise ConfigurationError(f"verify={verify!r}: cannot load CA certificates: {exc}") from exc
 
 
-def _parse(parser: Callable[[Any], T], data: Any, response: httpx2.Response) -> T:
+def _parse(parser: Callable[[Any], T], data: Any, response: Reply) -> T:
     try:
         return parser(data)
     except ResponseValidationError as exc:
@@ -159,7 +159,7 @@ class Jobs:
 
     def _send(
         self, call: Call, timeout: TimeoutTypes, max_retries: int | None
-    ) -> tuple[Any, httpx2.Response]:
+    ) -> tuple[Any, Reply]:
         return self._engine.request(call, timeout=timeout, max_retries=max_retries)
 
     def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
@@ -302,7 +302,7 @@ class AsyncJobs:
 
     async def _send(
         self, call: Call, timeout: TimeoutTypes, max_retries: int | None
-    ) -> tuple[Any, httpx2.Response]:
+    ) -> tuple[Any, Reply]:
         return await self._engine.request(call, timeout=timeout, max_retries=max_retries)
 
     async def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:

@@ -1,8 +1,20 @@
 """The request engine: one place where HTTP happens, errors are translated, and retries are decided.
 
-Sync and async share everything but the two calls that block (send and sleep): request building,
-redirect handling, the size cap, status-error parsing, retry decisions and JSON decoding are
-plain functions and a small :class:`Attempts` state object.
+The engine owns the whole exchange: it builds the request bytes, sends them on the transport of
+the client (``_wire``: never ``httpx2.Client.send``, so the client's ``follow_redirects`` and
+decoders never run), follows redirects itself (credentials never leave their origin), decodes the
+body itself within the size cap (``_decode``), bounds each attempt by a total deadline, and
+decides retries. Sync and async share everything but the calls that block (open, read, sleep):
+request building, redirects, status-error parsing, retry decisions and JSON decoding are plain
+functions and a small :class:`Attempts` state object.
+
+How long one call can take, at most (the README states the same)::
+
+    attempts x T  +  sum of the delays between them
+    attempts = max_retries + 1           (default 3)
+    T        = the attempt's total limit: ``timeout`` in seconds; for an httpx2.Timeout, its
+               largest component (default 30 s); redirects share their attempt's T
+    delay    <= max(max_delay, max_retry_after)     (defaults 8 s and 60 s)
 """
 
 from __future__ import annotations
@@ -14,11 +26,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import attrs
 import httpx2
 
 from ._constants import MAX_REDIRECTS, MAX_RESPONSE_BYTES
+from ._decode import ACCEPT_ENCODING, Body, BodyError
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -36,11 +50,15 @@ from ._retry import (
     parse_retry_after,
 )
 from ._version import __version__
+from ._wire import DEADLINE, CorePath, DeadlineExceeded, Opened, Timeouts, TransportPath, clean_cause
+from ._wire import map_core_error as _map_core_error
+from ._wire import path_for as _path_for
 
 logger = logging.getLogger("ftjobs")
 
 TimeoutTypes = float | httpx2.Timeout | None
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+RawHeaders = list[tuple[bytes, bytes]]
 
 
 @attrs.frozen
@@ -52,6 +70,66 @@ class Call:
     params: tuple[tuple[str, str], ...] = ()
     json_body: Any = None
     idempotent: bool = True
+
+
+class Outgoing:
+    """One request on the wire: method, URL (and its origin/target pieces), headers, body."""
+
+    __slots__ = ("body", "headers", "method", "origin", "target", "url")
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        origin: tuple[bytes, bytes, int | None],
+        target: bytes,
+        headers: RawHeaders,
+        body: bytes | None,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.origin = origin
+        self.target = target
+        self.headers = headers
+        self.body = body
+
+
+class Reply:
+    """What the caller keeps of a response: status, headers (lower-case names), method and URL."""
+
+    __slots__ = ("headers", "method", "status_code", "url")
+
+    def __init__(self, status_code: int, headers: dict[str, str], method: str, url: str) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.method = method
+        self.url = url
+
+    @property
+    def reason_phrase(self) -> str:
+        return httpx2.codes.get_reason_phrase(self.status_code)
+
+    def __repr__(self) -> str:
+        return f"<Reply {self.status_code} {self.method} {self.url}>"
+
+
+def header_map(raw: RawHeaders) -> dict[str, str]:
+    """Raw response headers as a dict with lower-case names; repeated names joined with ", "."""
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
+    if len(headers) < len(raw):
+        headers = {}
+        for k, v in raw:
+            name, value = k.decode("latin-1").lower(), v.decode("latin-1")
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def attempt_limit(timeout: httpx2.Timeout) -> float | None:
+    """T, the total time one attempt may take: the largest component; None when reads are unbounded."""
+    if timeout.read is None:
+        return None
+    parts = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t is not None]
+    return max(parts)
 
 
 @attrs.frozen(repr=False)
@@ -68,30 +146,67 @@ class Settings:
         return f"Settings(provider={self.connection.provider!r}, base_url={self.connection.base_url!r})"
 
     @functools.cached_property
-    def _headers(self) -> dict[str, str]:
+    def headers(self) -> dict[str, str]:
+        """Headers of every request (credentials included: never shown)."""
         return {
             "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
             "User-Agent": f"ftjobs/{__version__}",
             **self.extra_headers,
             **self.connection.headers,
         }
 
-    def build(
-        self, client: httpx2.Client | httpx2.AsyncClient, call: Call, timeout: TimeoutTypes
-    ) -> httpx2.Request:
-        """The httpx request for call (absolute URL, auth headers, provider query parameters)."""
-        params: list[tuple[str, str | int | float | bool | None]] = [
-            *self.connection.params.items(),
-            *call.params,
-        ]
-        return client.build_request(
-            call.method,
-            self.connection.base_url + call.path,
-            params=params or None,
-            headers=self._headers,
-            json=call.json_body,
-            timeout=self.timeout if timeout is None else timeout,
-        )
+    @functools.cached_property
+    def _base(self) -> tuple[tuple[bytes, bytes, int | None], bytes, bytes, str]:
+        url = httpx2.URL(self.connection.base_url)
+        query = urlencode(list(self.connection.params.items()), quote_via=quote)
+        return (url.raw_scheme, url.raw_host, url.port), url.raw_path.rstrip(b"/"), url.netloc, query
+
+    @functools.cached_property
+    def _timeouts(self) -> tuple[Timeouts, float | None]:
+        return self.timeout.as_dict(), attempt_limit(self.timeout)
+
+    def timeouts(self, timeout: TimeoutTypes) -> tuple[Timeouts, float | None]:
+        """httpcore's per-operation timeouts and the attempt's total limit T, for a per-call timeout."""
+        if timeout is None:
+            return self._timeouts
+        if not isinstance(timeout, httpx2.Timeout):
+            timeout = httpx2.Timeout(timeout)
+        return timeout.as_dict(), attempt_limit(timeout)
+
+    def raw_headers(self, client_headers: httpx2.Headers | None) -> RawHeaders:
+        """Host first, then the client's own headers, then ours (ours win, by case-insensitive name)."""
+        merged: dict[str, tuple[str, str]] = {}
+        for name, value in (client_headers or {}).items():
+            merged[name.lower()] = (name, value)
+        for name, value in self.headers.items():
+            merged[name.lower()] = (name, value)
+        for name in ("host", "content-length", "content-type", "transfer-encoding"):
+            merged.pop(name, None)
+        netloc = self._base[2]
+        return [(b"Host", netloc)] + [(n.encode("ascii"), v.encode("ascii")) for n, v in merged.values()]
+
+    def outgoing(self, call: Call, headers: RawHeaders) -> Outgoing:
+        """The wire request for call (absolute URL, auth headers, provider query parameters)."""
+        origin, prefix, _, query = self._base
+        if call.params:
+            more = urlencode(call.params, quote_via=quote)
+            query = f"{query}&{more}" if query else more
+        target = call.path if not query else f"{call.path}?{query}"
+        body: bytes | None = None
+        if call.json_body is not None:
+            body = json.dumps(
+                call.json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            ).encode()
+            headers = [
+                *headers,
+                (b"Content-Type", b"application/json"),
+                (b"Content-Length", b"%d" % len(body)),
+            ]
+        elif call.method in ("POST", "PUT", "PATCH"):
+            headers = [*headers, (b"Content-Length", b"0")]
+        base = self.connection.base_url.rstrip("/")
+        return Outgoing(call.method, base + target, origin, prefix + target.encode("ascii"), headers, body)
 
     def redact(self, text: str) -> str:
         """text with every credential of this connection replaced by ***."""
@@ -103,43 +218,59 @@ class Settings:
         return text
 
 
-def redirect_target(request: httpx2.Request, response: httpx2.Response) -> httpx2.Request | None:
+def redirect_target(out: Outgoing, status: int, headers: Mapping[str, str]) -> Outgoing | None:
     """The request to follow a redirect with, or None. Credentials never go to another origin.
 
-    httpx itself strips only ``Authorization`` on a cross-origin redirect; we follow redirects
+    httpx2 itself strips only ``Authorization`` on a cross-origin redirect; we follow redirects
     ourselves and drop every credential header (``api-key``, ``x-portkey-*``...) as well.
     """
-    if response.status_code not in _REDIRECTS or "location" not in response.headers:
+    if status not in _REDIRECTS or "location" not in headers:
         return None
-    url = request.url.join(response.headers["location"])
-    same_origin = (url.scheme, url.host, url.port) == (request.url.scheme, request.url.host, request.url.port)
-    headers = httpx2.Headers(request.headers)
-    headers.pop("host", None)
-    if not same_origin:
-        for name in list(headers.keys()):
-            if name.lower() in SECRET_HEADERS:
-                del headers[name]
-    method = request.method
-    content: bytes | None = request.content
-    if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
-        method, content = "GET", None
-        headers.pop("content-length", None)
-        headers.pop("content-type", None)
-    return httpx2.Request(method, url, headers=headers, content=content, extensions=request.extensions)
+    current = httpx2.URL(out.url)
+    try:
+        url = current.join(headers["location"])
+    except httpx2.InvalidURL:
+        return None
+    if url.scheme not in ("http", "https") or not url.host:
+        return None
+    same_origin = (url.scheme, url.host, url.port) == (current.scheme, current.host, current.port)
+    kept = []
+    for name, value in out.headers:
+        lower = name.lower()
+        if lower == b"host":
+            continue
+        if not same_origin and lower.decode("latin-1") in SECRET_HEADERS:
+            continue
+        kept.append((name, value))
+    method, body = out.method, out.body
+    if status == 303 or (status in (301, 302) and method == "POST"):
+        method, body = "GET", None
+        kept = [(n, v) for n, v in kept if n.lower() not in (b"content-length", b"content-type")]
+    target = url.raw_path
+    return Outgoing(
+        method,
+        str(url),
+        (url.raw_scheme, url.raw_host, url.port),
+        target,
+        [(b"Host", url.netloc), *kept],
+        body,
+    )
 
 
-def check_length(response: httpx2.Response, limit: int) -> None:
+def check_length(headers: Mapping[str, str], limit: int) -> None:
     """Refuse a declared body larger than limit before reading it."""
-    declared = response.headers.get("content-length")
+    declared = headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise httpx2.DecodingError(f"response body of {declared} bytes exceeds the {limit}-byte limit")
 
 
-def add_chunk(body: bytearray, chunk: bytes, limit: int) -> None:
-    """Append chunk, refusing to grow past limit (covers chunked and compressed bodies)."""
-    if len(body) + len(chunk) > limit:
-        raise httpx2.DecodingError(f"response body exceeds the {limit}-byte limit")
-    body += chunk
+def as_http_error(exc: Exception) -> httpx2.HTTPError | None:
+    """exc as an httpx2 error (httpcore2 errors mapped by name; a refused body is a DecodingError)."""
+    if isinstance(exc, httpx2.HTTPError):
+        return exc
+    if isinstance(exc, BodyError):
+        return httpx2.DecodingError(str(exc))
+    return _map_core_error(exc)
 
 
 class Attempts:
@@ -168,27 +299,39 @@ class Attempts:
         )
         return delay
 
-    def after_exception(self, exc: Exception) -> float:
-        """Delay before the next attempt after a transport error; raise the mapped error if none."""
-        if isinstance(exc, Error):
-            raise exc
-        if not isinstance(exc, httpx2.HTTPError):
-            raise exc
+    def after_exception(self, exc: httpx2.HTTPError) -> float:
+        """Delay before the next attempt after a transport error; raise the mapped error if none.
+
+        Called outside any ``except`` block: the error raised has a clean ``__cause__`` (no request
+        object, redacted message) and no ``__context__``.
+        """
         if self._can_retry() and is_retryable_exception(exc, idempotent=self.call.idempotent):
             return self._next(backoff_delay(self.retries_done, self.policy), type(exc).__name__)
-        raise self.map_exception(exc) from exc
+        error = self.map_exception(exc)
+        error.__cause__ = clean_cause(exc, self.settings.redact)
+        raise error
 
     def map_exception(self, exc: httpx2.HTTPError) -> Error:
-        """Translate an httpx exception into ours."""
+        """Translate an httpx2 exception into ours."""
         detail = self.settings.redact(str(exc) or type(exc).__name__)
         method, url, kind = self.call.method, self.url, type(exc).__name__
+        if isinstance(exc, DeadlineExceeded):
+            return APITimeoutError(f"request timed out (total limit): {detail}", method=method, url=url)
         if isinstance(exc, httpx2.TimeoutException):
             return APITimeoutError(f"request timed out ({kind}): {detail}", method=method, url=url)
         if isinstance(exc, httpx2.DecodingError):
             return ResponseValidationError(f"unreadable response body: {detail}", method=method, url=url)
         return APIConnectionError(f"connection failed ({kind}): {detail}", method=method, url=url)
 
-    def after_response(self, response: httpx2.Response, body: bytes) -> float | None:
+    def closed(self) -> APIConnectionError:
+        """The error for a call on a closed client."""
+        return APIConnectionError(
+            "the client is closed: create a new one (or do not close the http_client you passed)",
+            method=self.call.method,
+            url=self.url,
+        )
+
+    def after_response(self, response: Reply, body: bytes) -> float | None:
         """None if response is the answer; a delay to retry; or raise the status error."""
         code = response.status_code
         if logger.isEnabledFor(logging.DEBUG):  # the header lookup is not free on the hot path
@@ -204,7 +347,7 @@ class Attempts:
             return None
         if code < 400:
             raise APIConnectionError(
-                f"unexpected redirect {code} (more than {MAX_REDIRECTS} hops or no Location)",
+                f"unexpected redirect {code} (more than {MAX_REDIRECTS} hops or no usable Location)",
                 method=self.call.method,
                 url=self.url,
                 request_id=response.headers.get("x-request-id"),
@@ -214,7 +357,7 @@ class Attempts:
             return self._next(backoff_delay(self.retries_done, self.policy, hint), f"HTTP {code}")
         raise self.status_error(response, body)
 
-    def status_error(self, response: httpx2.Response, body: bytes) -> APIStatusError:
+    def status_error(self, response: Reply, body: bytes) -> APIStatusError:
         """The APIStatusError subclass for an error response, with the API's own code and message."""
         text = self.settings.redact(body.decode("utf-8", errors="replace"))
         parsed: Any = None
@@ -248,7 +391,7 @@ class Attempts:
         error.retries = self.retries_done
         return error
 
-    def decode(self, response: httpx2.Response, body: bytes) -> Any:
+    def decode(self, response: Reply, body: bytes) -> Any:
         """The JSON document of a successful response, or ResponseValidationError."""
         rid = response.headers.get("x-request-id")
         status, method, url = response.status_code, self.call.method, self.url
@@ -265,140 +408,189 @@ class Attempts:
         except (ValueError, RecursionError) as exc:
             kind = response.headers.get("content-type", "no content type")
             excerpt = self.settings.redact(body[:200].decode("utf-8", errors="replace"))
-            raise ResponseValidationError(
+            error = ResponseValidationError(
                 f"response is not JSON ({kind}; {type(exc).__name__}): {' '.join(excerpt.split())[:120]!r}",
                 body=excerpt,
                 status_code=status,
                 method=method,
                 url=url,
                 request_id=rid,
-            ) from exc
+            )
+        raise error
 
 
-def locate(exc: ResponseValidationError, response: httpx2.Response) -> ResponseValidationError:
+def locate(exc: ResponseValidationError, response: Reply) -> ResponseValidationError:
     """exc with the method, URL, status and request id of the response it is about."""
-    exc.method, exc.url = response.request.method, str(response.request.url.copy_with(query=None))
+    exc.method, exc.url = response.method, response.url.split("?", 1)[0]
     exc.request_id = response.headers.get("x-request-id")
     exc.status_code = response.status_code
     return exc
 
 
-class SyncEngine:
-    """Sends calls on an httpx2.Client with retries, redirects and the size cap."""
+def _start(opened: Opened, out: Outgoing, limit: int) -> tuple[dict[str, str], Body | None, Outgoing | None]:
+    """Headers of an opened response, and either a Body to fill or the redirect to follow."""
+    headers = header_map(opened.headers)
+    follow = redirect_target(out, opened.status, headers)
+    if follow is not None:
+        return headers, None, follow
+    check_length(headers, limit)
+    return headers, Body(headers.get("content-encoding"), limit), None
 
-    def __init__(
-        self, settings: Settings, http: httpx2.Client | None, factory: Callable[[], httpx2.Client]
-    ) -> None:
+
+def _deadline(limit: float | None) -> float | None:
+    return None if limit is None else time.monotonic() + limit
+
+
+class _Engine:
+    """What both engines share: settings, the lazily resolved way to send, closing state."""
+
+    def __init__(self, settings: Settings, http: Any, factory: Callable[[], Any]) -> None:
         self.settings = settings
         self._http = http
         self._owned = http is None
         self._factory = factory
+        self._closed = False
         self._lock = threading.Lock()
+        self._wire: tuple[CorePath | TransportPath, RawHeaders] | None = None
 
     @property
-    def http(self) -> httpx2.Client:
-        """The connection pool, created on first use (a client that never calls costs no TLS setup)."""
+    def http(self) -> Any:
+        """The httpx2 client, created on first use (a client that never calls costs no TLS setup)."""
         if self._http is None:
             with self._lock:
                 if self._http is None:
                     self._http = self._factory()
         return self._http
 
+    def _resolve(self, attempts: Attempts) -> tuple[CorePath | TransportPath, RawHeaders]:
+        """How to send (the client's transport for the base URL) and the headers every request has."""
+        if self._closed or (not self._owned and self.http.is_closed):
+            raise attempts.closed()
+        wire = self._wire
+        if wire is None:
+            http = self.http
+            base = self.settings.connection.base_url
+            wire = self._wire = (_path_for(http, base), self.settings.raw_headers(http.headers))
+        return wire
+
+
+class SyncEngine(_Engine):
+    """Sends calls on the transport of an httpx2.Client with retries, redirects and the size cap."""
+
     def close(self) -> None:
-        """Close the pool if this engine created it."""
+        """Close the pool if this engine created it; later calls raise APIConnectionError."""
+        self._closed = True
         if self._owned and self._http is not None:
             self._http.close()
 
-    def _send_once(self, request: httpx2.Request) -> tuple[httpx2.Response, bytes]:
-        limit = self.settings.max_response_bytes
-        for _ in range(MAX_REDIRECTS + 1):
-            response = self.http.send(request, stream=True)
-            try:
-                check_length(response, limit)
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    add_chunk(body, chunk, limit)
-            finally:
-                response.close()
-            follow = redirect_target(request, response)
-            if follow is None:
-                return response, bytes(body)
-            request = follow
-        return response, bytes(body)
+    def _attempt(
+        self, path: Any, out: Outgoing, timeouts: Timeouts, limit: float | None
+    ) -> tuple[Reply, bytes]:
+        deadline = _deadline(limit)
+        token = DEADLINE.set(deadline)
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                opened = path.open(out, timeouts)
+                try:
+                    headers, body, follow = _start(opened, out, self.settings.max_response_bytes)
+                    if body is not None:
+                        for chunk in opened.stream:
+                            body.feed(chunk)
+                            if deadline is not None and time.monotonic() >= deadline:
+                                raise DeadlineExceeded("the request's total time limit was reached")
+                        return Reply(opened.status, headers, out.method, out.url), body.finish()
+                finally:
+                    opened.close()
+                assert follow is not None
+                out = follow
+            return Reply(opened.status, headers, out.method, out.url), b""
+        finally:
+            DEADLINE.reset(token)
 
     def request(
         self, call: Call, *, timeout: TimeoutTypes = None, max_retries: int | None = None
-    ) -> tuple[Any, httpx2.Response]:
+    ) -> tuple[Any, Reply]:
         """Send call until it succeeds or fails for good; return (JSON document, response)."""
         attempts = Attempts(self.settings, call, max_retries)
-        request = self.settings.build(self.http, call, timeout)
+        path, headers = self._resolve(attempts)
+        out = self.settings.outgoing(call, headers)
+        timeouts, limit = self.settings.timeouts(timeout)
         while True:
+            failure: httpx2.HTTPError | None = None
             try:
-                response, body = self._send_once(request)
-            except httpx2.HTTPError as exc:
-                time.sleep(attempts.after_exception(exc))
+                response, body = self._attempt(path, out, timeouts, limit)
+            except Exception as exc:
+                failure = as_http_error(exc)
+                if failure is None:
+                    raise
+            if failure is not None:
+                time.sleep(attempts.after_exception(failure))
+                path, headers = self._resolve(attempts)
                 continue
             delay = attempts.after_response(response, body)
             if delay is None:
                 return attempts.decode(response, body), response
             time.sleep(delay)
+            self._resolve(attempts)
 
 
-class AsyncEngine:
-    """The async twin of SyncEngine on an httpx2.AsyncClient."""
-
-    def __init__(
-        self, settings: Settings, http: httpx2.AsyncClient | None, factory: Callable[[], httpx2.AsyncClient]
-    ) -> None:
-        self.settings = settings
-        self._http = http
-        self._owned = http is None
-        self._factory = factory
-
-    @property
-    def http(self) -> httpx2.AsyncClient:
-        """The connection pool, created on first use."""
-        if self._http is None:
-            self._http = self._factory()
-        return self._http
+class AsyncEngine(_Engine):
+    """The async twin of SyncEngine, on the transport of an httpx2.AsyncClient."""
 
     async def close(self) -> None:
-        """Close the pool if this engine created it."""
+        """Close the pool if this engine created it; later calls raise APIConnectionError."""
+        self._closed = True
         if self._owned and self._http is not None:
             await self._http.aclose()
 
-    async def _send_once(self, request: httpx2.Request) -> tuple[httpx2.Response, bytes]:
-        limit = self.settings.max_response_bytes
-        for _ in range(MAX_REDIRECTS + 1):
-            response = await self.http.send(request, stream=True)
-            try:
-                check_length(response, limit)
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    add_chunk(body, chunk, limit)
-            finally:
-                await response.aclose()
-            follow = redirect_target(request, response)
-            if follow is None:
-                return response, bytes(body)
-            request = follow
-        return response, bytes(body)
+    async def _attempt(
+        self, path: Any, out: Outgoing, timeouts: Timeouts, limit: float | None
+    ) -> tuple[Reply, bytes]:
+        deadline = _deadline(limit)
+        token = DEADLINE.set(deadline)
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                opened = await path.aopen(out, timeouts)
+                try:
+                    headers, body, follow = _start(opened, out, self.settings.max_response_bytes)
+                    if body is not None:
+                        async for chunk in opened.stream:
+                            body.feed(chunk)
+                            if deadline is not None and time.monotonic() >= deadline:
+                                raise DeadlineExceeded("the request's total time limit was reached")
+                        return Reply(opened.status, headers, out.method, out.url), body.finish()
+                finally:
+                    await opened.close()
+                assert follow is not None
+                out = follow
+            return Reply(opened.status, headers, out.method, out.url), b""
+        finally:
+            DEADLINE.reset(token)
 
     async def request(
         self, call: Call, *, timeout: TimeoutTypes = None, max_retries: int | None = None
-    ) -> tuple[Any, httpx2.Response]:
+    ) -> tuple[Any, Reply]:
         """Send call until it succeeds or fails for good; return (JSON document, response)."""
         import asyncio
 
         attempts = Attempts(self.settings, call, max_retries)
-        request = self.settings.build(self.http, call, timeout)
+        path, headers = self._resolve(attempts)
+        out = self.settings.outgoing(call, headers)
+        timeouts, limit = self.settings.timeouts(timeout)
         while True:
+            failure: httpx2.HTTPError | None = None
             try:
-                response, body = await self._send_once(request)
-            except httpx2.HTTPError as exc:
-                await asyncio.sleep(attempts.after_exception(exc))
+                response, body = await self._attempt(path, out, timeouts, limit)
+            except Exception as exc:
+                failure = as_http_error(exc)
+                if failure is None:
+                    raise
+            if failure is not None:
+                await asyncio.sleep(attempts.after_exception(failure))
+                path, headers = self._resolve(attempts)
                 continue
             delay = attempts.after_response(response, body)
             if delay is None:
                 return attempts.decode(response, body), response
             await asyncio.sleep(delay)
+            self._resolve(attempts)

@@ -306,8 +306,8 @@ def drip(*, chunk: int, gap: float, stall: float = 0.0) -> RawServer:
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_slow_body_within_the_timeout_is_read_whole(mode: str) -> None:
-    """A body trickling in (no gap as long as the timeout) is read to the end: one request, a job."""
-    with drip(chunk=16, gap=0.05) as server:
+    """A body trickling in well within the attempt's total time limit is read to the end: one request."""
+    with drip(chunk=32, gap=0.01) as server:
         job = run(server.url, "retrieve", mode, "ftjob-drip")
         assert isinstance(job, ftjobs.Job)
         assert job.id == "ftjob-drip"

@@ -1,0 +1,320 @@
+"""The wire under the engine: one exchange on a transport, a total deadline, lower errors mapped.
+
+The engine never goes through ``httpx2.Client.send``: it takes the client's transport for the base
+URL and drives it directly, so that the client's ``follow_redirects``, its decoders and its hooks
+on the hot path never run (the engine does redirects, retries, timeouts and size caps itself).
+
+Two ways to drive a transport:
+
+- :class:`CorePath`: the transport is a plain ``httpx2.HTTPTransport``/``AsyncHTTPTransport``
+  (the default, or the one inside a user's client); its httpcore2 connection pool is driven
+  directly with httpcore2 requests (no httpx2 Request/Response objects at all).
+- :class:`TransportPath`: any other transport (``MockTransport``, a custom one), or a client with
+  event hooks: ``transport.handle_request(httpx2.Request)``, raw stream, hooks called as
+  ``httpx2.Client.send`` would.
+
+**Total deadline.** httpcore2's timeouts are per socket operation: a server that drips one byte
+every 0.5 s never trips a 2 s read timeout. :class:`DeadlineBackend` wraps the pool's network
+backend so that every connect, TLS handshake, read and write gets ``min(its timeout, time left)``,
+the time left coming from :data:`DEADLINE` (a context variable the engine sets for one attempt;
+unset, the wrapper changes nothing, so a user's client keeps its behaviour outside ftjobs calls).
+A transport we cannot wrap is still checked between body chunks.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from collections.abc import AsyncIterable, Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+
+if TYPE_CHECKING:
+    import httpcore2
+
+    from ._http import Outgoing
+
+#: The monotonic time at which the current attempt must be over; None: no total limit.
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("ftjobs_deadline", default=None)
+
+RawHeaders = list[tuple[bytes, bytes]]
+Timeouts = dict[str, float | None]
+
+
+class DeadlineExceeded(httpx2.ReadTimeout):
+    """The attempt's total time limit passed (raised between body chunks)."""
+
+
+def time_left(timeout: float | None, kind: str = "read") -> float | None:
+    """timeout bounded by what is left of the current attempt; a timeout error if nothing is."""
+    deadline = DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        import httpcore2
+
+        error = httpcore2.ConnectTimeout if kind == "connect" else httpcore2.ReadTimeout
+        raise error("the request's total time limit was reached")
+    return left if timeout is None or left < timeout else timeout
+
+
+def check_deadline() -> None:
+    """Raise DeadlineExceeded if the current attempt is past its deadline."""
+    deadline = DEADLINE.get()
+    if deadline is not None and time.monotonic() >= deadline:
+        raise DeadlineExceeded("the request's total time limit was reached")
+
+
+# --- deadline-aware network backends (httpcore2's extension point) -------------------------------
+
+
+def _sync_backend_types() -> tuple[type[Any], type[Any]]:
+    import httpcore2
+
+    class DeadlineStream(httpcore2.NetworkStream):
+        def __init__(self, inner: httpcore2.NetworkStream) -> None:
+            self._inner = inner
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return self._inner.read(max_bytes, time_left(timeout))
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self._inner.write(buffer, time_left(timeout))
+
+        def close(self) -> None:
+            self._inner.close()
+
+        def start_tls(
+            self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+        ) -> httpcore2.NetworkStream:
+            inner = self._inner.start_tls(ssl_context, server_hostname, time_left(timeout, "connect"))
+            return DeadlineStream(inner)
+
+        def get_extra_info(self, info: str) -> Any:
+            return self._inner.get_extra_info(info)
+
+    class DeadlineBackend(httpcore2.NetworkBackend):
+        def __init__(self, inner: httpcore2.NetworkBackend) -> None:
+            self.inner = inner
+
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> httpcore2.NetworkStream:
+            bounded = time_left(timeout, "connect")
+            return DeadlineStream(self.inner.connect_tcp(host, port, bounded, local_address, socket_options))
+
+        def connect_unix_socket(
+            self, path: str, timeout: float | None = None, socket_options: Any = None
+        ) -> httpcore2.NetworkStream:
+            bounded = time_left(timeout, "connect")
+            return DeadlineStream(self.inner.connect_unix_socket(path, bounded, socket_options))
+
+        def sleep(self, seconds: float) -> None:
+            self.inner.sleep(seconds)
+
+    return DeadlineStream, DeadlineBackend
+
+
+def _async_backend_types() -> tuple[type[Any], type[Any]]:
+    import httpcore2
+
+    class AsyncDeadlineStream(httpcore2.AsyncNetworkStream):
+        def __init__(self, inner: httpcore2.AsyncNetworkStream) -> None:
+            self._inner = inner
+
+        async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return await self._inner.read(max_bytes, time_left(timeout))
+
+        async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            await self._inner.write(buffer, time_left(timeout))
+
+        async def aclose(self) -> None:
+            await self._inner.aclose()
+
+        async def start_tls(
+            self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+        ) -> httpcore2.AsyncNetworkStream:
+            inner = await self._inner.start_tls(ssl_context, server_hostname, time_left(timeout, "connect"))
+            return AsyncDeadlineStream(inner)
+
+        def get_extra_info(self, info: str) -> Any:
+            return self._inner.get_extra_info(info)
+
+    class AsyncDeadlineBackend(httpcore2.AsyncNetworkBackend):
+        def __init__(self, inner: httpcore2.AsyncNetworkBackend) -> None:
+            self.inner = inner
+
+        async def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> httpcore2.AsyncNetworkStream:
+            bounded = time_left(timeout, "connect")
+            stream = await self.inner.connect_tcp(host, port, bounded, local_address, socket_options)
+            return AsyncDeadlineStream(stream)
+
+        async def connect_unix_socket(
+            self, path: str, timeout: float | None = None, socket_options: Any = None
+        ) -> httpcore2.AsyncNetworkStream:
+            bounded = time_left(timeout, "connect")
+            return AsyncDeadlineStream(await self.inner.connect_unix_socket(path, bounded, socket_options))
+
+        async def sleep(self, seconds: float) -> None:
+            await self.inner.sleep(seconds)
+
+    return AsyncDeadlineStream, AsyncDeadlineBackend
+
+
+_BACKENDS: dict[bool, type[Any]] = {}
+
+
+def install_deadline(pool: Any, *, is_async: bool) -> None:
+    """Wrap pool's network backend (once) so that DEADLINE bounds every socket operation.
+
+    Connections the pool already holds keep their backend: those are bounded between chunks only.
+    """
+    if is_async not in _BACKENDS:
+        _BACKENDS[is_async] = (_async_backend_types() if is_async else _sync_backend_types())[1]
+    wrapper = _BACKENDS[is_async]
+    backend = getattr(pool, "_network_backend", None)
+    if backend is not None and not isinstance(backend, wrapper):
+        pool._network_backend = wrapper(backend)
+
+
+# --- lower errors --------------------------------------------------------------------------------
+
+_CORE_ERRORS: dict[type[BaseException], type[httpx2.HTTPError]] = {}
+
+
+def map_core_error(exc: BaseException) -> httpx2.HTTPError | None:
+    """The httpx2 exception for an httpcore2 one (same class names), without request or headers."""
+    for cls in type(exc).__mro__:
+        mapped = _CORE_ERRORS.get(cls)
+        if mapped is None and cls.__module__.startswith("httpcore2"):
+            candidate = getattr(httpx2, cls.__name__, None)
+            if isinstance(candidate, type) and issubclass(candidate, httpx2.HTTPError):
+                mapped = _CORE_ERRORS[cls] = candidate
+        if mapped is not None:
+            return mapped(str(exc) or cls.__name__)
+    return None
+
+
+def clean_cause(exc: httpx2.HTTPError, redact: Callable[[str], str]) -> BaseException:
+    """A copy of exc for ``__cause__``: same type, redacted message, traceback, no request object.
+
+    An httpx2 exception carries the request (``exc.request``, whose headers hold the credentials);
+    users walk ``__cause__``/``__context__`` in tracebacks and error trackers.
+    """
+    message = redact(str(exc) or type(exc).__name__)
+    try:
+        copy: BaseException = type(exc)(message)
+    except TypeError:
+        copy = httpx2.TransportError(message)
+    copy.__traceback__ = exc.__traceback__
+    inner = exc.__cause__ or exc.__context__
+    if inner is not None and not isinstance(inner, httpx2.HTTPError):
+        copy.__cause__ = inner  # socket/ssl/httpcore2 errors carry no headers
+    copy.__suppress_context__ = True
+    return copy
+
+
+# --- the two ways to send ------------------------------------------------------------------------
+
+
+class Opened:
+    """A response whose head has arrived: status, raw headers, the raw body stream."""
+
+    __slots__ = ("close", "headers", "status", "stream")
+
+    def __init__(self, status: int, headers: RawHeaders, stream: Any, close: Callable[[], Any]) -> None:
+        self.status = status
+        self.headers = headers
+        self.stream = stream
+        self.close = close
+
+
+class CorePath:
+    """Send on an httpcore2 connection pool (the inside of an httpx2.HTTPTransport)."""
+
+    def __init__(self, pool: Any) -> None:
+        import httpcore2
+
+        self.pool = pool
+        self._request = httpcore2.Request
+        self._url = httpcore2.URL
+
+    def request(self, out: Outgoing, timeouts: Timeouts) -> httpcore2.Request:
+        scheme, host, port = out.origin
+        url = self._url(scheme=scheme, host=host, port=port, target=out.target)
+        return self._request(
+            out.method, url, headers=out.headers, content=out.body, extensions={"timeout": timeouts}
+        )
+
+    def open(self, out: Outgoing, timeouts: Timeouts) -> Opened:
+        response = self.pool.handle_request(self.request(out, timeouts))
+        return Opened(response.status, response.headers, response.stream, response.close)
+
+    async def aopen(self, out: Outgoing, timeouts: Timeouts) -> Opened:
+        response = await self.pool.handle_async_request(self.request(out, timeouts))
+        return Opened(response.status, response.headers, response.stream, response.aclose)
+
+
+class TransportPath:
+    """Send on any httpx2 transport, calling the client's event hooks as Client.send would."""
+
+    def __init__(self, transport: Any, hooks: dict[str, list[Callable[..., Any]]]) -> None:
+        self.transport = transport
+        self.on_request = list(hooks.get("request", ()))
+        self.on_response = list(hooks.get("response", ()))
+
+    @staticmethod
+    def request(out: Outgoing, timeouts: Timeouts) -> httpx2.Request:
+        return httpx2.Request(
+            out.method, out.url, headers=out.headers, content=out.body, extensions={"timeout": timeouts}
+        )
+
+    def open(self, out: Outgoing, timeouts: Timeouts) -> Opened:
+        request = self.request(out, timeouts)
+        for hook in self.on_request:
+            hook(request)
+        response = self.transport.handle_request(request)
+        response.request = request
+        for hook in self.on_response:
+            hook(response)
+        stream: Iterable[bytes] = response.stream
+        return Opened(response.status_code, response.headers.raw, stream, response.close)
+
+    async def aopen(self, out: Outgoing, timeouts: Timeouts) -> Opened:
+        request = self.request(out, timeouts)
+        for hook in self.on_request:
+            await hook(request)
+        response = await self.transport.handle_async_request(request)
+        response.request = request
+        for hook in self.on_response:
+            await hook(response)
+        stream: AsyncIterable[bytes] = response.stream
+        return Opened(response.status_code, response.headers.raw, stream, response.aclose)
+
+
+def path_for(client: httpx2.Client | httpx2.AsyncClient, url: str) -> CorePath | TransportPath:
+    """How to send on client for url: its transport for that URL, driven directly."""
+    transport = client._transport_for_url(httpx2.URL(url))
+    is_async = isinstance(client, httpx2.AsyncClient)
+    pool = getattr(transport, "_pool", None)
+    hooks = client.event_hooks
+    plain = type(transport) in (httpx2.HTTPTransport, httpx2.AsyncHTTPTransport)
+    if pool is not None:
+        install_deadline(pool, is_async=is_async)
+    if plain and pool is not None and not any(hooks.values()):
+        return CorePath(pool)
+    return TransportPath(transport, hooks)
