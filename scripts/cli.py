@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=("text", "json"), default="text")
     rep = sub.add_parser("report", help="write the markdown report of the upstream histories")
     rep.add_argument("--output", type=Path, help="output file (default: stdout)")
+    rep.add_argument(
+        "--upstream",
+        type=Path,
+        default=None,
+        help="folder holding <vendor>/fine_tuning_history/ and <vendor>/openapi.yaml "
+        "(default: ../shared/upstream)",
+    )
     return parser
 
 
@@ -76,7 +83,7 @@ def _lint(args: argparse.Namespace) -> int:
     from .specdiff.lint import lint_doc
 
     doc, name = load(args.spec, args.paths)
-    findings = lint_doc(doc)
+    findings = lint_doc(doc, name)
     if args.format == "json":
         out = {"spec": name, "findings": [f.to_json() for f in findings]}
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
@@ -91,7 +98,7 @@ def _lint(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from .specdiff.report import build
 
-    text = build()
+    text = build() if args.upstream is None else build(args.upstream)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -109,8 +116,16 @@ def main(argv: list[str] | None = None) -> int:
         handler = {"diff": _diff, "lint": _lint, "report": _report}[args.command]
         return handler(args)
     except SpecError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
+    except RecursionError:  # a last guard: the loaders bound nesting, so this means a reference maze
+        print("error: the input nests or refers too deeply to be processed", file=sys.stderr)
+        return 2
+
+
+def _one_line(message: str) -> str:
+    """Error messages are one line on stderr (YAML parser messages span several)."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..trim import SpecError
 from . import messages, registry
 from .model import Change, DiffResult, Direction, Finding, OpPair, SchemaPair, Sink, SpecPair
 from .normalize import Norm, Resolver
-from .paths import operations, parameters, security
+from .paths import operations, parameters, security, security_ptr
 from .rules import types, variants
 
 _Key = tuple[tuple[str, bool, str | None], tuple[str, bool, str | None], str]
@@ -90,6 +91,8 @@ class Walker:
                 revision_params=parameters(self.revision, self.revision_doc, r_op),
                 base_security=security(self.base_doc, b_op),
                 revision_security=security(self.revision_doc, r_op),
+                base_security_ptr=security_ptr(b_op),
+                revision_security_ptr=security_ptr(r_op),
                 walker=self,
                 base_resolver=self.base,
                 revision_resolver=self.revision,
@@ -106,8 +109,11 @@ def diff_docs(
 ) -> DiffResult:
     """Compare two (already trimmed) OpenAPI documents."""
     walker = Walker(base, revision)
-    walker.base.check_refs()
-    walker.revision.check_refs()
+    for resolver, name in ((walker.base, base_name), (walker.revision, revision_name)):
+        try:
+            resolver.check_refs()
+        except SpecError as exc:
+            raise SpecError(f"{name}: {exc}") from exc
     changes: list[Change] = []
     seen: set[tuple[str | None, Finding]] = set()
     for operation, finding in walker.run():

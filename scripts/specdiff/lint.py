@@ -20,8 +20,8 @@ from referencing.jsonschema import DRAFT202012
 
 from ftjobs._lenient import loads_lenient as parse_lenient
 
-from ..trim import HTTP_METHODS
-from .normalize import join
+from ..trim import HTTP_METHODS, SpecError
+from .normalize import Resolver, join
 
 SPEC_URI = "urn:ftjobs-spec"
 NOT_STRICT = "response example is not strict JSON (trailing comma, Python literal); parsed leniently"
@@ -214,5 +214,13 @@ def validate_spec(doc: dict[str, Any]) -> list[LintFinding]:
     return findings
 
 
-def lint_doc(doc: dict[str, Any]) -> list[LintFinding]:
-    return validate_spec(doc) + check_examples(doc)
+def lint_doc(doc: dict[str, Any], name: str = "spec") -> list[LintFinding]:
+    """Validate a loaded document; SpecError when it cannot be validated at all (a bad or cyclic
+    `$ref`, a reference cycle the validators cannot follow)."""
+    try:
+        Resolver(doc).check_refs()
+        return validate_spec(doc) + check_examples(doc)
+    except SpecError as exc:
+        raise SpecError(f"{name}: {exc}") from exc
+    except RecursionError as exc:
+        raise SpecError(f"{name}: cannot be validated: its references recurse without end") from exc

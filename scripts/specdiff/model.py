@@ -138,6 +138,8 @@ class OpPair:
     revision_params: dict[tuple[str, str], Param]
     base_security: list[frozenset[str]] | None
     revision_security: list[frozenset[str]] | None
+    base_security_ptr: str
+    revision_security_ptr: str
     walker: SchemaWalker
     base_resolver: Resolver
     revision_resolver: Resolver

@@ -104,17 +104,38 @@ class Resolver:
         return node, ptr
 
     def check_refs(self) -> None:
-        """Raise SpecError for the first `$ref` that does not resolve."""
+        """Raise SpecError for the first `$ref` that does not resolve or starts a chain of `$ref`s
+        that comes back to itself without content (`A: {$ref: B}`, `B: {$ref: A}`).
+
+        Every node is visited once, however many aliases share it.
+        """
         stack: list[Any] = [self.doc]
+        seen: set[int] = set()
+        checked: set[str] = set()
         while stack:
             item = stack.pop()
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
             if isinstance(item, dict):
                 ref = item.get("$ref")
-                if isinstance(ref, str):
-                    self.lookup(ref)
-                stack.extend(item.values())
+                if isinstance(ref, str) and ref not in checked:
+                    self._check_chain(ref)
+                    checked.add(ref)
+                stack.extend(v for v in item.values() if isinstance(v, dict | list))
             elif isinstance(item, list):
-                stack.extend(item)
+                stack.extend(v for v in item if isinstance(v, dict | list))
+
+    def _check_chain(self, ref: str) -> None:
+        """Follow a `$ref` through nodes that only wrap another `$ref` (a pure `$ref`, or a lone
+        `allOf`/`anyOf`/`oneOf` of one `$ref`); coming back to a ref already seen is an error."""
+        seen: set[str] = set()
+        next_ref: str | None = ref
+        while next_ref is not None:
+            if next_ref in seen:
+                raise SpecError(f"$ref cycle without content at {next_ref!r}")
+            seen.add(next_ref)
+            next_ref = _wrapped_ref(self.lookup(next_ref))
 
     def norm(self, node: Any, ptr: str) -> Norm:
         node, ptr = self._unwrap(node, ptr)
@@ -142,12 +163,15 @@ class Resolver:
     def _build(self, node: Any, ptr: str) -> Norm:
         if not isinstance(node, dict):
             return Norm(ptr)
-        if "$ref" in node:  # $ref with constraining siblings: allOf of the two
-            rest = {k: v for k, v in node.items() if k != "$ref"}
-            node = {**rest, "allOf": [{"$ref": node["$ref"]}, *(node.get("allOf") or [])]}
-        out = self._own(node, ptr)
+        parts: list[Child] = []
+        if isinstance(node.get("$ref"), str):  # $ref with constraining siblings: allOf of the two
+            parts.append(({"$ref": node["$ref"]}, ptr))  # normalises to the target's own pointer
+            node = {k: v for k, v in node.items() if k != "$ref"}
         if isinstance(node.get("allOf"), list):
-            out = self._merge_all_of(out, node, ptr)
+            parts += [(p, join(ptr, "allOf", i)) for i, p in enumerate(node["allOf"])]
+        out = self._own(node, ptr)
+        if parts:
+            out = self._merge_all_of(out, node, ptr, parts)
         for key in ("anyOf", "oneOf"):
             branches = node.get(key)
             if isinstance(branches, list):
@@ -204,8 +228,8 @@ class Resolver:
         out.deprecated = node.get("deprecated") is True
         return out
 
-    def _merge_all_of(self, out: Norm, node: dict[str, Any], ptr: str) -> Norm:
-        parts = [self.norm(p, join(ptr, "allOf", i)) for i, p in enumerate(node["allOf"])]
+    def _merge_all_of(self, out: Norm, node: dict[str, Any], ptr: str, children: list[Child]) -> Norm:
+        parts = [self.norm(*child) for child in children]
         if len(parts) == 1 and not _constrains(node, exclude=("allOf", "nullable", "default")):
             part = parts[0]
             return replace(
@@ -266,8 +290,28 @@ _DOC_KEYS = frozenset(
 )
 
 
-def _is_doc_key(key: str) -> bool:
-    return key in _DOC_KEYS or key.startswith("x-")
+def _is_doc_key(key: Any) -> bool:
+    return isinstance(key, str) and (key in _DOC_KEYS or key.startswith("x-"))
+
+
+def _wrapped_ref(node: Any) -> str | None:
+    """The `$ref` a node only wraps (no content of its own besides documentation), else None."""
+    keys = _content_keys(node)
+    if keys == ["$ref"]:
+        return node["$ref"] if isinstance(node["$ref"], str) else None
+    if len(keys) == 1 and keys[0] in ("allOf", "anyOf", "oneOf"):
+        branches = node[keys[0]]
+        if isinstance(branches, list) and len(branches) == 1 and _content_keys(branches[0]) == ["$ref"]:
+            ref = branches[0]["$ref"]
+            return ref if isinstance(ref, str) else None
+    return None
+
+
+def _content_keys(node: Any) -> list[Any]:
+    """The keys of a node that say something (not documentation, not `nullable: false`)."""
+    if not isinstance(node, dict):
+        return []
+    return [k for k, v in node.items() if not _is_doc_key(k) and not (k == "nullable" and v is False)]
 
 
 def _constrains(node: dict[str, Any], exclude: tuple[str, ...]) -> bool:

@@ -77,3 +77,8 @@ def security(doc: dict[str, Any], op: Operation) -> list[frozenset[str]] | None:
     if not reqs:
         return None
     return [frozenset(r) for r in reqs if isinstance(r, dict)]
+
+
+def security_ptr(op: Operation) -> str:
+    """Where the effective security requirement lives: the operation's own, else the document's."""
+    return join(op.ptr, "security") if "security" in op.node else "/security"

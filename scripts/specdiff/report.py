@@ -24,9 +24,9 @@ def history(upstream: Path, vendor: str) -> list[tuple[str, str, Path]]:
     folder = upstream / vendor / "fine_tuning_history"
     try:
         index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SpecError(f"{folder / 'index.json'}: cannot read the history index: {exc}") from exc
-    return [(e["file"], str(e.get("openapi", "")), folder / e["file"]) for e in index]
+        return [(str(e["file"]), str(e.get("openapi", "")), folder / str(e["file"])) for e in index]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SpecError(f"{folder / 'index.json'}: cannot read the history index: {exc!r}") from exc
 
 
 def history_pairs(

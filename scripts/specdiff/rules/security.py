@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..model import OpPair, Sink
-from ..normalize import join
 
 SECURITY_ADDED = "security-added"
 SECURITY_REMOVED = "security-removed"
@@ -17,7 +16,7 @@ def _name(alternative: frozenset[str]) -> str:
 
 def check(sink: Sink, op: OpPair) -> None:
     base, rev = op.base_security, op.revision_security
-    b_ptr, r_ptr = join(op.base_ptr, "security"), join(op.revision_ptr, "security")
+    b_ptr, r_ptr = op.base_security_ptr, op.revision_security_ptr
     if base == rev or (base is not None and rev is not None and set(base) == set(rev)):
         return
     if base is None and rev is not None:
