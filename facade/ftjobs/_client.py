@@ -11,9 +11,18 @@ from typing import Any, TypedDict, TypeVar, Unpack
 import httpx2
 
 from . import _calls as calls
+from ._config import (
+    call_max_retries,
+    call_timeout,
+    check_options,
+    headers_setting,
+    response_cap,
+    retry_setting,
+    timeout_setting,
+    verify_setting,
+)
 from ._constants import (
     ASYNC_POOL_LIMITS,
-    DEFAULT_MAX_RETRIES,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_TIMEOUT,
     MAX_POLL_INTERVAL,
@@ -24,7 +33,7 @@ from ._http import AsyncEngine, Call, Reply, Settings, SyncEngine, TimeoutTypes,
 from ._models import Checkpoint, Item, Job, JobEvent, Page, parse_page
 from ._pagination import AsyncPager, SyncPager
 from ._params import CreateFields
-from ._providers import check_header_values, resolve_connection
+from ._providers import resolve_connection
 from ._retry import RetryPolicy
 from ._status import JobStatus
 from ._wait import MAX_EVENT_PAGES_PER_POLL, OnEvent, OnUpdate, Waiter
@@ -59,6 +68,7 @@ class ClientOptions(TypedDict, total=False):
 
 
 def _settings(options: ClientOptions) -> Settings:
+    check_options(options, ClientOptions.__optional_keys__ | ClientOptions.__required_keys__)
     connection = resolve_connection(
         options.get("provider", "openai"),
         api_key=options.get("api_key"),
@@ -72,23 +82,20 @@ def _settings(options: ClientOptions) -> Settings:
         custom_host=options.get("custom_host"),
         api_version=options.get("api_version"),
     )
-    retry = options.get("retry")
-    policy = retry or RetryPolicy(max_retries=options.get("max_retries", DEFAULT_MAX_RETRIES))
-    timeout = options.get("timeout", DEFAULT_TIMEOUT)
-    if options.get("verify", True) is False:
+    policy = retry_setting(options.get("retry"), options.get("max_retries"))
+    timeout = timeout_setting(options.get("timeout", DEFAULT_TIMEOUT))
+    if verify_setting(options.get("verify", True)) is False:
         warnings.warn(
             "TLS certificate verification is off: anyone on the network path can read your API key",
             InsecureTransportWarning,
             stacklevel=4,
         )
-    extra_headers = dict(options.get("default_headers") or {})
-    check_header_values(extra_headers)
     return Settings(
         connection=connection,
-        timeout=timeout if isinstance(timeout, httpx2.Timeout) else httpx2.Timeout(timeout),
+        timeout=timeout,
         retry=policy,
-        extra_headers=extra_headers,
-        max_response_bytes=options.get("max_response_bytes", MAX_RESPONSE_BYTES),
+        extra_headers=headers_setting(options.get("default_headers")),
+        max_response_bytes=response_cap(options.get("max_response_bytes", MAX_RESPONSE_BYTES)),
     )
 
 
@@ -157,9 +164,10 @@ class Jobs:
     def __init__(self, engine: SyncEngine) -> None:
         self._engine = engine
 
-    def _send(
-        self, call: Call, timeout: TimeoutTypes, max_retries: int | None
-    ) -> tuple[Any, Reply]:
+    def _send(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> tuple[Any, Reply]:
+        if timeout is not None or max_retries is not None:
+            call_timeout(timeout)
+            call_max_retries(max_retries)
         return self._engine.request(call, timeout=timeout, max_retries=max_retries)
 
     def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
@@ -300,9 +308,10 @@ class AsyncJobs:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _send(
-        self, call: Call, timeout: TimeoutTypes, max_retries: int | None
-    ) -> tuple[Any, Reply]:
+    async def _send(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> tuple[Any, Reply]:
+        if timeout is not None or max_retries is not None:
+            call_timeout(timeout)
+            call_max_retries(max_retries)
         return await self._engine.request(call, timeout=timeout, max_retries=max_retries)
 
     async def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:

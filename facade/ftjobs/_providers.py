@@ -6,6 +6,7 @@ Order for every setting: explicit argument, then environment variable, then defa
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from typing import Literal
 
@@ -186,5 +187,30 @@ def check_header_values(headers: Mapping[str, str]) -> None:
 
 
 def _check_url(url: str) -> None:
+    """An absolute http(s) URL with a host, a valid port, no credentials, query or fragment."""
+    shown = repr(url[:60])
     if not url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"base URL must start with http:// or https://, got {url[:60]!r}")
+        raise ConfigurationError(f"base URL must start with http:// or https://, got {shown}")
+    if not url.isprintable() or any(c.isspace() for c in url):
+        raise ConfigurationError(f"base URL contains spaces or control characters: {shown}")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # ValueError when not a number from 0 to 65535
+        host = parts.hostname
+    except ValueError as exc:
+        raise ConfigurationError(f"base URL {shown} is not a valid URL: {exc}") from None
+    if not host or port == 0:
+        raise ConfigurationError(f"base URL {shown} has no host (or port 0)")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigurationError(
+            "base URL must not carry credentials (user:password@): they would be shown in errors and logs;"
+            " pass api_key=... instead"
+        )
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ConfigurationError(f"base URL must not have a query or fragment, got {shown}")
+    import httpx2  # the parser the engine uses: an IDNA host it refuses is refused here, not later
+
+    try:
+        httpx2.URL(url)
+    except (httpx2.InvalidURL, ValueError, UnicodeError) as exc:
+        raise ConfigurationError(f"base URL {shown} is not a valid URL: {exc}") from None

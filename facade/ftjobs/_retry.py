@@ -15,6 +15,7 @@ when the request certainly was not acted on: failure to connect, and 429.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -23,6 +24,11 @@ import attrs
 import httpx2
 
 from ._constants import DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+from ._errors import ConfigurationError, Error
+
+#: The largest ``max_retries`` accepted: more is a mistake (or a wish to retry forever, which the
+#: overall bound of a call forbids).
+MAX_RETRIES_LIMIT = 100
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 #: Exceptions raised before the request could have reached the server.
@@ -38,9 +44,30 @@ class RetryPolicy:
     max_delay: float = MAX_RETRY_DELAY
     max_retry_after: float = MAX_RETRY_AFTER
 
+    def __attrs_post_init__(self) -> None:
+        check_max_retries(self.max_retries, "RetryPolicy.max_retries")
+        for name in ("initial_delay", "max_delay", "max_retry_after"):
+            check_delay(getattr(self, name), f"RetryPolicy.{name}")
+
     def with_max_retries(self, max_retries: int | None) -> RetryPolicy:
         """This policy with another retry count (None keeps it)."""
         return self if max_retries is None else attrs.evolve(self, max_retries=max_retries)
+
+
+def check_max_retries(
+    value: object, name: str = "max_retries", error: type[Error] = ConfigurationError
+) -> int:
+    """value as a retry count: an int (not bool) from 0 to MAX_RETRIES_LIMIT; else ``error``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RETRIES_LIMIT:
+        raise error(f"{name} must be an integer from 0 to {MAX_RETRIES_LIMIT}, got {value!r}")
+    return value
+
+
+def check_delay(value: object, name: str) -> float:
+    """value as a delay: a finite number of seconds >= 0 (not bool, NaN or inf); else ConfigurationError."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+        raise ConfigurationError(f"{name} must be a finite number of seconds >= 0, got {value!r}")
+    return float(value)
 
 
 def is_retryable_status(status_code: int, *, idempotent: bool = True) -> bool:
@@ -58,29 +85,48 @@ def is_retryable_exception(exc: BaseException, *, idempotent: bool = True) -> bo
 
 
 def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds the server asks us to wait, from ``retry-after-ms`` or ``Retry-After``; None if absent/bad."""
-    lowered = {k.lower(): v for k, v in headers.items()}
+    """Seconds the server asks us to wait, from ``retry-after-ms`` or ``Retry-After``; None if absent/bad.
+
+    Never raises: a value that is not a number or an HTTP date (``year 10000``, a year too large for
+    the platform, NaN, junk) is ignored, as if absent. A huge value is returned as is (possibly
+    ``inf``): :func:`backoff_delay` and ``wait()`` cap what they actually sleep.
+    """
+    try:
+        lowered = {str(k).lower(): str(v) for k, v in headers.items()}
+    except (TypeError, ValueError, UnicodeError):
+        return None
     raw_ms = lowered.get("retry-after-ms")
     if raw_ms is not None:
-        try:
-            value = float(raw_ms) / 1000.0
-        except ValueError:
-            value = -1.0
-        if value >= 0 and value == value:  # not NaN
-            return value
+        ms = _number(raw_ms)
+        if ms is not None:
+            return ms / 1000.0
     raw = lowered.get("retry-after")
     if raw is None:
         return None
-    raw = raw.strip()
+    seconds = _number(raw)
+    if seconds is not None:
+        return seconds
+    return _until(raw.strip(), time.time() if now is None else now)
+
+
+def _number(text: str) -> float | None:
+    """A non-negative number of seconds (``inf`` included), or None for anything else."""
     try:
-        seconds = float(raw)
+        value = float(text.strip())
     except ValueError:
-        parsed = email.utils.parsedate_tz(raw)
+        return None
+    return value if value >= 0 else None  # NaN compares False: ignored too
+
+
+def _until(date: str, now: float) -> float | None:
+    """Seconds from now until an HTTP date (0 if past), or None if it is not one we can represent."""
+    try:
+        parsed = email.utils.parsedate_tz(date)
         if parsed is None:
             return None
-        seconds = email.utils.mktime_tz(parsed) - (time.time() if now is None else now)
-        return max(seconds, 0.0)
-    return seconds if seconds >= 0 and seconds == seconds else None
+        return max(email.utils.mktime_tz(parsed) - now, 0.0)
+    except (ValueError, OverflowError, OSError, IndexError, TypeError):  # year 10000, 10**11, ...
+        return None
 
 
 def backoff_delay(

@@ -39,6 +39,12 @@ GROUPS: dict[str, tuple[str, str]] = {
         "job id matrix, credentials on cross-origin redirects, TLS default, no key in repr/str/logs/CLI",
     ),
     "test_limits": ("Limits", "oversized and deeply nested responses fail cleanly with bounded memory"),
+    "test_foreign_values": (
+        "Foreign values",
+        "unusable Retry-After (year 10000, huge years, NaN, inf, junk) on every operation, sync and async,"
+        " and in wait(); every bad client option a ConfigurationError, every bad call argument an"
+        " InvalidArgumentError, before anything is sent",
+    ),
     "test_pagination": (
         "Pagination",
         "cursor cycles (A -> A, A -> B -> A, longer) end list/events/checkpoints with PaginationError, sync"
