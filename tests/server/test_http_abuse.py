@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ftjobs._server import Server
+from ftjobs._server import Server, _http
 from ftjobs._server._app import (
     LOG_BYTES,
     LOG_SIZE,
@@ -450,3 +450,48 @@ def test_an_unexpected_exception_is_a_500_in_the_error_shape(
     assert "a bug" not in response.text  # internals stay in the server's stderr
     monkeypatch.undo()
     assert harness.api.get("/fine_tuning/jobs/ftjob-abc123").status_code == 200
+
+
+def test_connections_over_the_cap_wait_for_a_free_slot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past max_connections the server stops accepting: the next client waits in the backlog and is
+    served as soon as a connection ends (no thread per connection beyond the cap)."""
+    monkeypatch.setattr(_http._HTTPServer, "max_connections", 2)
+    with Server(clock=frozen_clock) as server:
+        httpd = server._httpd
+        assert httpd is not None
+        idle = [socket.create_connection(address(server), timeout=10) for _ in range(2)]
+        try:
+            deadline = time.monotonic() + 10
+            while len(httpd._connections) < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert len(httpd._connections) == 2
+            answers: list[int] = []
+            waiting = threading.Thread(
+                target=lambda: answers.append(parse(exchange(server, request("GET", "/_ftjobs/health")))[0])
+            )
+            waiting.start()
+            waiting.join(0.5)
+            assert answers == []  # held back: both slots are taken
+            idle.pop().close()
+            waiting.join(10)
+            assert answers == [200]
+        finally:
+            for sock in idle:
+                sock.close()
+
+
+def test_fault_rates_must_be_probabilities() -> None:
+    """A NaN, negative or > 1 fault rate is refused when the server is configured."""
+    for rate in (float("nan"), -0.1, 1.5):
+        with pytest.raises(ValueError, match="fault rates"):
+            Server(fault_rates={"503": rate})
+
+
+def test_stderr_log_lines_are_cut(capsys: pytest.CaptureFixture[str]) -> None:
+    """The per-request stderr line of a 60 KB request line is cut, like the request log."""
+    with Server(clock=frozen_clock, log_requests=True) as server:
+        path = "/v1/fine_tuning/jobs/" + "y" * 60_000
+        assert parse(exchange(server, request("GET", path, headers=AUTH)))[0] == 404
+    lines = [line for line in capsys.readouterr().err.splitlines() if "yyyy" in line]
+    assert lines
+    assert all(len(line) < 2300 and line.endswith("...") for line in lines)

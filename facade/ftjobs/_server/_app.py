@@ -97,6 +97,8 @@ class RequestLog:
     def add(self, method: str, path: str, status: int | None, fault: str | None) -> None:
         if len(path) > MAX_LOGGED_PATH:
             path = path[:MAX_LOGGED_PATH] + "..."
+        if fault is not None and len(fault) > MAX_LOGGED_PATH:
+            fault = fault[:MAX_LOGGED_PATH] + "..."
         entry = {"method": method[:MAX_LOGGED_PATH], "path": path, "status": status, "fault": fault}
         with self._lock:
             self._entries.append(entry)

@@ -164,8 +164,8 @@ class FaultRates:
 
     def __init__(self, rates: Mapping[str, float], seed: int | None) -> None:
         self._rates = [(parse_fault(spec), float(rate)) for spec, rate in sorted(rates.items())]
-        if any(rate < 0 for _, rate in self._rates) or sum(rate for _, rate in self._rates) > 1:
-            raise FaultSpecError("fault rates must be >= 0 and sum to at most 1")
+        if not all(0 <= rate <= 1 for _, rate in self._rates) or sum(rate for _, rate in self._rates) > 1:
+            raise FaultSpecError("fault rates must be numbers in [0, 1] that sum to at most 1")  # NaN too
         self._random = random.Random(seed)  # noqa: S311 - reproducible test faults, not crypto
         self._lock = threading.Lock()
 

@@ -2,7 +2,8 @@
 raw socket control (RST, truncated bodies, hanging).
 
 Abuse limits: a listen backlog of ``LISTEN_BACKLOG`` (a burst of hundreds of connects waits in
-the kernel, not in SYN retries); a connection without a request in progress is closed after
+the kernel, not in SYN retries); at most ``MAX_CONNECTIONS`` connections (threads) at once, the
+next ones wait in the backlog until one ends; a connection without a request in progress is closed after
 ``idle_timeout``; a request must arrive in full (line, headers, body) within ``request_timeout``
 of its first byte, else 408 and close; bodies are at most ``MAX_BODY``; the request line and
 headers keep http.server's limits (64 KiB a line, 100 headers).
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
 MAX_BODY = 1 << 20
 #: Connections the kernel queues before ``accept`` (capped by ``net.core.somaxconn``).
 LISTEN_BACKLOG = 1024
+#: Connections served at once (one thread each); more wait in the listen backlog for a free slot.
+MAX_CONNECTIONS = 1000
+#: Characters of a request line written to the stderr log.
+MAX_LOG_LINE = 2048
 RESET_BODY_PAUSE = 0.05
 HANG_POLL = 0.1
 _HTML = (
@@ -184,7 +189,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.log_requests:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+            line = format % args
+            if len(line) > MAX_LOG_LINE:
+                line = line[:MAX_LOG_LINE] + "..."
+            sys.stderr.write(f"{self.address_string()} - {line}\n")
 
     # --- one request ---------------------------------------------------------------------------
 
@@ -323,6 +331,7 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
     request_queue_size = LISTEN_BACKLOG
+    max_connections = MAX_CONNECTIONS
 
     def __init__(
         self,
@@ -341,9 +350,15 @@ class _HTTPServer(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._workers: set[threading.Thread] = set()
+        self._slots = threading.BoundedSemaphore(self.max_connections)
         super().__init__(address, _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        # At the limit, stop accepting: the next connections wait in the listen backlog.
+        while not self._slots.acquire(timeout=HANG_POLL):
+            if self.stopping.is_set():
+                self.shutdown_request(request)
+                return
         thread = threading.Thread(
             target=self._process, args=(request, client_address), daemon=True, name="ftjobs-connection"
         )
@@ -359,6 +374,7 @@ class _HTTPServer(ThreadingHTTPServer):
             with self._lock:
                 self._connections.discard(request)
                 self._workers.discard(threading.current_thread())
+            self._slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not self.stopping.is_set():
