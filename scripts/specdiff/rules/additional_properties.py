@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model import SchemaPair, Sink
 from ..normalize import Norm
-from .keywords import value
+from .keywords import used, value
 
 REQUEST_ADDITIONAL_PROPERTIES_TIGHTENED = "request-additional-properties-tightened"
 REQUEST_ADDITIONAL_PROPERTIES_LOOSENED = "request-additional-properties-loosened"
@@ -31,6 +31,8 @@ def _object(n: Norm) -> bool:
 
 
 def check(sink: Sink, pair: SchemaPair) -> None:
+    if not used(pair.base_resolver, pair.revision_resolver, "additionalProperties"):
+        return
     b, r = pair.base, pair.revision
     if not (_object(b) and _object(r)):
         return

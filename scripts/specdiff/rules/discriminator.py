@@ -7,7 +7,7 @@ from typing import Any
 
 from ..model import SchemaPair, Sink
 from ..normalize import join
-from .keywords import extras
+from .keywords import extras, used
 
 DISCRIMINATOR_ADDED = "discriminator-added"
 DISCRIMINATOR_REMOVED = "discriminator-removed"
@@ -25,6 +25,8 @@ def _mapping(disc: dict[str, Any]) -> dict[str, str]:
 
 
 def check(sink: Sink, pair: SchemaPair) -> None:
+    if not used(pair.base_resolver, pair.revision_resolver, "discriminator"):
+        return
     b_hit = extras(pair.base_resolver, pair.base.ptr).get("discriminator")
     r_hit = extras(pair.revision_resolver, pair.revision.ptr).get("discriminator")
     if b_hit is None and r_hit is None:

@@ -33,7 +33,31 @@ KEYWORDS = frozenset(
 Found = dict[str, tuple[Any, str]]
 
 _MEMO: weakref.WeakKeyDictionary[Resolver, dict[str, Found]] = weakref.WeakKeyDictionary()
+_PRESENT: weakref.WeakKeyDictionary[Resolver, frozenset[str]] = weakref.WeakKeyDictionary()
 _EMPTY: Found = {}
+
+
+def present(resolver: Resolver) -> frozenset[str]:
+    """The KEYWORDS used anywhere in the resolver's document (one walk per document): a handler
+    whose keywords neither side uses has nothing to compare."""
+    found = _PRESENT.get(resolver)
+    if found is None:
+        seen: set[str] = set()
+        stack: list[Any] = [resolver.doc]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                seen.update(KEYWORDS.intersection(item))
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+        found = _PRESENT[resolver] = frozenset(seen)
+    return found
+
+
+def used(base: Resolver, revision: Resolver, *keys: str) -> bool:
+    """True if either document uses one of `keys`."""
+    return not present(base).isdisjoint(keys) or not present(revision).isdisjoint(keys)
 
 
 def _node(resolver: Resolver, ptr: str) -> Any:
@@ -89,4 +113,6 @@ def value(resolver: Resolver, ptr: str, key: str) -> Any:
 
 def child_flag(resolver: Resolver, child: tuple[Any, str], key: str) -> bool:
     """True if a child schema (raw node, pointer), seen through its `$ref`, sets `key: true`."""
+    if key not in present(resolver):
+        return False
     return value(resolver, resolver.norm(*child).ptr, key) is True

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import SchemaPair, Sink
 from ..normalize import join
-from .keywords import Found, extras
+from .keywords import Found, extras, used
 
 REQUEST_NOT_ADDED = "request-not-added"
 REQUEST_NOT_REMOVED = "request-not-removed"
@@ -60,6 +60,8 @@ def _presence(
 
 
 def check(sink: Sink, pair: SchemaPair) -> None:
+    if not used(pair.base_resolver, pair.revision_resolver, "not", "if", "patternProperties"):
+        return
     b_found = extras(pair.base_resolver, pair.base.ptr)
     r_found = extras(pair.revision_resolver, pair.revision.ptr)
     if not b_found and not r_found:
