@@ -65,8 +65,8 @@ class Server:
             organization_id=config.organization_id,
             seed_examples=config.seed_examples,
         )
-        self._app = App(config, store)
         try:
+            self._app = App(config, store)
             self._httpd = _HTTPServer(
                 (config.host, config.port),
                 self._app,
@@ -75,6 +75,7 @@ class Server:
                 request_timeout=config.request_timeout,
             )
         except BaseException:
+            self._app = None
             store.close()
             raise
         self._thread = threading.Thread(
