@@ -2,10 +2,11 @@
 
 Usage::
 
-    ftjobs-spec diff BASE REVISION [--format text|markdown|json] [--fail-on LEVEL] [--paths P ...]
-                                   [--client-impact]
+    ftjobs-spec diff BASE REVISION [--format text|markdown|json|githubactions|junit|singleline]
+                                   [--fail-on LEVEL] [--paths P ...] [--client-impact]
+                                   [--ignore FILE ...] [--levels FILE] [--include-checks ID ...]
     ftjobs-spec lint SPEC [--paths P ...] [--format text|json]
-    ftjobs-spec report [--output FILE]
+    ftjobs-spec report [--output FILE] [--upstream DIR]
 
 A side is a spec file, `REV:path` in the current git repository (e.g. `HEAD~3:openapi/fine_tuning.yaml`)
 or a full upstream spec (trimmed to `--paths`, default the fine-tuning paths, first).
@@ -20,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from .specdiff import diff_docs, render
+from .specdiff import diff_docs, render, workflow
 from .specdiff.model import LEVELS
 from .specdiff.sources import load
 from .trim import DEFAULT_PATH_PREFIXES, SpecError
@@ -40,6 +41,26 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--client-impact", action="store_true", help="also list changes in the generated Python API"
     )
+    d.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="ignore file (YAML list of id/operation/pointer/reason[/expires]); repeatable",
+    )
+    d.add_argument(
+        "--levels",
+        "--severity-levels",
+        metavar="FILE",
+        help="level overrides (YAML mapping rule-id: breaking|warning|info|off)",
+    )
+    d.add_argument(
+        "--include-checks",
+        nargs="+",
+        default=[],
+        metavar="ID",
+        help="turn on optional checks (rule ids, or 'all'); see docs/spec-diff.md",
+    )
     lint = sub.add_parser("lint", help="validate a spec and every example in it")
     lint.add_argument("spec", help="spec file or REV:path")
     lint.add_argument("--paths", nargs="+", default=list(DEFAULT_PATH_PREFIXES), help="path prefixes to keep")
@@ -57,9 +78,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    if args.client_impact and args.format not in ("text", "markdown", "json"):
+        raise SpecError("--client-impact works with --format text, markdown or json")
+    include = workflow.include_checks(args.include_checks)
+    levels = workflow.load_levels(args.levels) if args.levels else None
+    ignores = [entry for path in args.ignore for entry in workflow.load_ignores(path)]
     b_doc, b_name = load(args.base, args.paths)
     r_doc, r_name = load(args.revision, args.paths)
-    result = diff_docs(b_doc, r_doc, b_name, r_name)
+    applied = workflow.apply(
+        diff_docs(b_doc, r_doc, b_name, r_name), include=include, levels=levels, ignores=ignores
+    )
+    result = applied.result
     impact = None
     if args.client_impact:
         from .specdiff.client_impact import client_impact
@@ -67,16 +96,34 @@ def _diff(args: argparse.Namespace) -> int:
         impact = client_impact(b_doc, r_doc)
     if args.format == "json":
         doc = json.loads(render.as_json(result))
+        if args.ignore:
+            doc["ignored"] = [{**c.to_json(), "ignore": e.to_json()} for c, e in applied.ignored]
+            doc["expired_ignores"] = [e.to_json() for e in applied.expired]
         if impact is not None:
             doc["client_impact"] = [c.to_json() for c in impact]
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "githubactions":
+        sys.stdout.write(render.githubactions(result))
+        for entry in applied.expired:
+            message = f"{_expired(entry)}: it no longer applies; renew it or fix the change"
+            annotation = render.github_annotation("warning", entry.source, "ignore-expired", message)
+            sys.stdout.write(annotation + "\n")
     else:
-        sys.stdout.write(render.FORMATS[args.format](result))
+        fmt = render.FORMATS[args.format]
+        sys.stdout.write(render.junit(result, args.fail_on) if args.format == "junit" else fmt(result))
+        if args.ignore and args.format in ("text", "markdown"):
+            sys.stdout.write(f"\n{len(applied.ignored)} change(s) ignored by the ignore file(s)\n")
+        for entry in applied.expired:
+            print(f"warning: {_expired(entry)}; it no longer applies", file=sys.stderr)
         if impact is not None:
             from .specdiff.client_impact import render_markdown, render_text
 
             sys.stdout.write("\n" + (render_markdown if args.format == "markdown" else render_text)(impact))
     return 1 if result.fails(args.fail_on) else 0
+
+
+def _expired(entry: workflow.IgnoreEntry) -> str:
+    return f"{entry.source}: entry {entry.index} ({entry.id}, {entry.operation}) expired on {entry.expires}"
 
 
 def _lint(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from .model import LEVELS, Change, DiffResult
+from .model import LEVEL_RANK, LEVELS, Change, DiffResult
 
 JSON_SCHEMA_VERSION = 1
 _ICON = {"breaking": "🔴", "warning": "🟡", "info": "🔵"}
@@ -79,7 +79,82 @@ def as_json(result: DiffResult) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATS = {"text": text, "markdown": markdown, "json": as_json}
+_GITHUB_COMMAND = {"breaking": "error", "warning": "warning", "info": "notice"}
+
+
+def _gh_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(command: str, file: str, title: str, message: str) -> str:
+    """One GitHub Actions workflow command (`::error file=...,title=...::message`), escaped."""
+    return f"::{command} file={_gh_property(file)},title={_gh_property(title)}::{_gh_data(message)}"
+
+
+def githubactions(result: DiffResult) -> str:
+    """One annotation per change: breaking -> `::error`, warning -> `::warning`, info -> `::notice`,
+    on the revision's file (the base's when the thing is gone)."""
+    lines = []
+    for c in result.changes:
+        file = result.revision_name if c.revision is not None else result.base_name
+        op = f"{c.operation}: " if c.operation else ""
+        lines.append(
+            github_annotation(_GITHUB_COMMAND[c.level], file, c.id, f"{op}{c.message} (at {_where(c)})")
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+def singleline(result: DiffResult) -> str:
+    """One line per change: `level [rule-id] OPERATION at POINTER: message` (grep- and log-friendly)."""
+    lines = []
+    for c in result.changes:
+        op = f" {c.operation}" if c.operation else ""
+        lines.append(f"{c.level} [{c.id}]{op} at {_where(c)}: {c.message}")
+    return "".join(" ".join(line.split("\n")) + "\n" for line in lines)
+
+
+def junit(result: DiffResult, fail_on: str = "breaking") -> str:
+    """JUnit XML: one testcase per change (classname = operation, name = rule id); changes at or above
+    `fail_on` are failures, the others pass with the message in system-out."""
+    from xml.etree import ElementTree as ET
+
+    threshold = LEVEL_RANK[fail_on]
+    failures = sum(1 for c in result.changes if LEVEL_RANK[c.level] >= threshold)
+    suites = ET.Element("testsuites", name="ftjobs-spec diff", tests=str(len(result.changes)))
+    suites.set("failures", str(failures))
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=f"{result.base_name} -> {result.revision_name}",
+        tests=str(len(result.changes)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+    )
+    for c in result.changes:
+        case = ET.SubElement(suite, "testcase", classname=c.operation or "(spec)", name=c.id)
+        text_ = f"{c.level}: {c.message}\nat {_where(c)}"
+        if LEVEL_RANK[c.level] >= threshold:
+            failure = ET.SubElement(case, "failure", message=c.message, type=c.level)
+            failure.text = text_
+        else:
+            ET.SubElement(case, "system-out").text = text_
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+FORMATS = {
+    "text": text,
+    "markdown": markdown,
+    "json": as_json,
+    "githubactions": githubactions,
+    "junit": junit,
+    "singleline": singleline,
+}
 
 
 def rule_table() -> str:
