@@ -104,9 +104,9 @@ class Job:
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> Job:
         p.string(d, "object")
-        return cls(
+        return _new_job(
             id=p.required_string(d, "id"),
-            status=JobStatus(p.required_string(d, "status")),
+            status=_status(p.required_string(d, "status")),
             model=p.string(d, "model"),
             created_at=p.time(d, "created_at"),
             finished_at=p.time(d, "finished_at"),
@@ -221,6 +221,15 @@ class Checkpoint:
     def generated(self) -> FineTuningJobCheckpoint:
         """The checkpoint as the generated ``FineTuningJobCheckpoint`` model (built on first access)."""
         return _generated("FineTuningJobCheckpoint", "checkpoint", self.raw)  # type: ignore[no-any-return]
+
+
+_new_job = Job if TYPE_CHECKING else p.maker(Job)
+_KNOWN_STATUSES: dict[str, JobStatus] = {s.value: s for s in JobStatus}
+
+
+def _status(value: str) -> JobStatus:
+    """JobStatus(value), without the enum call for the statuses it knows (the common case)."""
+    return _KNOWN_STATUSES.get(value) or JobStatus(value)
 
 
 #: What a page holds: one of the three item classes.
