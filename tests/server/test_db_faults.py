@@ -127,6 +127,21 @@ def test_read_only_db_at_startup(tmp_path: Path) -> None:
     assert repr(str(db)) in result.stderr
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file: cannot make one unreadable")
+def test_unreadable_db_at_startup(tmp_path: Path) -> None:
+    """A db file the user cannot read is refused at startup with the reason."""
+    db = made_db(tmp_path)
+    db.chmod(0)
+    try:
+        result = subprocess.run([*SERVE, str(db)], check=False, capture_output=True, text=True, timeout=60)
+    finally:
+        db.chmod(0o644)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"ftjobs serve: cannot use database {str(db)!r}: permission denied (not readable)"
+    ]
+
+
 def test_read_only_directory_at_startup(tmp_path: Path) -> None:
     """A new db in a directory that cannot be written is refused at startup."""
     folder = tmp_path / "ro"

@@ -495,3 +495,19 @@ def test_stderr_log_lines_are_cut(capsys: pytest.CaptureFixture[str]) -> None:
     lines = [line for line in capsys.readouterr().err.splitlines() if "yyyy" in line]
     assert lines
     assert all(len(line) < 2300 and line.endswith("...") for line in lines)
+
+
+def test_an_exception_on_the_wire_is_a_500_too(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug outside App.handle (here: choosing a fault) still answers a JSON 500 and closes."""
+    app = harness.server._app
+    assert app is not None
+
+    def broken(method: str, path: str, header: str | None) -> None:
+        raise RuntimeError("a wire bug")
+
+    monkeypatch.setattr(app, "choose_fault", broken)
+    status, headers, body = parse(exchange(harness.server, request("GET", RETRIEVE, headers=AUTH)))
+    assert (status, headers["connection"]) == (500, "close")
+    assert error_of(body)["type"] == "server_error"
+    monkeypatch.undo()
+    assert harness.api.get("/fine_tuning/jobs/ftjob-abc123").status_code == 200
