@@ -353,3 +353,25 @@ def test_the_models_docstring_states_the_policy() -> None:
     """The tolerance policy is written where the reader lives (and in docs/typing.md)."""
     assert _models.__doc__ is not None
     assert "Tolerance policy" in _models.__doc__ and "wrong JSON type" in _models.__doc__
+
+
+def test_the_readers_constructor_matches_the_classes_own() -> None:
+    """maker() builds the same frozen object as the class, defaults and factories included."""
+    from ftjobs._parse import maker
+
+    make_integration = maker(ftjobs.Integration)
+    built = make_integration(type="wandb")
+    assert built == ftjobs.Integration(type="wandb") and built.raw == {} and built.wandb is None
+    assert make_integration(type="a").raw is not make_integration(type="b").raw  # a fresh factory value
+    grader = maker(ftjobs.PythonGrader)(name="p")
+    assert grader == ftjobs.PythonGrader(name="p") and grader.type == "python"
+    assert hash(grader) == hash(ftjobs.PythonGrader(name="p"))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        grader.name = "q"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        maker(ftjobs.Job)(status=ftjobs.JobStatus.RUNNING)  # type: ignore[call-arg]  # no default for id
+
+
+def test_page_is_generic() -> None:
+    """Page[Job] is a real parametrisation: the pagers and first_page() are typed by it."""
+    assert ftjobs.Page[ftjobs.Job].__origin__ is ftjobs.Page  # type: ignore[attr-defined]
