@@ -511,3 +511,13 @@ def test_an_exception_on_the_wire_is_a_500_too(harness: Harness, monkeypatch: py
     assert error_of(body)["type"] == "server_error"
     monkeypatch.undo()
     assert harness.api.get("/fine_tuning/jobs/ftjob-abc123").status_code == 200
+
+
+def test_run_takes_the_timeouts() -> None:
+    """run() (ftjobs serve) passes its timeouts to the configuration, which checks them first."""
+    from ftjobs._server import run
+
+    with pytest.raises(ValueError, match="idle_timeout"):
+        run(port=0, idle_timeout=0.0, announce=pytest.fail)
+    with pytest.raises(ValueError, match="request_timeout"):
+        run(port=0, request_timeout=float("nan"), announce=pytest.fail)

@@ -14,8 +14,10 @@ from ._app import App
 from ._config import (
     DEFAULT_API_KEY,
     DEFAULT_HOST,
+    DEFAULT_IDLE_TIMEOUT,
     DEFAULT_ORGANIZATION_ID,
     DEFAULT_PORT,
+    DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_STEP_SECONDS,
     ServerConfig,
 )
@@ -128,6 +130,8 @@ def run(
     fault_seed: int | None = 0,
     seed_examples: bool = True,
     log_requests: bool = True,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
     announce: Callable[[str], None] = print,
 ) -> None:
     """Serve the local fine-tuning API until SIGINT or SIGTERM (the ``ftjobs serve`` command).
@@ -141,9 +145,12 @@ def run(
         fault_rates, fault_seed: random faults per ``/v1`` request, e.g. ``{"503": 0.2}``.
         seed_examples: start an empty store with the spec's example jobs.
         log_requests: one line per request on stderr (method, path, status; never headers).
+        idle_timeout: seconds a connection may wait for its next request (default 60).
+        request_timeout: seconds a request may take to arrive, headers and body (default 10).
         announce: called once with ``"ftjobs local API listening on URL"`` when ready.
 
-    Raises ``OSError`` when the address is taken, ``ValueError`` for a bad configuration.
+    Raises ``OSError`` when the address is taken, ``ValueError`` for a bad configuration
+    (``DatabaseError``, a ``ValueError`` naming the file and the reason, for an unusable ``db``).
     """
     config = ServerConfig(
         host=host,
@@ -156,6 +163,8 @@ def run(
         fault_seed=fault_seed,
         seed_examples=seed_examples,
         log_requests=log_requests,
+        idle_timeout=idle_timeout,
+        request_timeout=request_timeout,
     )
     stop = threading.Event()
 
