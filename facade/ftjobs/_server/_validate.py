@@ -39,15 +39,19 @@ except ModuleNotFoundError as exc:  # the `server` extra is not installed
 
 SPEC_RESOURCE = "fine_tuning.json"
 SPEC_URI = "urn:ftjobs:fine_tuning.json"
+SCHEMAS_REF = "#/components/schemas/"
+REQUEST_SUFFIX = "__request"
 CREATE_OPERATION = "createFineTuningJob"
 #: Page sizes: the spec gives each list its default and no bounds; the API's are 1..100.
 MIN_LIMIT, MAX_LIMIT = 1, 100
 #: Metadata limits, stated in the spec's prose only.
 METADATA_MAX_KEYS, METADATA_MAX_KEY_LENGTH, METADATA_MAX_VALUE_LENGTH = 16, 64, 512
 METHOD_TYPES = ("supervised", "dpo", "reinforcement")
+MAX_INTEGRATIONS = 5
 NAMED_CHECKS = (
     "finite_numbers",
     "metadata_limits",
+    "integrations_limit",
     "limit_bounds",
     "method_settings_match_type",
     "reinforcement_needs_grader",
@@ -92,13 +96,13 @@ def _invalid(path: Path, message: str, code: str = "invalid_value") -> _errors.A
 # --- the request schemas -----------------------------------------------------------------------
 
 
-def _strict(node: Any) -> Any:
+def strict(node: Any) -> Any:
     """A copy of a request schema under the two readings above (nullable, closed objects)."""
     if isinstance(node, list):
-        return [_strict(item) for item in node]
+        return [strict(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: _strict(value) for key, value in node.items()}
+    out = {key: strict(value) for key, value in node.items()}
     if out.pop("nullable", False) is True:
         kind = out.get("type")
         if isinstance(kind, str):
@@ -112,6 +116,37 @@ def _strict(node: Any) -> Any:
     ):
         out["additionalProperties"] = False
     return out
+
+
+def strict_requests(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the spec whose request bodies and parameters are read strictly (:func:`strict`):
+    they refer to closed copies of the component schemas (``NAME__request``); responses keep the
+    spec's own schemas (the API answers with fields the spec does not list)."""
+    out: dict[str, Any] = copy.deepcopy(dict(document))
+    schemas = out.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(
+        {name + REQUEST_SUFFIX: _retarget(strict(schema)) for name, schema in list(schemas.items())}
+    )
+    for _, _, operation in _operations(out):
+        for parameter in operation.get("parameters", []):
+            parameter["schema"] = _retarget(strict(parameter.get("schema", {})))
+        for media in operation.get("requestBody", {}).get("content", {}).values():
+            media["schema"] = _retarget(strict(media["schema"]))
+    return out
+
+
+def _retarget(node: Any) -> Any:
+    """``#/components/schemas/X`` refs -> ``X__request``, in place."""
+    if isinstance(node, list):
+        for item in node:
+            _retarget(item)
+    elif isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(SCHEMAS_REF) and not ref.endswith(REQUEST_SUFFIX):
+            node["$ref"] = ref + REQUEST_SUFFIX
+        for value in node.values():
+            _retarget(value)
+    return node
 
 
 def _operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -158,15 +193,15 @@ class Spec:
 
     def __init__(self, document: dict[str, Any] | None = None) -> None:
         self.document = document if document is not None else load_spec()
-        strict = _strict(copy.deepcopy(self.document))
+        document = strict_requests(self.document)
         registry: referencing.Registry[Any] = referencing.Registry().with_resource(
-            SPEC_URI, DRAFT202012.create_resource(strict)
+            SPEC_URI, DRAFT202012.create_resource(document)
         )
         self._registry = registry
         self.routes: list[Route] = []
         self._parameters: dict[str, list[_Parameter]] = {}
         self._bodies: dict[str, jsonschema.protocols.Validator] = {}
-        for path, method, operation in _operations(strict):
+        for path, method, operation in _operations(document):
             operation_id = operation["operationId"]
             self.routes.append(Route(operation_id, method, tuple(path.strip("/").split("/"))))
             self._parameters[operation_id] = [
@@ -252,6 +287,7 @@ class Spec:
         self._check(self._bodies[operation_id], body, ())
         if operation_id == CREATE_OPERATION:
             _check_metadata(body.get("metadata"))
+            _check_integrations(body.get("integrations"))
             _check_method(body.get("method"))
         return body
 
@@ -441,7 +477,12 @@ def _deep_object(name: str, query: Sequence[tuple[str, str]]) -> object:
                 )
             return None
         if key.startswith(prefix) and key.endswith("]") and len(key) > len(prefix) + 1:
-            wanted[key[len(prefix) : -1]] = value
+            inner = key[len(prefix) : -1]
+            if "[" in inner or "]" in inner:  # name[k][x]=v: an object where a string belongs
+                raise _errors.bad_request(
+                    f"Invalid '{name}': values are strings, use {name}[KEY]=VALUE.", param=name
+                )
+            wanted[inner] = value
     return wanted or _ABSENT
 
 
@@ -501,6 +542,16 @@ def _check_metadata(metadata: object) -> None:
             raise _invalid(("metadata",), f"keys are at most {METADATA_MAX_KEY_LENGTH} characters.")
         if len(value) > METADATA_MAX_VALUE_LENGTH:
             raise _invalid(("metadata", key), f"values are at most {METADATA_MAX_VALUE_LENGTH} characters.")
+
+
+def _check_integrations(integrations: object) -> None:
+    """Named check ``integrations_limit``: a job holds at most 5 (its schema's maxItems; the request
+    schema has no bound)."""
+    if isinstance(integrations, list) and len(integrations) > MAX_INTEGRATIONS:
+        raise _invalid(
+            ("integrations",),
+            f"expected at most {MAX_INTEGRATIONS} integrations, but got {len(integrations)}.",
+        )
 
 
 def _check_method(method: object) -> None:
