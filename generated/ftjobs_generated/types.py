@@ -4,7 +4,7 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -53,4 +53,102 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+def json_type_name(value: object) -> str:
+    """The JSON type of a parsed JSON value: null, boolean, integer, number, string, list or object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, Mapping):
+        return "object"
+    return type(value).__name__
+
+
+def _format_path(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+class InvalidData(ValueError):
+    """A value of the wrong JSON type: ``from_dict`` raises nothing else for any JSON input.
+
+    Raised as ``InvalidData(path, expected, got)``: ``path`` is the JSON path of the value relative to
+    the object given to ``from_dict`` (``("hyperparameters", "n_epochs")``; list positions are ints),
+    ``expected`` what the spec allows there (``'"auto" or integer'``) and ``got`` the JSON type
+    received (``list``). The three live in ``args`` (no Python ``__init__``: raising one cannot
+    overflow the stack again while handling a RecursionError).
+    """
+
+    args: tuple[Any, ...]
+
+    @property
+    def path(self) -> tuple[str | int, ...]:
+        return tuple(self.args[0])
+
+    @property
+    def expected(self) -> str:
+        return str(self.args[1])
+
+    @property
+    def got(self) -> str:
+        return str(self.args[2])
+
+    def within(self, prefix: tuple[str | int, ...]) -> "InvalidData":
+        """A copy of this error with its path put under prefix (where the caller met the nested object)."""
+        return InvalidData((*prefix, *self.args[0]), *self.args[1:])
+
+    def __str__(self) -> str:
+        if len(self.args) != 3:
+            return super().__str__()
+        where = _format_path(self.path)
+        return (
+            f"{where + ': ' if where else ''}expected {self.expected}, got {self.got}"
+        )
+
+
+# Raised by from_dict when the stack is so full that not even a new InvalidData can be built (in CPython
+# calling a type counts against the recursion limit); its __traceback__ is cleared before each raise.
+TOO_DEEP = InvalidData((), "less deeply nested data", "too deeply nested data")
+
+
+@define
+class UnknownVariant:
+    """A member of a union (an object with a ``type`` tag) that this client does not know: a grader
+    type or an integration type added after generation, or an object without its tag.
+
+    ``type`` is the tag (None when absent) and ``raw`` the object as received; ``to_dict`` gives it back.
+    """
+
+    type: str | None
+    raw: dict[str, Any]
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> "UnknownVariant":
+        tag = src_dict.get("type")
+        return cls(type=tag if isinstance(tag, str) else None, raw=dict(src_dict))
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.raw)
+
+
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "InvalidData",
+    "RequestFiles",
+    "Response",
+    "UnknownVariant",
+    "Unset",
+    "json_type_name",
+]

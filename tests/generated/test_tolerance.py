@@ -20,7 +20,7 @@ from ftjobs_generated.models import (
     FineTuningJobStatus,
     ListPaginatedFineTuningJobsResponse,
 )
-from ftjobs_generated.types import UNSET
+from ftjobs_generated.types import UNSET, InvalidData
 from scripts import trim
 
 SPEC = trim.load_spec_text((trim.OPENAPI_DIR / "fine_tuning.yaml").read_text(encoding="utf-8"), "spec")
@@ -191,13 +191,24 @@ def test_unknown_event_level_parses() -> None:
     assert event.level == "debug"
 
 
-@pytest.mark.parametrize("value", [5, 1.5, None, b"queued", ["queued"]])
-def test_non_string_enum_value_is_rejected(value: object) -> None:
-    """The template only tolerates unknown strings: a value of another type still raises ValueError."""
+@pytest.mark.parametrize(
+    ("value", "got"),
+    [
+        (5, "integer"),
+        (1.5, "number"),
+        (None, "null"),
+        (True, "boolean"),
+        (b"queued", "bytes"),
+        (["queued"], "list"),
+    ],
+)
+def test_non_string_enum_value_is_rejected(value: object, got: str) -> None:
+    """Only unknown strings are tolerated: other types are ValueError (enum), InvalidData (from_dict)."""
     with pytest.raises(ValueError, match="is not a valid FineTuningJobStatus"):
         FineTuningJobStatus(value)
-    with pytest.raises(ValueError, match="is not a valid FineTuningJobStatus"):
+    with pytest.raises(InvalidData, match=f"^status: expected string, got {got}$") as info:
         FineTuningJob.from_dict({"status": value})
+    assert (info.value.path, info.value.expected, info.value.got) == (("status",), "string", got)
 
 
 def test_every_generated_enum_has_the_tolerant_template() -> None:

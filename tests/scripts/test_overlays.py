@@ -18,6 +18,7 @@ RETRIEVE_ERROR = OVERLAY_DIR / "02-retrieve-example-error.yaml"
 EXCLUSIVE_MIN = OVERLAY_DIR / "03-exclusive-minimum-3-1.yaml"
 NULLABLE_HYPER = OVERLAY_DIR / "04-job-hyperparameters-nullable.yaml"
 NULLABLE_EVENT_DATA = OVERLAY_DIR / "05-event-data-nullable.yaml"
+NULLABLE_ERROR_FIELDS = OVERLAY_DIR / "06-job-error-fields-nullable.yaml"
 RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
 PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
 MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
@@ -148,10 +149,39 @@ def test_nullable_event_data_overlay_admits_the_events_example(bare: dict[str, A
     assert errors(overlays.apply_file(copy.deepcopy(bare), NULLABLE_EVENT_DATA)) == []
 
 
+def test_nullable_error_fields_overlay_admits_the_create_examples(bare: dict[str, Any]) -> None:
+    """The documented create responses (error code/message null) fail FineTuningJob until overlay 06."""
+    examples = bare["paths"]["/fine_tuning/jobs"]["post"]["x-oaiMeta"]["examples"]
+    jobs = [json.loads(e["response"]) for e in examples if e.get("title") in ("Epochs", "DPO")]
+    assert len(jobs) == 2
+    assert all(job["error"] == {"code": None, "message": None, "param": None} for job in jobs)
+
+    def errors(spec: dict[str, Any]) -> list[str]:
+        schema = {"$ref": "#/components/schemas/FineTuningJob", "components": spec["components"]}
+        validator = jsonschema.Draft202012Validator(schema)
+        return [
+            e.message for job in jobs for e in validator.iter_errors(job) if e.path and e.path[0] == "error"
+        ]
+
+    assert any("is not valid under any of the given schemas" in m for m in errors(bare))
+    after = overlays.apply_file(copy.deepcopy(bare), NULLABLE_ERROR_FIELDS)
+    assert errors(after) == []
+    error = after["components"]["schemas"]["FineTuningJob"]["properties"]["error"]["anyOf"][0]
+    assert [error["properties"][key]["type"] for key in ("code", "message")] == [["string", "null"]] * 2
+    assert error["required"] == ["code", "message", "param"]
+
+
 def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
     """overlays_for lists openapi/overlays/<stem>/*.yaml in name order; each one passes load_overlay."""
     found = trim.overlays_for(trim.SOURCES["openai"][1])
-    assert found == [PAUSED, RETRIEVE_ERROR, EXCLUSIVE_MIN, NULLABLE_HYPER, NULLABLE_EVENT_DATA]
+    assert found == [
+        PAUSED,
+        RETRIEVE_ERROR,
+        EXCLUSIVE_MIN,
+        NULLABLE_HYPER,
+        NULLABLE_EVENT_DATA,
+        NULLABLE_ERROR_FIELDS,
+    ]
     assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
     for path in found:
         assert all(a["description"] and a["x-evidence"] for a in overlays.load_overlay(path)["actions"])

@@ -109,6 +109,9 @@ def tree_copy(tmp_path: Path) -> Path:
         shutil.copy2(trim.ROOT / "scripts" / name, root / "scripts" / name)
     shutil.copytree(trim.OPENAPI_DIR, root / "openapi", ignore=ignore)
     shutil.copytree(regen.GENERATED, root / GENERATED_REL, ignore=ignore)
+    server = root / regen.SPEC_JSON.relative_to(trim.ROOT)  # regen also writes the server's spec JSON
+    server.parent.mkdir(parents=True)
+    shutil.copy2(regen.SPEC_JSON, server)
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "upstream").symlink_to(trim.SHARED_UPSTREAM, target_is_directory=True)
     proc = _run(["-m", "scripts.regen"], root)  # the copy must be current whatever the real tree's state

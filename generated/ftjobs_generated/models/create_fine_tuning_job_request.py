@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.create_fine_tuning_job_request_model_type_1 import (
     CreateFineTuningJobRequestModelType1,
 )
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
 
 if TYPE_CHECKING:
     from ..models.create_fine_tuning_job_request_hyperparameters import (
@@ -31,7 +31,7 @@ T = TypeVar("T", bound="CreateFineTuningJobRequest")
 class CreateFineTuningJobRequest:
     """
     Attributes:
-        model (CreateFineTuningJobRequestModelType1 | str): The name of the model to fine-tune. You can select one of
+        model (str | CreateFineTuningJobRequestModelType1): The name of the model to fine-tune. You can select one of
             the
             [supported models](/docs/guides/fine-tuning#which-models-can-be-fine-tuned).
              Example: gpt-4o-mini.
@@ -51,11 +51,11 @@ class CreateFineTuningJobRequest:
         hyperparameters (CreateFineTuningJobRequestHyperparameters | Unset): The hyperparameters used for the fine-
             tuning job.
             This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter.
-        suffix (None | str | Unset): A string of up to 64 characters that will be added to your fine-tuned model name.
+        suffix (str | None | Unset): A string of up to 64 characters that will be added to your fine-tuned model name.
 
             For example, a `suffix` of "custom-model-name" would produce a model name like `ft:gpt-4o-mini:openai:custom-
             model-name:7p4lURel`.
-        validation_file (None | str | Unset): The ID of an uploaded file that contains validation data.
+        validation_file (str | None | Unset): The ID of an uploaded file that contains validation data.
 
             If you provide this file, the data is used to generate validation
             metrics periodically during fine-tuning. These metrics can be viewed in
@@ -76,11 +76,11 @@ class CreateFineTuningJobRequest:
         metadata (MetadataType0 | None | Unset):
     """
 
-    model: CreateFineTuningJobRequestModelType1 | str
+    model: str | CreateFineTuningJobRequestModelType1
     training_file: str
     hyperparameters: CreateFineTuningJobRequestHyperparameters | Unset = UNSET
-    suffix: None | str | Unset = UNSET
-    validation_file: None | str | Unset = UNSET
+    suffix: str | None | Unset = UNSET
+    validation_file: str | None | Unset = UNSET
     integrations: (
         list[CreateFineTuningJobRequestIntegrationsType0Item] | None | Unset
     ) = UNSET
@@ -92,240 +92,215 @@ class CreateFineTuningJobRequest:
     def to_dict(self) -> dict[str, Any]:
         from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
 
-        model: Any
-        if isinstance(self.model, Unset):
-            model = UNSET
-        else:
-            model: str
-            if isinstance(self.model, CreateFineTuningJobRequestModelType1):
-                model = self.model.value
-            else:
-                model = self.model
-
-        training_file: Any
-        if isinstance(self.training_file, Unset):
-            training_file = UNSET
-        else:
-            training_file = self.training_file
-
-        hyperparameters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.hyperparameters, Unset):
-            hyperparameters = self.hyperparameters.to_dict()
-
-        suffix: None | str | Unset
-        if isinstance(self.suffix, Unset):
-            suffix = UNSET
-        else:
-            suffix = self.suffix
-
-        validation_file: None | str | Unset
-        if isinstance(self.validation_file, Unset):
-            validation_file = UNSET
-        else:
-            validation_file = self.validation_file
-
-        integrations: list[dict[str, Any]] | None | Unset
-        if isinstance(self.integrations, Unset):
-            integrations = UNSET
-        elif isinstance(self.integrations, list):
-            integrations = []
-            for integrations_type_0_item_data in self.integrations:
-                integrations_type_0_item = integrations_type_0_item_data.to_dict()
-                integrations.append(integrations_type_0_item)
-
-        else:
-            integrations = self.integrations
-
-        seed: int | None | Unset
-        if isinstance(self.seed, Unset):
-            seed = UNSET
-        else:
-            seed = self.seed
-
-        method: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.method, Unset):
-            method = self.method.to_dict()
-
-        metadata: dict[str, Any] | None | Unset
-        if isinstance(self.metadata, Unset):
-            metadata = UNSET
-        elif isinstance(self.metadata, MetadataType0):
-            metadata = self.metadata.to_dict()
-        else:
-            metadata = self.metadata
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "model": model,
-                "training_file": training_file,
-            }
-        )
-        if model is UNSET:
-            del field_dict["model"]
-        if training_file is UNSET:
-            del field_dict["training_file"]
-        if hyperparameters is not UNSET:
-            field_dict["hyperparameters"] = hyperparameters
-        if suffix is not UNSET:
-            field_dict["suffix"] = suffix
-        if validation_file is not UNSET:
-            field_dict["validation_file"] = validation_file
-        if integrations is not UNSET:
-            field_dict["integrations"] = integrations
-        if seed is not UNSET:
-            field_dict["seed"] = seed
-        if method is not UNSET:
-            field_dict["method"] = method
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
+        _p_model = self.model
+        if _p_model is not UNSET:
+            if isinstance(_p_model, (CreateFineTuningJobRequestModelType1)):
+                _p_model = _p_model.value
+
+            field_dict["model"] = _p_model
+        _p_training_file = self.training_file
+        if _p_training_file is not UNSET:
+            field_dict["training_file"] = _p_training_file
+        _p_hyperparameters = self.hyperparameters
+        if _p_hyperparameters is not UNSET:
+            _p_hyperparameters = _p_hyperparameters.to_dict()
+
+            field_dict["hyperparameters"] = _p_hyperparameters
+        _p_suffix = self.suffix
+        if _p_suffix is not UNSET:
+            field_dict["suffix"] = _p_suffix
+        _p_validation_file = self.validation_file
+        if _p_validation_file is not UNSET:
+            field_dict["validation_file"] = _p_validation_file
+        _p_integrations = self.integrations
+        if _p_integrations is not UNSET:
+            if isinstance(_p_integrations, list):
+                _w0 = []
+                for _y0 in _p_integrations:
+                    _z0 = _y0.to_dict()
+
+                    _w0.append(_z0)
+                _p_integrations = _w0
+
+            field_dict["integrations"] = _p_integrations
+        _p_seed = self.seed
+        if _p_seed is not UNSET:
+            field_dict["seed"] = _p_seed
+        _p_method = self.method
+        if _p_method is not UNSET:
+            _p_method = _p_method.to_dict()
+
+            field_dict["method"] = _p_method
+        _p_metadata = self.metadata
+        if _p_metadata is not UNSET:
+            if isinstance(_p_metadata, (MetadataType0, UnknownVariant)):
+                _p_metadata = _p_metadata.to_dict()
+
+            field_dict["metadata"] = _p_metadata
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_fine_tuning_job_request_hyperparameters import (
-            CreateFineTuningJobRequestHyperparameters,  # noqa: PLC0415
-        )
-        from ..models.create_fine_tuning_job_request_integrations_type_0_item import (
-            CreateFineTuningJobRequestIntegrationsType0Item,  # noqa: PLC0415
-        )
-        from ..models.fine_tune_method import FineTuneMethod  # noqa: PLC0415
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _model_raw = d.pop("model", UNSET)
-        model: Any
-        if isinstance(_model_raw, Unset):
-            model = UNSET
-        else:
-
-            def _parse_model(
-                data: object,
-            ) -> CreateFineTuningJobRequestModelType1 | str:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    model_type_1 = CreateFineTuningJobRequestModelType1(data)
-
-                    return model_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(CreateFineTuningJobRequestModelType1 | str, data)
-
-            model = _parse_model(_model_raw)
-
-        _training_file_raw = d.pop("training_file", UNSET)
-        training_file: Any
-        if isinstance(_training_file_raw, Unset):
-            training_file = UNSET
-        else:
-            training_file = _training_file_raw
-
-        _hyperparameters = d.pop("hyperparameters", UNSET)
-        hyperparameters: CreateFineTuningJobRequestHyperparameters | Unset
-        if isinstance(_hyperparameters, Unset):
-            hyperparameters = UNSET
-        else:
-            hyperparameters = CreateFineTuningJobRequestHyperparameters.from_dict(
-                _hyperparameters
+        try:
+            from ..models.create_fine_tuning_job_request_hyperparameters import (
+                CreateFineTuningJobRequestHyperparameters,  # noqa: PLC0415
             )
+            from ..models.create_fine_tuning_job_request_integrations_type_0_item import (
+                CreateFineTuningJobRequestIntegrationsType0Item,  # noqa: PLC0415
+            )
+            from ..models.fine_tune_method import FineTuneMethod  # noqa: PLC0415
+            from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
 
-        def _parse_suffix(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_model = d.pop("model", UNSET)
+            if _p_model is not UNSET:
+                if isinstance(_p_model, str):
+                    if (
+                        _p_model
+                        in CreateFineTuningJobRequestModelType1._value2member_map_
+                    ):
+                        _p_model = CreateFineTuningJobRequestModelType1(_p_model)
+                else:
+                    raise InvalidData(("model",), "string", json_type_name(_p_model))
 
-        suffix = _parse_suffix(d.pop("suffix", UNSET))
-
-        def _parse_validation_file(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        validation_file = _parse_validation_file(d.pop("validation_file", UNSET))
-
-        def _parse_integrations(
-            data: object,
-        ) -> list[CreateFineTuningJobRequestIntegrationsType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                integrations_type_0 = []
-                _integrations_type_0 = data
-                for integrations_type_0_item_data in _integrations_type_0:
-                    integrations_type_0_item = (
-                        CreateFineTuningJobRequestIntegrationsType0Item.from_dict(
-                            integrations_type_0_item_data
-                        )
+            _p_training_file = d.pop("training_file", UNSET)
+            if _p_training_file is not UNSET:
+                if not isinstance(_p_training_file, str):
+                    raise InvalidData(
+                        ("training_file",), "string", json_type_name(_p_training_file)
                     )
 
-                    integrations_type_0.append(integrations_type_0_item)
+            _p_hyperparameters = d.pop("hyperparameters", UNSET)
+            if _p_hyperparameters is not UNSET:
+                if not isinstance(_p_hyperparameters, dict) and not isinstance(
+                    _p_hyperparameters, Mapping
+                ):
+                    raise InvalidData(
+                        ("hyperparameters",),
+                        "object",
+                        json_type_name(_p_hyperparameters),
+                    )
 
-                return integrations_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                list[CreateFineTuningJobRequestIntegrationsType0Item] | None | Unset,
-                data,
+                try:
+                    _p_hyperparameters = (
+                        CreateFineTuningJobRequestHyperparameters.from_dict(
+                            _p_hyperparameters
+                        )
+                    )
+                except InvalidData as _e:
+                    raise _e.within(("hyperparameters",)) from None
+
+            _p_suffix = d.pop("suffix", UNSET)
+            if _p_suffix is not UNSET:
+                if _p_suffix is not None and not isinstance(_p_suffix, str):
+                    raise InvalidData(
+                        ("suffix",), "string or null", json_type_name(_p_suffix)
+                    )
+
+            _p_validation_file = d.pop("validation_file", UNSET)
+            if _p_validation_file is not UNSET:
+                if _p_validation_file is not None and not isinstance(
+                    _p_validation_file, str
+                ):
+                    raise InvalidData(
+                        ("validation_file",),
+                        "string or null",
+                        json_type_name(_p_validation_file),
+                    )
+
+            _p_integrations = d.pop("integrations", UNSET)
+            if _p_integrations is not UNSET:
+                if _p_integrations is None:
+                    pass
+                elif isinstance(_p_integrations, list) or isinstance(
+                    _p_integrations, tuple
+                ):
+                    _l0 = []
+                    for _i0, _x0 in enumerate(_p_integrations):
+                        if not isinstance(_x0, dict) and not isinstance(_x0, Mapping):
+                            raise InvalidData(
+                                ("integrations", _i0), "object", json_type_name(_x0)
+                            )
+
+                        try:
+                            _x0 = CreateFineTuningJobRequestIntegrationsType0Item.from_dict(
+                                _x0
+                            )
+                        except InvalidData as _e:
+                            raise _e.within(("integrations", _i0)) from None
+
+                        _l0.append(_x0)
+                    _p_integrations = _l0
+
+                else:
+                    raise InvalidData(
+                        ("integrations",),
+                        "list or null",
+                        json_type_name(_p_integrations),
+                    )
+
+            _p_seed = d.pop("seed", UNSET)
+            if _p_seed is not UNSET:
+                if _p_seed is not None and (
+                    isinstance(_p_seed, bool) or not isinstance(_p_seed, int)
+                ):
+                    raise InvalidData(
+                        ("seed",), "integer or null", json_type_name(_p_seed)
+                    )
+
+            _p_method = d.pop("method", UNSET)
+            if _p_method is not UNSET:
+                if not isinstance(_p_method, dict) and not isinstance(
+                    _p_method, Mapping
+                ):
+                    raise InvalidData(("method",), "object", json_type_name(_p_method))
+
+                try:
+                    _p_method = FineTuneMethod.from_dict(_p_method)
+                except InvalidData as _e:
+                    raise _e.within(("method",)) from None
+
+            _p_metadata = d.pop("metadata", UNSET)
+            if _p_metadata is not UNSET:
+                if _p_metadata is None:
+                    pass
+                elif isinstance(_p_metadata, dict) or isinstance(_p_metadata, Mapping):
+                    try:
+                        _p_metadata = MetadataType0.from_dict(_p_metadata)
+                    except InvalidData as _e:
+                        raise _e.within(("metadata",)) from None
+
+                else:
+                    raise InvalidData(
+                        ("metadata",), "object or null", json_type_name(_p_metadata)
+                    )
+
+            create_fine_tuning_job_request = cls(
+                model=_p_model,
+                training_file=_p_training_file,
+                hyperparameters=_p_hyperparameters,
+                suffix=_p_suffix,
+                validation_file=_p_validation_file,
+                integrations=_p_integrations,
+                seed=_p_seed,
+                method=_p_method,
+                metadata=_p_metadata,
             )
-
-        integrations = _parse_integrations(d.pop("integrations", UNSET))
-
-        def _parse_seed(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        seed = _parse_seed(d.pop("seed", UNSET))
-
-        _method = d.pop("method", UNSET)
-        method: FineTuneMethod | Unset
-        if isinstance(_method, Unset):
-            method = UNSET
-        else:
-            method = FineTuneMethod.from_dict(_method)
-
-        def _parse_metadata(data: object) -> MetadataType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        except RecursionError:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = MetadataType0.from_dict(data)
-
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MetadataType0 | None | Unset, data)
-
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
-
-        create_fine_tuning_job_request = cls(
-            model=model,
-            training_file=training_file,
-            hyperparameters=hyperparameters,
-            suffix=suffix,
-            validation_file=validation_file,
-            integrations=integrations,
-            seed=seed,
-            method=method,
-            metadata=metadata,
-        )
-
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         create_fine_tuning_job_request.additional_properties = d
         return create_fine_tuning_job_request
 

@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.create_fine_tuning_job_request_integrations_type_0_item_type_type_0 import (
     CreateFineTuningJobRequestIntegrationsType0ItemTypeType0,
 )
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 if TYPE_CHECKING:
     from ..models.create_fine_tuning_job_request_integrations_type_0_item_wandb import (
@@ -39,77 +39,76 @@ class CreateFineTuningJobRequestIntegrationsType0Item:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_: str
-            if isinstance(
-                self.type_, CreateFineTuningJobRequestIntegrationsType0ItemTypeType0
-            ):
-                type_ = self.type_.value
-
-        wandb: Any
-        if isinstance(self.wandb, Unset):
-            wandb = UNSET
-        else:
-            wandb = self.wandb.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "wandb": wandb,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if wandb is UNSET:
-            del field_dict["wandb"]
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            if isinstance(
+                _p_type_, (CreateFineTuningJobRequestIntegrationsType0ItemTypeType0)
+            ):
+                _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_wandb = self.wandb
+        if _p_wandb is not UNSET:
+            _p_wandb = _p_wandb.to_dict()
+
+            field_dict["wandb"] = _p_wandb
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_fine_tuning_job_request_integrations_type_0_item_wandb import (
-            CreateFineTuningJobRequestIntegrationsType0ItemWandb,  # noqa: PLC0415
-        )
-
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-
-            def _parse_type_(
-                data: object,
-            ) -> CreateFineTuningJobRequestIntegrationsType0ItemTypeType0:
-                if not isinstance(data, str):
-                    raise TypeError()
-                type_type_0 = CreateFineTuningJobRequestIntegrationsType0ItemTypeType0(
-                    data
-                )
-
-                return type_type_0
-
-            type_ = _parse_type_(_type__raw)
-
-        _wandb_raw = d.pop("wandb", UNSET)
-        wandb: Any
-        if isinstance(_wandb_raw, Unset):
-            wandb = UNSET
-        else:
-            wandb = CreateFineTuningJobRequestIntegrationsType0ItemWandb.from_dict(
-                _wandb_raw
+        try:
+            from ..models.create_fine_tuning_job_request_integrations_type_0_item_wandb import (
+                CreateFineTuningJobRequestIntegrationsType0ItemWandb,  # noqa: PLC0415
             )
 
-        create_fine_tuning_job_request_integrations_type_0_item = cls(
-            type_=type_,
-            wandb=wandb,
-        )
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if isinstance(_p_type_, str):
+                    _p_type_ = (
+                        CreateFineTuningJobRequestIntegrationsType0ItemTypeType0._value2member_map_.get(
+                            _p_type_
+                        )
+                        or CreateFineTuningJobRequestIntegrationsType0ItemTypeType0(
+                            _p_type_
+                        )
+                    )
+                else:
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
+            _p_wandb = d.pop("wandb", UNSET)
+            if _p_wandb is not UNSET:
+                if not isinstance(_p_wandb, dict) and not isinstance(_p_wandb, Mapping):
+                    raise InvalidData(("wandb",), "object", json_type_name(_p_wandb))
+
+                try:
+                    _p_wandb = (
+                        CreateFineTuningJobRequestIntegrationsType0ItemWandb.from_dict(
+                            _p_wandb
+                        )
+                    )
+                except InvalidData as _e:
+                    raise _e.within(("wandb",)) from None
+
+            create_fine_tuning_job_request_integrations_type_0_item = cls(
+                type_=_p_type_,
+                wandb=_p_wandb,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         create_fine_tuning_job_request_integrations_type_0_item.additional_properties = d
         return create_fine_tuning_job_request_integrations_type_0_item
 

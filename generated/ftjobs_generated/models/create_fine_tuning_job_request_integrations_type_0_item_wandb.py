@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="CreateFineTuningJobRequestIntegrationsType0ItemWandb")
 
@@ -22,8 +22,8 @@ class CreateFineTuningJobRequestIntegrationsType0ItemWandb:
         Attributes:
             project (str): The name of the project that the new run will be created under.
                  Example: my-wandb-project.
-            name (None | str | Unset): A display name to set for the run. If not set, we will use the Job ID as the name.
-            entity (None | str | Unset): The entity to use for the run. This allows you to set the team or username of the
+            name (str | None | Unset): A display name to set for the run. If not set, we will use the Job ID as the name.
+            entity (str | None | Unset): The entity to use for the run. This allows you to set the team or username of the
                 WandB user that you would
                 like associated with the run. If not set, the default entity for the registered WandB API key is used.
             tags (list[str] | Unset): A list of tags to be attached to the newly created run. These tags are passed through
@@ -32,89 +32,83 @@ class CreateFineTuningJobRequestIntegrationsType0ItemWandb:
     """
 
     project: str
-    name: None | str | Unset = UNSET
-    entity: None | str | Unset = UNSET
+    name: str | None | Unset = UNSET
+    entity: str | None | Unset = UNSET
     tags: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        project: Any
-        if isinstance(self.project, Unset):
-            project = UNSET
-        else:
-            project = self.project
-
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        entity: None | str | Unset
-        if isinstance(self.entity, Unset):
-            entity = UNSET
-        else:
-            entity = self.entity
-
-        tags: list[str] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "project": project,
-            }
-        )
-        if project is UNSET:
-            del field_dict["project"]
-        if name is not UNSET:
-            field_dict["name"] = name
-        if entity is not UNSET:
-            field_dict["entity"] = entity
-        if tags is not UNSET:
-            field_dict["tags"] = tags
+        _p_project = self.project
+        if _p_project is not UNSET:
+            field_dict["project"] = _p_project
+        _p_name = self.name
+        if _p_name is not UNSET:
+            field_dict["name"] = _p_name
+        _p_entity = self.entity
+        if _p_entity is not UNSET:
+            field_dict["entity"] = _p_entity
+        _p_tags = self.tags
+        if _p_tags is not UNSET:
+            field_dict["tags"] = _p_tags
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _project_raw = d.pop("project", UNSET)
-        project: Any
-        if isinstance(_project_raw, Unset):
-            project = UNSET
-        else:
-            project = _project_raw
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_project = d.pop("project", UNSET)
+            if _p_project is not UNSET:
+                if not isinstance(_p_project, str):
+                    raise InvalidData(
+                        ("project",), "string", json_type_name(_p_project)
+                    )
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _p_name = d.pop("name", UNSET)
+            if _p_name is not UNSET:
+                if _p_name is not None and not isinstance(_p_name, str):
+                    raise InvalidData(
+                        ("name",), "string or null", json_type_name(_p_name)
+                    )
 
-        name = _parse_name(d.pop("name", UNSET))
+            _p_entity = d.pop("entity", UNSET)
+            if _p_entity is not UNSET:
+                if _p_entity is not None and not isinstance(_p_entity, str):
+                    raise InvalidData(
+                        ("entity",), "string or null", json_type_name(_p_entity)
+                    )
 
-        def _parse_entity(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _p_tags = d.pop("tags", UNSET)
+            if _p_tags is not UNSET:
+                if not isinstance(_p_tags, list) and not isinstance(_p_tags, tuple):
+                    raise InvalidData(("tags",), "list", json_type_name(_p_tags))
 
-        entity = _parse_entity(d.pop("entity", UNSET))
+                for _i0, _x0 in enumerate(_p_tags):
+                    if not isinstance(_x0, str):
+                        raise InvalidData(("tags", _i0), "string", json_type_name(_x0))
 
-        tags = cast(list[str], d.pop("tags", UNSET))
+                _p_tags = list(_p_tags)
 
-        create_fine_tuning_job_request_integrations_type_0_item_wandb = cls(
-            project=project,
-            name=name,
-            entity=entity,
-            tags=tags,
-        )
-
+            create_fine_tuning_job_request_integrations_type_0_item_wandb = cls(
+                project=_p_project,
+                name=_p_name,
+                entity=_p_entity,
+                tags=_p_tags,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         create_fine_tuning_job_request_integrations_type_0_item_wandb.additional_properties = d
         return create_fine_tuning_job_request_integrations_type_0_item_wandb
 

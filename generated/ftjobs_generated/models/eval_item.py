@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.eval_item_role import EvalItemRole
 from ..models.eval_item_type import EvalItemType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
 
 if TYPE_CHECKING:
     from ..models.eval_item_content_output_text import EvalItemContentOutputText
@@ -33,27 +33,21 @@ class EvalItem:
         Attributes:
             role (EvalItemRole): The role of the message input. One of `user`, `assistant`, `system`, or
                 `developer`.
-            content (EvalItemContentOutputText | EvalItemInputImage | InputAudio | InputTextContent |
-                list[EvalItemContentOutputText | EvalItemInputImage | InputAudio | InputTextContent | str] | str): Inputs to the
-                model - can contain template strings. Supports text, output text, input images, and input audio, either as a
-                single item or an array of items.
+            content (str | InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio | list[str |
+                UnknownVariant] | UnknownVariant): Inputs to the model - can contain template strings. Supports text, output
+                text, input images, and input audio, either as a single item or an array of items.
             type_ (EvalItemType | Unset): The type of the message input. Always `message`.
     """
 
     role: EvalItemRole
     content: (
-        EvalItemContentOutputText
+        str
+        | InputTextContent
+        | EvalItemContentOutputText
         | EvalItemInputImage
         | InputAudio
-        | InputTextContent
-        | list[
-            EvalItemContentOutputText
-            | EvalItemInputImage
-            | InputAudio
-            | InputTextContent
-            | str
-        ]
-        | str
+        | list[str | UnknownVariant]
+        | UnknownVariant
     )
     type_: EvalItemType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -64,266 +58,193 @@ class EvalItem:
         from ..models.input_audio import InputAudio  # noqa: PLC0415
         from ..models.input_text_content import InputTextContent  # noqa: PLC0415
 
-        role: Any
-        if isinstance(self.role, Unset):
-            role = UNSET
-        else:
-            role = self.role.value
-
-        content: Any
-        if isinstance(self.content, Unset):
-            content = UNSET
-        else:
-            content: dict[str, Any] | list[dict[str, Any] | str] | str
-            if isinstance(self.content, InputTextContent):
-                content = self.content.to_dict()
-            elif isinstance(self.content, EvalItemContentOutputText):
-                content = self.content.to_dict()
-            elif isinstance(self.content, EvalItemInputImage):
-                content = self.content.to_dict()
-            elif isinstance(self.content, InputAudio):
-                content = self.content.to_dict()
-            elif isinstance(self.content, list):
-                content = []
-                for componentsschemas_eval_item_content_array_item_data in self.content:
-                    componentsschemas_eval_item_content_array_item: dict[str, Any] | str
-                    if isinstance(
-                        componentsschemas_eval_item_content_array_item_data,
-                        InputTextContent,
-                    ):
-                        componentsschemas_eval_item_content_array_item = componentsschemas_eval_item_content_array_item_data.to_dict()
-                    elif isinstance(
-                        componentsschemas_eval_item_content_array_item_data,
-                        EvalItemContentOutputText,
-                    ):
-                        componentsschemas_eval_item_content_array_item = componentsschemas_eval_item_content_array_item_data.to_dict()
-                    elif isinstance(
-                        componentsschemas_eval_item_content_array_item_data,
-                        EvalItemInputImage,
-                    ):
-                        componentsschemas_eval_item_content_array_item = componentsschemas_eval_item_content_array_item_data.to_dict()
-                    elif isinstance(
-                        componentsschemas_eval_item_content_array_item_data, InputAudio
-                    ):
-                        componentsschemas_eval_item_content_array_item = componentsschemas_eval_item_content_array_item_data.to_dict()
-                    else:
-                        componentsschemas_eval_item_content_array_item = (
-                            componentsschemas_eval_item_content_array_item_data
-                        )
-                    content.append(componentsschemas_eval_item_content_array_item)
-
-            else:
-                content = self.content
-
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "role": role,
-                "content": content,
-            }
-        )
-        if role is UNSET:
-            del field_dict["role"]
-        if content is UNSET:
-            del field_dict["content"]
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+        _p_role = self.role
+        if _p_role is not UNSET:
+            _p_role = _p_role.value
+
+            field_dict["role"] = _p_role
+        _p_content = self.content
+        if _p_content is not UNSET:
+            if isinstance(
+                _p_content,
+                (
+                    InputTextContent,
+                    EvalItemContentOutputText,
+                    EvalItemInputImage,
+                    InputAudio,
+                    UnknownVariant,
+                ),
+            ):
+                _p_content = _p_content.to_dict()
+            elif isinstance(_p_content, list):
+                _w0 = []
+                for _y0 in _p_content:
+                    if isinstance(
+                        _y0,
+                        (
+                            InputTextContent,
+                            EvalItemContentOutputText,
+                            EvalItemInputImage,
+                            InputAudio,
+                            UnknownVariant,
+                        ),
+                    ):
+                        _z0 = _y0.to_dict()
+                    else:
+                        _z0 = _y0
+
+                    _w0.append(_z0)
+                _p_content = _w0
+
+            field_dict["content"] = _p_content
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.eval_item_content_output_text import EvalItemContentOutputText  # noqa: PLC0415
-        from ..models.eval_item_input_image import EvalItemInputImage  # noqa: PLC0415
-        from ..models.input_audio import InputAudio  # noqa: PLC0415
-        from ..models.input_text_content import InputTextContent  # noqa: PLC0415
+        try:
+            from ..models.eval_item_content_output_text import EvalItemContentOutputText  # noqa: PLC0415
+            from ..models.eval_item_input_image import EvalItemInputImage  # noqa: PLC0415
+            from ..models.input_audio import InputAudio  # noqa: PLC0415
+            from ..models.input_text_content import InputTextContent  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _role_raw = d.pop("role", UNSET)
-        role: Any
-        if isinstance(_role_raw, Unset):
-            role = UNSET
-        else:
-            role = EvalItemRole(_role_raw)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_role = d.pop("role", UNSET)
+            if _p_role is not UNSET:
+                if not isinstance(_p_role, str):
+                    raise InvalidData(("role",), "string", json_type_name(_p_role))
 
-        _content_raw = d.pop("content", UNSET)
-        content: Any
-        if isinstance(_content_raw, Unset):
-            content = UNSET
-        else:
-
-            def _parse_content(
-                data: object,
-            ) -> (
-                EvalItemContentOutputText
-                | EvalItemInputImage
-                | InputAudio
-                | InputTextContent
-                | list[
-                    EvalItemContentOutputText
-                    | EvalItemInputImage
-                    | InputAudio
-                    | InputTextContent
-                    | str
-                ]
-                | str
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_eval_item_content_item_type_1 = (
-                        InputTextContent.from_dict(data)
-                    )
-
-                    return componentsschemas_eval_item_content_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_eval_item_content_item_type_2 = (
-                        EvalItemContentOutputText.from_dict(data)
-                    )
-
-                    return componentsschemas_eval_item_content_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_eval_item_content_item_type_3 = (
-                        EvalItemInputImage.from_dict(data)
-                    )
-
-                    return componentsschemas_eval_item_content_item_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_eval_item_content_item_type_4 = (
-                        InputAudio.from_dict(data)
-                    )
-
-                    return componentsschemas_eval_item_content_item_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    componentsschemas_eval_item_content_type_1 = []
-                    _componentsschemas_eval_item_content_type_1 = data
-                    for (
-                        componentsschemas_eval_item_content_array_item_data
-                    ) in _componentsschemas_eval_item_content_type_1:
-
-                        def _parse_componentsschemas_eval_item_content_array_item(
-                            data: object,
-                        ) -> (
-                            EvalItemContentOutputText
-                            | EvalItemInputImage
-                            | InputAudio
-                            | InputTextContent
-                            | str
-                        ):
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                componentsschemas_eval_item_content_item_type_1 = (
-                                    InputTextContent.from_dict(data)
-                                )
-
-                                return componentsschemas_eval_item_content_item_type_1
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                componentsschemas_eval_item_content_item_type_2 = (
-                                    EvalItemContentOutputText.from_dict(data)
-                                )
-
-                                return componentsschemas_eval_item_content_item_type_2
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                componentsschemas_eval_item_content_item_type_3 = (
-                                    EvalItemInputImage.from_dict(data)
-                                )
-
-                                return componentsschemas_eval_item_content_item_type_3
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                componentsschemas_eval_item_content_item_type_4 = (
-                                    InputAudio.from_dict(data)
-                                )
-
-                                return componentsschemas_eval_item_content_item_type_4
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            return cast(
-                                EvalItemContentOutputText
-                                | EvalItemInputImage
-                                | InputAudio
-                                | InputTextContent
-                                | str,
-                                data,
-                            )
-
-                        componentsschemas_eval_item_content_array_item = (
-                            _parse_componentsschemas_eval_item_content_array_item(
-                                componentsschemas_eval_item_content_array_item_data
-                            )
-                        )
-
-                        componentsschemas_eval_item_content_type_1.append(
-                            componentsschemas_eval_item_content_array_item
-                        )
-
-                    return componentsschemas_eval_item_content_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(
-                    EvalItemContentOutputText
-                    | EvalItemInputImage
-                    | InputAudio
-                    | InputTextContent
-                    | list[
-                        EvalItemContentOutputText
-                        | EvalItemInputImage
-                        | InputAudio
-                        | InputTextContent
-                        | str
-                    ]
-                    | str,
-                    data,
+                _p_role = EvalItemRole._value2member_map_.get(_p_role) or EvalItemRole(
+                    _p_role
                 )
 
-            content = _parse_content(_content_raw)
+            _p_content = d.pop("content", UNSET)
+            if _p_content is not UNSET:
+                if isinstance(_p_content, str):
+                    pass
+                elif isinstance(_p_content, dict) or isinstance(_p_content, Mapping):
+                    _t0 = _p_content.get("type", UNSET)
+                    if _t0 == "input_text":
+                        try:
+                            _p_content = InputTextContent.from_dict(_p_content)
+                        except InvalidData as _e:
+                            raise _e.within(("content",)) from None
 
-        _type_ = d.pop("type", UNSET)
-        type_: EvalItemType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = EvalItemType(_type_)
+                    elif _t0 == "output_text":
+                        try:
+                            _p_content = EvalItemContentOutputText.from_dict(_p_content)
+                        except InvalidData as _e:
+                            raise _e.within(("content",)) from None
 
-        eval_item = cls(
-            role=role,
-            content=content,
-            type_=type_,
-        )
+                    elif _t0 == "input_image":
+                        try:
+                            _p_content = EvalItemInputImage.from_dict(_p_content)
+                        except InvalidData as _e:
+                            raise _e.within(("content",)) from None
 
+                    elif _t0 == "input_audio":
+                        try:
+                            _p_content = InputAudio.from_dict(_p_content)
+                        except InvalidData as _e:
+                            raise _e.within(("content",)) from None
+
+                    elif _t0 is UNSET or isinstance(_t0, str):
+                        _p_content = UnknownVariant.from_dict(_p_content)
+                    else:
+                        raise InvalidData(
+                            ("content", "type"), "string", json_type_name(_t0)
+                        )
+
+                elif isinstance(_p_content, list) or isinstance(_p_content, tuple):
+                    _l0 = []
+                    for _i0, _x0 in enumerate(_p_content):
+                        if isinstance(_x0, str):
+                            pass
+                        elif isinstance(_x0, dict) or isinstance(_x0, Mapping):
+                            _t1 = _x0.get("type", UNSET)
+                            if _t1 == "input_text":
+                                try:
+                                    _x0 = InputTextContent.from_dict(_x0)
+                                except InvalidData as _e:
+                                    raise _e.within(("content", _i0)) from None
+
+                            elif _t1 == "output_text":
+                                try:
+                                    _x0 = EvalItemContentOutputText.from_dict(_x0)
+                                except InvalidData as _e:
+                                    raise _e.within(("content", _i0)) from None
+
+                            elif _t1 == "input_image":
+                                try:
+                                    _x0 = EvalItemInputImage.from_dict(_x0)
+                                except InvalidData as _e:
+                                    raise _e.within(("content", _i0)) from None
+
+                            elif _t1 == "input_audio":
+                                try:
+                                    _x0 = InputAudio.from_dict(_x0)
+                                except InvalidData as _e:
+                                    raise _e.within(("content", _i0)) from None
+
+                            elif _t1 is UNSET or isinstance(_t1, str):
+                                _x0 = UnknownVariant.from_dict(_x0)
+                            else:
+                                raise InvalidData(
+                                    ("content", _i0, "type"),
+                                    "string",
+                                    json_type_name(_t1),
+                                )
+
+                        else:
+                            raise InvalidData(
+                                ("content", _i0),
+                                "string or object",
+                                json_type_name(_x0),
+                            )
+
+                        _l0.append(_x0)
+                    _p_content = _l0
+
+                else:
+                    raise InvalidData(
+                        ("content",),
+                        "string, object or list",
+                        json_type_name(_p_content),
+                    )
+
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
+
+                _p_type_ = EvalItemType._value2member_map_.get(
+                    _p_type_
+                ) or EvalItemType(_p_type_)
+
+            eval_item = cls(
+                role=_p_role,
+                content=_p_content,
+                type_=_p_type_,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         eval_item.additional_properties = d
         return eval_item
 

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.eval_item_content_output_text_type import EvalItemContentOutputTextType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 T = TypeVar("T", bound="EvalItemContentOutputText")
 
@@ -28,55 +28,53 @@ class EvalItemContentOutputText:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        text: Any
-        if isinstance(self.text, Unset):
-            text = UNSET
-        else:
-            text = self.text
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "text": text,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if text is UNSET:
-            del field_dict["text"]
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_text = self.text
+        if _p_text is not UNSET:
+            field_dict["text"] = _p_text
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = EvalItemContentOutputTextType(_type__raw)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
-        _text_raw = d.pop("text", UNSET)
-        text: Any
-        if isinstance(_text_raw, Unset):
-            text = UNSET
-        else:
-            text = _text_raw
+                _p_type_ = EvalItemContentOutputTextType._value2member_map_.get(
+                    _p_type_
+                ) or EvalItemContentOutputTextType(_p_type_)
 
-        eval_item_content_output_text = cls(
-            type_=type_,
-            text=text,
-        )
+            _p_text = d.pop("text", UNSET)
+            if _p_text is not UNSET:
+                if not isinstance(_p_text, str):
+                    raise InvalidData(("text",), "string", json_type_name(_p_text))
 
+            eval_item_content_output_text = cls(
+                type_=_p_type_,
+                text=_p_text,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         eval_item_content_output_text.additional_properties = d
         return eval_item_content_output_text
 

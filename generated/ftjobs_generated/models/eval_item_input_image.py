@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.eval_item_input_image_type import EvalItemInputImageType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="EvalItemInputImage")
 
@@ -31,62 +31,64 @@ class EvalItemInputImage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        image_url: Any
-        if isinstance(self.image_url, Unset):
-            image_url = UNSET
-        else:
-            image_url = self.image_url
-
-        detail = self.detail
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "image_url": image_url,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if image_url is UNSET:
-            del field_dict["image_url"]
-        if detail is not UNSET:
-            field_dict["detail"] = detail
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_image_url = self.image_url
+        if _p_image_url is not UNSET:
+            field_dict["image_url"] = _p_image_url
+        _p_detail = self.detail
+        if _p_detail is not UNSET:
+            field_dict["detail"] = _p_detail
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = EvalItemInputImageType(_type__raw)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
-        _image_url_raw = d.pop("image_url", UNSET)
-        image_url: Any
-        if isinstance(_image_url_raw, Unset):
-            image_url = UNSET
-        else:
-            image_url = _image_url_raw
+                _p_type_ = EvalItemInputImageType._value2member_map_.get(
+                    _p_type_
+                ) or EvalItemInputImageType(_p_type_)
 
-        detail = d.pop("detail", UNSET)
+            _p_image_url = d.pop("image_url", UNSET)
+            if _p_image_url is not UNSET:
+                if not isinstance(_p_image_url, str):
+                    raise InvalidData(
+                        ("image_url",), "string", json_type_name(_p_image_url)
+                    )
 
-        eval_item_input_image = cls(
-            type_=type_,
-            image_url=image_url,
-            detail=detail,
-        )
+            _p_detail = d.pop("detail", UNSET)
+            if _p_detail is not UNSET:
+                if not isinstance(_p_detail, str):
+                    raise InvalidData(("detail",), "string", json_type_name(_p_detail))
 
+            eval_item_input_image = cls(
+                type_=_p_type_,
+                image_url=_p_image_url,
+                detail=_p_detail,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         eval_item_input_image.additional_properties = d
         return eval_item_input_image
 

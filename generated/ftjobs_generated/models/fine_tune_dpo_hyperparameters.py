@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,7 +20,7 @@ from ..models.fine_tune_dpo_hyperparameters_learning_rate_multiplier_type_0 impo
 from ..models.fine_tune_dpo_hyperparameters_n_epochs_type_0 import (
     FineTuneDPOHyperparametersNEpochsType0,
 )
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="FineTuneDPOHyperparameters")
 
@@ -59,141 +59,192 @@ class FineTuneDPOHyperparameters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        beta: float | str | Unset
-        if isinstance(self.beta, Unset):
-            beta = UNSET
-        elif isinstance(self.beta, FineTuneDPOHyperparametersBetaType0):
-            beta = self.beta.value
-        else:
-            beta = self.beta
-
-        batch_size: int | str | Unset
-        if isinstance(self.batch_size, Unset):
-            batch_size = UNSET
-        elif isinstance(self.batch_size, FineTuneDPOHyperparametersBatchSizeType0):
-            batch_size = self.batch_size.value
-        else:
-            batch_size = self.batch_size
-
-        learning_rate_multiplier: float | str | Unset
-        if isinstance(self.learning_rate_multiplier, Unset):
-            learning_rate_multiplier = UNSET
-        elif isinstance(
-            self.learning_rate_multiplier,
-            FineTuneDPOHyperparametersLearningRateMultiplierType0,
-        ):
-            learning_rate_multiplier = self.learning_rate_multiplier.value
-        else:
-            learning_rate_multiplier = self.learning_rate_multiplier
-
-        n_epochs: int | str | Unset
-        if isinstance(self.n_epochs, Unset):
-            n_epochs = UNSET
-        elif isinstance(self.n_epochs, FineTuneDPOHyperparametersNEpochsType0):
-            n_epochs = self.n_epochs.value
-        else:
-            n_epochs = self.n_epochs
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if beta is not UNSET:
-            field_dict["beta"] = beta
-        if batch_size is not UNSET:
-            field_dict["batch_size"] = batch_size
-        if learning_rate_multiplier is not UNSET:
-            field_dict["learning_rate_multiplier"] = learning_rate_multiplier
-        if n_epochs is not UNSET:
-            field_dict["n_epochs"] = n_epochs
+        _p_beta = self.beta
+        if _p_beta is not UNSET:
+            if isinstance(_p_beta, (FineTuneDPOHyperparametersBetaType0)):
+                _p_beta = _p_beta.value
+
+            field_dict["beta"] = _p_beta
+        _p_batch_size = self.batch_size
+        if _p_batch_size is not UNSET:
+            if isinstance(_p_batch_size, (FineTuneDPOHyperparametersBatchSizeType0)):
+                _p_batch_size = _p_batch_size.value
+
+            field_dict["batch_size"] = _p_batch_size
+        _p_learning_rate_multiplier = self.learning_rate_multiplier
+        if _p_learning_rate_multiplier is not UNSET:
+            if isinstance(
+                _p_learning_rate_multiplier,
+                (FineTuneDPOHyperparametersLearningRateMultiplierType0),
+            ):
+                _p_learning_rate_multiplier = _p_learning_rate_multiplier.value
+
+            field_dict["learning_rate_multiplier"] = _p_learning_rate_multiplier
+        _p_n_epochs = self.n_epochs
+        if _p_n_epochs is not UNSET:
+            if isinstance(_p_n_epochs, (FineTuneDPOHyperparametersNEpochsType0)):
+                _p_n_epochs = _p_n_epochs.value
+
+            field_dict["n_epochs"] = _p_n_epochs
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_beta = d.pop("beta", UNSET)
+            if _p_beta is not UNSET:
+                if isinstance(_p_beta, str):
+                    if (
+                        _p_beta
+                        in FineTuneDPOHyperparametersBetaType0._value2member_map_
+                    ):
+                        _p_beta = (
+                            FineTuneDPOHyperparametersBetaType0._value2member_map_[
+                                _p_beta
+                            ]
+                        )
+                    else:
+                        raise InvalidData(
+                            ("beta",), '"auto" or number', json_type_name(_p_beta)
+                        )
 
-        def _parse_beta(
-            data: object,
-        ) -> FineTuneDPOHyperparametersBetaType0 | float | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                beta_type_0 = FineTuneDPOHyperparametersBetaType0(data)
+                elif isinstance(_p_beta, bool):
+                    raise InvalidData(
+                        ("beta",), '"auto" or number', json_type_name(_p_beta)
+                    )
 
-                return beta_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FineTuneDPOHyperparametersBetaType0 | float | Unset, data)
+                elif isinstance(_p_beta, int):
+                    pass
+                elif isinstance(_p_beta, float):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("beta",), '"auto" or number', json_type_name(_p_beta)
+                    )
 
-        beta = _parse_beta(d.pop("beta", UNSET))
+            _p_batch_size = d.pop("batch_size", UNSET)
+            if _p_batch_size is not UNSET:
+                if isinstance(_p_batch_size, str):
+                    if (
+                        _p_batch_size
+                        in FineTuneDPOHyperparametersBatchSizeType0._value2member_map_
+                    ):
+                        _p_batch_size = (
+                            FineTuneDPOHyperparametersBatchSizeType0._value2member_map_[
+                                _p_batch_size
+                            ]
+                        )
+                    else:
+                        raise InvalidData(
+                            ("batch_size",),
+                            '"auto" or integer',
+                            json_type_name(_p_batch_size),
+                        )
 
-        def _parse_batch_size(
-            data: object,
-        ) -> FineTuneDPOHyperparametersBatchSizeType0 | int | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                batch_size_type_0 = FineTuneDPOHyperparametersBatchSizeType0(data)
+                elif isinstance(_p_batch_size, bool):
+                    raise InvalidData(
+                        ("batch_size",),
+                        '"auto" or integer',
+                        json_type_name(_p_batch_size),
+                    )
 
-                return batch_size_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FineTuneDPOHyperparametersBatchSizeType0 | int | Unset, data)
+                elif isinstance(_p_batch_size, int):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("batch_size",),
+                        '"auto" or integer',
+                        json_type_name(_p_batch_size),
+                    )
 
-        batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
+            _p_learning_rate_multiplier = d.pop("learning_rate_multiplier", UNSET)
+            if _p_learning_rate_multiplier is not UNSET:
+                if isinstance(_p_learning_rate_multiplier, str):
+                    if (
+                        _p_learning_rate_multiplier
+                        in FineTuneDPOHyperparametersLearningRateMultiplierType0._value2member_map_
+                    ):
+                        _p_learning_rate_multiplier = FineTuneDPOHyperparametersLearningRateMultiplierType0._value2member_map_[
+                            _p_learning_rate_multiplier
+                        ]
+                    else:
+                        raise InvalidData(
+                            ("learning_rate_multiplier",),
+                            '"auto" or number',
+                            json_type_name(_p_learning_rate_multiplier),
+                        )
 
-        def _parse_learning_rate_multiplier(
-            data: object,
-        ) -> FineTuneDPOHyperparametersLearningRateMultiplierType0 | float | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                learning_rate_multiplier_type_0 = (
-                    FineTuneDPOHyperparametersLearningRateMultiplierType0(data)
-                )
+                elif isinstance(_p_learning_rate_multiplier, bool):
+                    raise InvalidData(
+                        ("learning_rate_multiplier",),
+                        '"auto" or number',
+                        json_type_name(_p_learning_rate_multiplier),
+                    )
 
-                return learning_rate_multiplier_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                FineTuneDPOHyperparametersLearningRateMultiplierType0 | float | Unset,
-                data,
+                elif isinstance(_p_learning_rate_multiplier, int):
+                    pass
+                elif isinstance(_p_learning_rate_multiplier, float):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("learning_rate_multiplier",),
+                        '"auto" or number',
+                        json_type_name(_p_learning_rate_multiplier),
+                    )
+
+            _p_n_epochs = d.pop("n_epochs", UNSET)
+            if _p_n_epochs is not UNSET:
+                if isinstance(_p_n_epochs, str):
+                    if (
+                        _p_n_epochs
+                        in FineTuneDPOHyperparametersNEpochsType0._value2member_map_
+                    ):
+                        _p_n_epochs = (
+                            FineTuneDPOHyperparametersNEpochsType0._value2member_map_[
+                                _p_n_epochs
+                            ]
+                        )
+                    else:
+                        raise InvalidData(
+                            ("n_epochs",),
+                            '"auto" or integer',
+                            json_type_name(_p_n_epochs),
+                        )
+
+                elif isinstance(_p_n_epochs, bool):
+                    raise InvalidData(
+                        ("n_epochs",), '"auto" or integer', json_type_name(_p_n_epochs)
+                    )
+
+                elif isinstance(_p_n_epochs, int):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("n_epochs",), '"auto" or integer', json_type_name(_p_n_epochs)
+                    )
+
+            fine_tune_dpo_hyperparameters = cls(
+                beta=_p_beta,
+                batch_size=_p_batch_size,
+                learning_rate_multiplier=_p_learning_rate_multiplier,
+                n_epochs=_p_n_epochs,
             )
-
-        learning_rate_multiplier = _parse_learning_rate_multiplier(
-            d.pop("learning_rate_multiplier", UNSET)
-        )
-
-        def _parse_n_epochs(
-            data: object,
-        ) -> FineTuneDPOHyperparametersNEpochsType0 | int | Unset:
-            if isinstance(data, Unset):
-                return data
+        except RecursionError:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                n_epochs_type_0 = FineTuneDPOHyperparametersNEpochsType0(data)
-
-                return n_epochs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FineTuneDPOHyperparametersNEpochsType0 | int | Unset, data)
-
-        n_epochs = _parse_n_epochs(d.pop("n_epochs", UNSET))
-
-        fine_tune_dpo_hyperparameters = cls(
-            beta=beta,
-            batch_size=batch_size,
-            learning_rate_multiplier=learning_rate_multiplier,
-            n_epochs=n_epochs,
-        )
-
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tune_dpo_hyperparameters.additional_properties = d
         return fine_tune_dpo_hyperparameters
 

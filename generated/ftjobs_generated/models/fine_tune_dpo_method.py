@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 if TYPE_CHECKING:
     from ..models.fine_tune_dpo_hyperparameters import FineTuneDPOHyperparameters
@@ -29,34 +29,57 @@ class FineTuneDPOMethod:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        hyperparameters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.hyperparameters, Unset):
-            hyperparameters = self.hyperparameters.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if hyperparameters is not UNSET:
-            field_dict["hyperparameters"] = hyperparameters
+        _p_hyperparameters = self.hyperparameters
+        if _p_hyperparameters is not UNSET:
+            _p_hyperparameters = _p_hyperparameters.to_dict()
+
+            field_dict["hyperparameters"] = _p_hyperparameters
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tune_dpo_hyperparameters import FineTuneDPOHyperparameters  # noqa: PLC0415
+        try:
+            from ..models.fine_tune_dpo_hyperparameters import (
+                FineTuneDPOHyperparameters,  # noqa: PLC0415
+            )
 
-        d = dict(src_dict)
-        _hyperparameters = d.pop("hyperparameters", UNSET)
-        hyperparameters: FineTuneDPOHyperparameters | Unset
-        if isinstance(_hyperparameters, Unset):
-            hyperparameters = UNSET
-        else:
-            hyperparameters = FineTuneDPOHyperparameters.from_dict(_hyperparameters)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_hyperparameters = d.pop("hyperparameters", UNSET)
+            if _p_hyperparameters is not UNSET:
+                if not isinstance(_p_hyperparameters, dict) and not isinstance(
+                    _p_hyperparameters, Mapping
+                ):
+                    raise InvalidData(
+                        ("hyperparameters",),
+                        "object",
+                        json_type_name(_p_hyperparameters),
+                    )
 
-        fine_tune_dpo_method = cls(
-            hyperparameters=hyperparameters,
-        )
+                try:
+                    _p_hyperparameters = FineTuneDPOHyperparameters.from_dict(
+                        _p_hyperparameters
+                    )
+                except InvalidData as _e:
+                    raise _e.within(("hyperparameters",)) from None
 
+            fine_tune_dpo_method = cls(
+                hyperparameters=_p_hyperparameters,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tune_dpo_method.additional_properties = d
         return fine_tune_dpo_method
 

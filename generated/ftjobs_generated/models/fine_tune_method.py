@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.fine_tune_method_type import FineTuneMethodType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 if TYPE_CHECKING:
     from ..models.fine_tune_dpo_method import FineTuneDPOMethod
@@ -38,84 +38,108 @@ class FineTuneMethod:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        supervised: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.supervised, Unset):
-            supervised = self.supervised.to_dict()
-
-        dpo: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.dpo, Unset):
-            dpo = self.dpo.to_dict()
-
-        reinforcement: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reinforcement, Unset):
-            reinforcement = self.reinforcement.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if supervised is not UNSET:
-            field_dict["supervised"] = supervised
-        if dpo is not UNSET:
-            field_dict["dpo"] = dpo
-        if reinforcement is not UNSET:
-            field_dict["reinforcement"] = reinforcement
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_supervised = self.supervised
+        if _p_supervised is not UNSET:
+            _p_supervised = _p_supervised.to_dict()
+
+            field_dict["supervised"] = _p_supervised
+        _p_dpo = self.dpo
+        if _p_dpo is not UNSET:
+            _p_dpo = _p_dpo.to_dict()
+
+            field_dict["dpo"] = _p_dpo
+        _p_reinforcement = self.reinforcement
+        if _p_reinforcement is not UNSET:
+            _p_reinforcement = _p_reinforcement.to_dict()
+
+            field_dict["reinforcement"] = _p_reinforcement
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tune_dpo_method import FineTuneDPOMethod  # noqa: PLC0415
-        from ..models.fine_tune_reinforcement_method import FineTuneReinforcementMethod  # noqa: PLC0415
-        from ..models.fine_tune_supervised_method import FineTuneSupervisedMethod  # noqa: PLC0415
+        try:
+            from ..models.fine_tune_dpo_method import FineTuneDPOMethod  # noqa: PLC0415
+            from ..models.fine_tune_reinforcement_method import (
+                FineTuneReinforcementMethod,  # noqa: PLC0415
+            )
+            from ..models.fine_tune_supervised_method import FineTuneSupervisedMethod  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = FineTuneMethodType(_type__raw)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
-        _supervised = d.pop("supervised", UNSET)
-        supervised: FineTuneSupervisedMethod | Unset
-        if isinstance(_supervised, Unset):
-            supervised = UNSET
-        else:
-            supervised = FineTuneSupervisedMethod.from_dict(_supervised)
+                _p_type_ = FineTuneMethodType._value2member_map_.get(
+                    _p_type_
+                ) or FineTuneMethodType(_p_type_)
 
-        _dpo = d.pop("dpo", UNSET)
-        dpo: FineTuneDPOMethod | Unset
-        if isinstance(_dpo, Unset):
-            dpo = UNSET
-        else:
-            dpo = FineTuneDPOMethod.from_dict(_dpo)
+            _p_supervised = d.pop("supervised", UNSET)
+            if _p_supervised is not UNSET:
+                if not isinstance(_p_supervised, dict) and not isinstance(
+                    _p_supervised, Mapping
+                ):
+                    raise InvalidData(
+                        ("supervised",), "object", json_type_name(_p_supervised)
+                    )
 
-        _reinforcement = d.pop("reinforcement", UNSET)
-        reinforcement: FineTuneReinforcementMethod | Unset
-        if isinstance(_reinforcement, Unset):
-            reinforcement = UNSET
-        else:
-            reinforcement = FineTuneReinforcementMethod.from_dict(_reinforcement)
+                try:
+                    _p_supervised = FineTuneSupervisedMethod.from_dict(_p_supervised)
+                except InvalidData as _e:
+                    raise _e.within(("supervised",)) from None
 
-        fine_tune_method = cls(
-            type_=type_,
-            supervised=supervised,
-            dpo=dpo,
-            reinforcement=reinforcement,
-        )
+            _p_dpo = d.pop("dpo", UNSET)
+            if _p_dpo is not UNSET:
+                if not isinstance(_p_dpo, dict) and not isinstance(_p_dpo, Mapping):
+                    raise InvalidData(("dpo",), "object", json_type_name(_p_dpo))
 
+                try:
+                    _p_dpo = FineTuneDPOMethod.from_dict(_p_dpo)
+                except InvalidData as _e:
+                    raise _e.within(("dpo",)) from None
+
+            _p_reinforcement = d.pop("reinforcement", UNSET)
+            if _p_reinforcement is not UNSET:
+                if not isinstance(_p_reinforcement, dict) and not isinstance(
+                    _p_reinforcement, Mapping
+                ):
+                    raise InvalidData(
+                        ("reinforcement",), "object", json_type_name(_p_reinforcement)
+                    )
+
+                try:
+                    _p_reinforcement = FineTuneReinforcementMethod.from_dict(
+                        _p_reinforcement
+                    )
+                except InvalidData as _e:
+                    raise _e.within(("reinforcement",)) from None
+
+            fine_tune_method = cls(
+                type_=_p_type_,
+                supervised=_p_supervised,
+                dpo=_p_dpo,
+                reinforcement=_p_reinforcement,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tune_method.additional_properties = d
         return fine_tune_method
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -29,7 +29,7 @@ from ..models.fine_tune_reinforcement_hyperparameters_n_epochs_type_0 import (
 from ..models.fine_tune_reinforcement_hyperparameters_reasoning_effort import (
     FineTuneReinforcementHyperparametersReasoningEffort,
 )
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="FineTuneReinforcementHyperparameters")
 
@@ -85,256 +85,308 @@ class FineTuneReinforcementHyperparameters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        batch_size: int | str | Unset
-        if isinstance(self.batch_size, Unset):
-            batch_size = UNSET
-        elif isinstance(
-            self.batch_size, FineTuneReinforcementHyperparametersBatchSizeType0
-        ):
-            batch_size = self.batch_size.value
-        else:
-            batch_size = self.batch_size
-
-        learning_rate_multiplier: float | str | Unset
-        if isinstance(self.learning_rate_multiplier, Unset):
-            learning_rate_multiplier = UNSET
-        elif isinstance(
-            self.learning_rate_multiplier,
-            FineTuneReinforcementHyperparametersLearningRateMultiplierType0,
-        ):
-            learning_rate_multiplier = self.learning_rate_multiplier.value
-        else:
-            learning_rate_multiplier = self.learning_rate_multiplier
-
-        n_epochs: int | str | Unset
-        if isinstance(self.n_epochs, Unset):
-            n_epochs = UNSET
-        elif isinstance(
-            self.n_epochs, FineTuneReinforcementHyperparametersNEpochsType0
-        ):
-            n_epochs = self.n_epochs.value
-        else:
-            n_epochs = self.n_epochs
-
-        reasoning_effort: str | Unset = UNSET
-        if not isinstance(self.reasoning_effort, Unset):
-            reasoning_effort = self.reasoning_effort.value
-
-        compute_multiplier: float | str | Unset
-        if isinstance(self.compute_multiplier, Unset):
-            compute_multiplier = UNSET
-        elif isinstance(
-            self.compute_multiplier,
-            FineTuneReinforcementHyperparametersComputeMultiplierType0,
-        ):
-            compute_multiplier = self.compute_multiplier.value
-        else:
-            compute_multiplier = self.compute_multiplier
-
-        eval_interval: int | str | Unset
-        if isinstance(self.eval_interval, Unset):
-            eval_interval = UNSET
-        elif isinstance(
-            self.eval_interval, FineTuneReinforcementHyperparametersEvalIntervalType0
-        ):
-            eval_interval = self.eval_interval.value
-        else:
-            eval_interval = self.eval_interval
-
-        eval_samples: int | str | Unset
-        if isinstance(self.eval_samples, Unset):
-            eval_samples = UNSET
-        elif isinstance(
-            self.eval_samples, FineTuneReinforcementHyperparametersEvalSamplesType0
-        ):
-            eval_samples = self.eval_samples.value
-        else:
-            eval_samples = self.eval_samples
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if batch_size is not UNSET:
-            field_dict["batch_size"] = batch_size
-        if learning_rate_multiplier is not UNSET:
-            field_dict["learning_rate_multiplier"] = learning_rate_multiplier
-        if n_epochs is not UNSET:
-            field_dict["n_epochs"] = n_epochs
-        if reasoning_effort is not UNSET:
-            field_dict["reasoning_effort"] = reasoning_effort
-        if compute_multiplier is not UNSET:
-            field_dict["compute_multiplier"] = compute_multiplier
-        if eval_interval is not UNSET:
-            field_dict["eval_interval"] = eval_interval
-        if eval_samples is not UNSET:
-            field_dict["eval_samples"] = eval_samples
+        _p_batch_size = self.batch_size
+        if _p_batch_size is not UNSET:
+            if isinstance(
+                _p_batch_size, (FineTuneReinforcementHyperparametersBatchSizeType0)
+            ):
+                _p_batch_size = _p_batch_size.value
+
+            field_dict["batch_size"] = _p_batch_size
+        _p_learning_rate_multiplier = self.learning_rate_multiplier
+        if _p_learning_rate_multiplier is not UNSET:
+            if isinstance(
+                _p_learning_rate_multiplier,
+                (FineTuneReinforcementHyperparametersLearningRateMultiplierType0),
+            ):
+                _p_learning_rate_multiplier = _p_learning_rate_multiplier.value
+
+            field_dict["learning_rate_multiplier"] = _p_learning_rate_multiplier
+        _p_n_epochs = self.n_epochs
+        if _p_n_epochs is not UNSET:
+            if isinstance(
+                _p_n_epochs, (FineTuneReinforcementHyperparametersNEpochsType0)
+            ):
+                _p_n_epochs = _p_n_epochs.value
+
+            field_dict["n_epochs"] = _p_n_epochs
+        _p_reasoning_effort = self.reasoning_effort
+        if _p_reasoning_effort is not UNSET:
+            _p_reasoning_effort = _p_reasoning_effort.value
+
+            field_dict["reasoning_effort"] = _p_reasoning_effort
+        _p_compute_multiplier = self.compute_multiplier
+        if _p_compute_multiplier is not UNSET:
+            if isinstance(
+                _p_compute_multiplier,
+                (FineTuneReinforcementHyperparametersComputeMultiplierType0),
+            ):
+                _p_compute_multiplier = _p_compute_multiplier.value
+
+            field_dict["compute_multiplier"] = _p_compute_multiplier
+        _p_eval_interval = self.eval_interval
+        if _p_eval_interval is not UNSET:
+            if isinstance(
+                _p_eval_interval,
+                (FineTuneReinforcementHyperparametersEvalIntervalType0),
+            ):
+                _p_eval_interval = _p_eval_interval.value
+
+            field_dict["eval_interval"] = _p_eval_interval
+        _p_eval_samples = self.eval_samples
+        if _p_eval_samples is not UNSET:
+            if isinstance(
+                _p_eval_samples, (FineTuneReinforcementHyperparametersEvalSamplesType0)
+            ):
+                _p_eval_samples = _p_eval_samples.value
+
+            field_dict["eval_samples"] = _p_eval_samples
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_batch_size = d.pop("batch_size", UNSET)
+            if _p_batch_size is not UNSET:
+                if isinstance(_p_batch_size, str):
+                    if (
+                        _p_batch_size
+                        in FineTuneReinforcementHyperparametersBatchSizeType0._value2member_map_
+                    ):
+                        _p_batch_size = FineTuneReinforcementHyperparametersBatchSizeType0._value2member_map_[
+                            _p_batch_size
+                        ]
+                    else:
+                        raise InvalidData(
+                            ("batch_size",),
+                            '"auto" or integer',
+                            json_type_name(_p_batch_size),
+                        )
 
-        def _parse_batch_size(
-            data: object,
-        ) -> FineTuneReinforcementHyperparametersBatchSizeType0 | int | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                batch_size_type_0 = FineTuneReinforcementHyperparametersBatchSizeType0(
-                    data
-                )
+                elif isinstance(_p_batch_size, bool):
+                    raise InvalidData(
+                        ("batch_size",),
+                        '"auto" or integer',
+                        json_type_name(_p_batch_size),
+                    )
 
-                return batch_size_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                FineTuneReinforcementHyperparametersBatchSizeType0 | int | Unset, data
-            )
+                elif isinstance(_p_batch_size, int):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("batch_size",),
+                        '"auto" or integer',
+                        json_type_name(_p_batch_size),
+                    )
 
-        batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
+            _p_learning_rate_multiplier = d.pop("learning_rate_multiplier", UNSET)
+            if _p_learning_rate_multiplier is not UNSET:
+                if isinstance(_p_learning_rate_multiplier, str):
+                    if (
+                        _p_learning_rate_multiplier
+                        in FineTuneReinforcementHyperparametersLearningRateMultiplierType0._value2member_map_
+                    ):
+                        _p_learning_rate_multiplier = FineTuneReinforcementHyperparametersLearningRateMultiplierType0._value2member_map_[
+                            _p_learning_rate_multiplier
+                        ]
+                    else:
+                        raise InvalidData(
+                            ("learning_rate_multiplier",),
+                            '"auto" or number',
+                            json_type_name(_p_learning_rate_multiplier),
+                        )
 
-        def _parse_learning_rate_multiplier(
-            data: object,
-        ) -> (
-            FineTuneReinforcementHyperparametersLearningRateMultiplierType0
-            | float
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                learning_rate_multiplier_type_0 = (
-                    FineTuneReinforcementHyperparametersLearningRateMultiplierType0(
-                        data
+                elif isinstance(_p_learning_rate_multiplier, bool):
+                    raise InvalidData(
+                        ("learning_rate_multiplier",),
+                        '"auto" or number',
+                        json_type_name(_p_learning_rate_multiplier),
+                    )
+
+                elif isinstance(_p_learning_rate_multiplier, int):
+                    pass
+                elif isinstance(_p_learning_rate_multiplier, float):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("learning_rate_multiplier",),
+                        '"auto" or number',
+                        json_type_name(_p_learning_rate_multiplier),
+                    )
+
+            _p_n_epochs = d.pop("n_epochs", UNSET)
+            if _p_n_epochs is not UNSET:
+                if isinstance(_p_n_epochs, str):
+                    if (
+                        _p_n_epochs
+                        in FineTuneReinforcementHyperparametersNEpochsType0._value2member_map_
+                    ):
+                        _p_n_epochs = FineTuneReinforcementHyperparametersNEpochsType0._value2member_map_[
+                            _p_n_epochs
+                        ]
+                    else:
+                        raise InvalidData(
+                            ("n_epochs",),
+                            '"auto" or integer',
+                            json_type_name(_p_n_epochs),
+                        )
+
+                elif isinstance(_p_n_epochs, bool):
+                    raise InvalidData(
+                        ("n_epochs",), '"auto" or integer', json_type_name(_p_n_epochs)
+                    )
+
+                elif isinstance(_p_n_epochs, int):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("n_epochs",), '"auto" or integer', json_type_name(_p_n_epochs)
+                    )
+
+            _p_reasoning_effort = d.pop("reasoning_effort", UNSET)
+            if _p_reasoning_effort is not UNSET:
+                if not isinstance(_p_reasoning_effort, str):
+                    raise InvalidData(
+                        ("reasoning_effort",),
+                        "string",
+                        json_type_name(_p_reasoning_effort),
+                    )
+
+                _p_reasoning_effort = (
+                    FineTuneReinforcementHyperparametersReasoningEffort._value2member_map_.get(
+                        _p_reasoning_effort
+                    )
+                    or FineTuneReinforcementHyperparametersReasoningEffort(
+                        _p_reasoning_effort
                     )
                 )
 
-                return learning_rate_multiplier_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                FineTuneReinforcementHyperparametersLearningRateMultiplierType0
-                | float
-                | Unset,
-                data,
+            _p_compute_multiplier = d.pop("compute_multiplier", UNSET)
+            if _p_compute_multiplier is not UNSET:
+                if isinstance(_p_compute_multiplier, str):
+                    if (
+                        _p_compute_multiplier
+                        in FineTuneReinforcementHyperparametersComputeMultiplierType0._value2member_map_
+                    ):
+                        _p_compute_multiplier = FineTuneReinforcementHyperparametersComputeMultiplierType0._value2member_map_[
+                            _p_compute_multiplier
+                        ]
+                    else:
+                        raise InvalidData(
+                            ("compute_multiplier",),
+                            '"auto" or number',
+                            json_type_name(_p_compute_multiplier),
+                        )
+
+                elif isinstance(_p_compute_multiplier, bool):
+                    raise InvalidData(
+                        ("compute_multiplier",),
+                        '"auto" or number',
+                        json_type_name(_p_compute_multiplier),
+                    )
+
+                elif isinstance(_p_compute_multiplier, int):
+                    pass
+                elif isinstance(_p_compute_multiplier, float):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("compute_multiplier",),
+                        '"auto" or number',
+                        json_type_name(_p_compute_multiplier),
+                    )
+
+            _p_eval_interval = d.pop("eval_interval", UNSET)
+            if _p_eval_interval is not UNSET:
+                if isinstance(_p_eval_interval, str):
+                    if (
+                        _p_eval_interval
+                        in FineTuneReinforcementHyperparametersEvalIntervalType0._value2member_map_
+                    ):
+                        _p_eval_interval = FineTuneReinforcementHyperparametersEvalIntervalType0._value2member_map_[
+                            _p_eval_interval
+                        ]
+                    else:
+                        raise InvalidData(
+                            ("eval_interval",),
+                            '"auto" or integer',
+                            json_type_name(_p_eval_interval),
+                        )
+
+                elif isinstance(_p_eval_interval, bool):
+                    raise InvalidData(
+                        ("eval_interval",),
+                        '"auto" or integer',
+                        json_type_name(_p_eval_interval),
+                    )
+
+                elif isinstance(_p_eval_interval, int):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("eval_interval",),
+                        '"auto" or integer',
+                        json_type_name(_p_eval_interval),
+                    )
+
+            _p_eval_samples = d.pop("eval_samples", UNSET)
+            if _p_eval_samples is not UNSET:
+                if isinstance(_p_eval_samples, str):
+                    if (
+                        _p_eval_samples
+                        in FineTuneReinforcementHyperparametersEvalSamplesType0._value2member_map_
+                    ):
+                        _p_eval_samples = FineTuneReinforcementHyperparametersEvalSamplesType0._value2member_map_[
+                            _p_eval_samples
+                        ]
+                    else:
+                        raise InvalidData(
+                            ("eval_samples",),
+                            '"auto" or integer',
+                            json_type_name(_p_eval_samples),
+                        )
+
+                elif isinstance(_p_eval_samples, bool):
+                    raise InvalidData(
+                        ("eval_samples",),
+                        '"auto" or integer',
+                        json_type_name(_p_eval_samples),
+                    )
+
+                elif isinstance(_p_eval_samples, int):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("eval_samples",),
+                        '"auto" or integer',
+                        json_type_name(_p_eval_samples),
+                    )
+
+            fine_tune_reinforcement_hyperparameters = cls(
+                batch_size=_p_batch_size,
+                learning_rate_multiplier=_p_learning_rate_multiplier,
+                n_epochs=_p_n_epochs,
+                reasoning_effort=_p_reasoning_effort,
+                compute_multiplier=_p_compute_multiplier,
+                eval_interval=_p_eval_interval,
+                eval_samples=_p_eval_samples,
             )
-
-        learning_rate_multiplier = _parse_learning_rate_multiplier(
-            d.pop("learning_rate_multiplier", UNSET)
-        )
-
-        def _parse_n_epochs(
-            data: object,
-        ) -> FineTuneReinforcementHyperparametersNEpochsType0 | int | Unset:
-            if isinstance(data, Unset):
-                return data
+        except RecursionError:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                n_epochs_type_0 = FineTuneReinforcementHyperparametersNEpochsType0(data)
-
-                return n_epochs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                FineTuneReinforcementHyperparametersNEpochsType0 | int | Unset, data
-            )
-
-        n_epochs = _parse_n_epochs(d.pop("n_epochs", UNSET))
-
-        _reasoning_effort = d.pop("reasoning_effort", UNSET)
-        reasoning_effort: FineTuneReinforcementHyperparametersReasoningEffort | Unset
-        if isinstance(_reasoning_effort, Unset):
-            reasoning_effort = UNSET
-        else:
-            reasoning_effort = FineTuneReinforcementHyperparametersReasoningEffort(
-                _reasoning_effort
-            )
-
-        def _parse_compute_multiplier(
-            data: object,
-        ) -> FineTuneReinforcementHyperparametersComputeMultiplierType0 | float | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                compute_multiplier_type_0 = (
-                    FineTuneReinforcementHyperparametersComputeMultiplierType0(data)
-                )
-
-                return compute_multiplier_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                FineTuneReinforcementHyperparametersComputeMultiplierType0
-                | float
-                | Unset,
-                data,
-            )
-
-        compute_multiplier = _parse_compute_multiplier(
-            d.pop("compute_multiplier", UNSET)
-        )
-
-        def _parse_eval_interval(
-            data: object,
-        ) -> FineTuneReinforcementHyperparametersEvalIntervalType0 | int | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                eval_interval_type_0 = (
-                    FineTuneReinforcementHyperparametersEvalIntervalType0(data)
-                )
-
-                return eval_interval_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                FineTuneReinforcementHyperparametersEvalIntervalType0 | int | Unset,
-                data,
-            )
-
-        eval_interval = _parse_eval_interval(d.pop("eval_interval", UNSET))
-
-        def _parse_eval_samples(
-            data: object,
-        ) -> FineTuneReinforcementHyperparametersEvalSamplesType0 | int | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                eval_samples_type_0 = (
-                    FineTuneReinforcementHyperparametersEvalSamplesType0(data)
-                )
-
-                return eval_samples_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                FineTuneReinforcementHyperparametersEvalSamplesType0 | int | Unset, data
-            )
-
-        eval_samples = _parse_eval_samples(d.pop("eval_samples", UNSET))
-
-        fine_tune_reinforcement_hyperparameters = cls(
-            batch_size=batch_size,
-            learning_rate_multiplier=learning_rate_multiplier,
-            n_epochs=n_epochs,
-            reasoning_effort=reasoning_effort,
-            compute_multiplier=compute_multiplier,
-            eval_interval=eval_interval,
-            eval_samples=eval_samples,
-        )
-
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tune_reinforcement_hyperparameters.additional_properties = d
         return fine_tune_reinforcement_hyperparameters
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
 
 if TYPE_CHECKING:
     from ..models.fine_tune_reinforcement_hyperparameters import (
@@ -29,143 +29,147 @@ class FineTuneReinforcementMethod:
     """Configuration for the reinforcement fine-tuning method.
 
     Attributes:
-        grader (GraderMulti | GraderPython | GraderScoreModel | GraderStringCheck | GraderTextSimilarity): The grader
-            used for the fine-tuning job.
+        grader (GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderMulti |
+            UnknownVariant): The grader used for the fine-tuning job.
         hyperparameters (FineTuneReinforcementHyperparameters | Unset): The hyperparameters used for the reinforcement
             fine-tuning job.
     """
 
     grader: (
-        GraderMulti
+        GraderStringCheck
+        | GraderTextSimilarity
         | GraderPython
         | GraderScoreModel
-        | GraderStringCheck
-        | GraderTextSimilarity
+        | GraderMulti
+        | UnknownVariant
     )
     hyperparameters: FineTuneReinforcementHyperparameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.grader_python import GraderPython  # noqa: PLC0415
-        from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
-        from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
-        from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
-
-        grader: Any
-        if isinstance(self.grader, Unset):
-            grader = UNSET
-        else:
-            grader: dict[str, Any]
-            if isinstance(self.grader, GraderStringCheck):
-                grader = self.grader.to_dict()
-            elif isinstance(self.grader, GraderTextSimilarity):
-                grader = self.grader.to_dict()
-            elif isinstance(self.grader, GraderPython):
-                grader = self.grader.to_dict()
-            elif isinstance(self.grader, GraderScoreModel):
-                grader = self.grader.to_dict()
-            else:
-                grader = self.grader.to_dict()
-
-        hyperparameters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.hyperparameters, Unset):
-            hyperparameters = self.hyperparameters.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "grader": grader,
-            }
-        )
-        if grader is UNSET:
-            del field_dict["grader"]
-        if hyperparameters is not UNSET:
-            field_dict["hyperparameters"] = hyperparameters
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tune_reinforcement_hyperparameters import (
-            FineTuneReinforcementHyperparameters,  # noqa: PLC0415
-        )
         from ..models.grader_multi import GraderMulti  # noqa: PLC0415
         from ..models.grader_python import GraderPython  # noqa: PLC0415
         from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
         from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
         from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _grader_raw = d.pop("grader", UNSET)
-        grader: Any
-        if isinstance(_grader_raw, Unset):
-            grader = UNSET
-        else:
-
-            def _parse_grader(
-                data: object,
-            ) -> (
-                GraderMulti
-                | GraderPython
-                | GraderScoreModel
-                | GraderStringCheck
-                | GraderTextSimilarity
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        _p_grader = self.grader
+        if _p_grader is not UNSET:
+            if isinstance(
+                _p_grader,
+                (
+                    GraderStringCheck,
+                    GraderTextSimilarity,
+                    GraderPython,
+                    GraderScoreModel,
+                    GraderMulti,
+                    UnknownVariant,
+                ),
             ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    grader_type_0 = GraderStringCheck.from_dict(data)
+                _p_grader = _p_grader.to_dict()
 
-                    return grader_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    grader_type_1 = GraderTextSimilarity.from_dict(data)
+            field_dict["grader"] = _p_grader
+        _p_hyperparameters = self.hyperparameters
+        if _p_hyperparameters is not UNSET:
+            _p_hyperparameters = _p_hyperparameters.to_dict()
 
-                    return grader_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    grader_type_2 = GraderPython.from_dict(data)
+            field_dict["hyperparameters"] = _p_hyperparameters
 
-                    return grader_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    grader_type_3 = GraderScoreModel.from_dict(data)
+        return field_dict
 
-                    return grader_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                grader_type_4 = GraderMulti.from_dict(data)
-
-                return grader_type_4
-
-            grader = _parse_grader(_grader_raw)
-
-        _hyperparameters = d.pop("hyperparameters", UNSET)
-        hyperparameters: FineTuneReinforcementHyperparameters | Unset
-        if isinstance(_hyperparameters, Unset):
-            hyperparameters = UNSET
-        else:
-            hyperparameters = FineTuneReinforcementHyperparameters.from_dict(
-                _hyperparameters
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        try:
+            from ..models.fine_tune_reinforcement_hyperparameters import (
+                FineTuneReinforcementHyperparameters,  # noqa: PLC0415
             )
+            from ..models.grader_multi import GraderMulti  # noqa: PLC0415
+            from ..models.grader_python import GraderPython  # noqa: PLC0415
+            from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
+            from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
+            from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
 
-        fine_tune_reinforcement_method = cls(
-            grader=grader,
-            hyperparameters=hyperparameters,
-        )
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_grader = d.pop("grader", UNSET)
+            if _p_grader is not UNSET:
+                if isinstance(_p_grader, dict) or isinstance(_p_grader, Mapping):
+                    _t0 = _p_grader.get("type", UNSET)
+                    if _t0 == "string_check":
+                        try:
+                            _p_grader = GraderStringCheck.from_dict(_p_grader)
+                        except InvalidData as _e:
+                            raise _e.within(("grader",)) from None
 
+                    elif _t0 == "text_similarity":
+                        try:
+                            _p_grader = GraderTextSimilarity.from_dict(_p_grader)
+                        except InvalidData as _e:
+                            raise _e.within(("grader",)) from None
+
+                    elif _t0 == "python":
+                        try:
+                            _p_grader = GraderPython.from_dict(_p_grader)
+                        except InvalidData as _e:
+                            raise _e.within(("grader",)) from None
+
+                    elif _t0 == "score_model":
+                        try:
+                            _p_grader = GraderScoreModel.from_dict(_p_grader)
+                        except InvalidData as _e:
+                            raise _e.within(("grader",)) from None
+
+                    elif _t0 == "multi":
+                        try:
+                            _p_grader = GraderMulti.from_dict(_p_grader)
+                        except InvalidData as _e:
+                            raise _e.within(("grader",)) from None
+
+                    elif _t0 is UNSET or isinstance(_t0, str):
+                        _p_grader = UnknownVariant.from_dict(_p_grader)
+                    else:
+                        raise InvalidData(
+                            ("grader", "type"), "string", json_type_name(_t0)
+                        )
+
+                else:
+                    raise InvalidData(("grader",), "object", json_type_name(_p_grader))
+
+            _p_hyperparameters = d.pop("hyperparameters", UNSET)
+            if _p_hyperparameters is not UNSET:
+                if not isinstance(_p_hyperparameters, dict) and not isinstance(
+                    _p_hyperparameters, Mapping
+                ):
+                    raise InvalidData(
+                        ("hyperparameters",),
+                        "object",
+                        json_type_name(_p_hyperparameters),
+                    )
+
+                try:
+                    _p_hyperparameters = FineTuneReinforcementHyperparameters.from_dict(
+                        _p_hyperparameters
+                    )
+                except InvalidData as _e:
+                    raise _e.within(("hyperparameters",)) from None
+
+            fine_tune_reinforcement_method = cls(
+                grader=_p_grader,
+                hyperparameters=_p_hyperparameters,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tune_reinforcement_method.additional_properties = d
         return fine_tune_reinforcement_method
 

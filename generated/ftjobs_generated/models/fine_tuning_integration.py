@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.fine_tuning_integration_type import FineTuningIntegrationType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 if TYPE_CHECKING:
     from ..models.fine_tuning_integration_wandb import FineTuningIntegrationWandb
@@ -34,57 +34,64 @@ class FineTuningIntegration:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        wandb: Any
-        if isinstance(self.wandb, Unset):
-            wandb = UNSET
-        else:
-            wandb = self.wandb.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "wandb": wandb,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if wandb is UNSET:
-            del field_dict["wandb"]
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_wandb = self.wandb
+        if _p_wandb is not UNSET:
+            _p_wandb = _p_wandb.to_dict()
+
+            field_dict["wandb"] = _p_wandb
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tuning_integration_wandb import FineTuningIntegrationWandb  # noqa: PLC0415
+        try:
+            from ..models.fine_tuning_integration_wandb import (
+                FineTuningIntegrationWandb,  # noqa: PLC0415
+            )
 
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = FineTuningIntegrationType(_type__raw)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
-        _wandb_raw = d.pop("wandb", UNSET)
-        wandb: Any
-        if isinstance(_wandb_raw, Unset):
-            wandb = UNSET
-        else:
-            wandb = FineTuningIntegrationWandb.from_dict(_wandb_raw)
+                _p_type_ = FineTuningIntegrationType._value2member_map_.get(
+                    _p_type_
+                ) or FineTuningIntegrationType(_p_type_)
 
-        fine_tuning_integration = cls(
-            type_=type_,
-            wandb=wandb,
-        )
+            _p_wandb = d.pop("wandb", UNSET)
+            if _p_wandb is not UNSET:
+                if not isinstance(_p_wandb, dict) and not isinstance(_p_wandb, Mapping):
+                    raise InvalidData(("wandb",), "object", json_type_name(_p_wandb))
 
+                try:
+                    _p_wandb = FineTuningIntegrationWandb.from_dict(_p_wandb)
+                except InvalidData as _e:
+                    raise _e.within(("wandb",)) from None
+
+            fine_tuning_integration = cls(
+                type_=_p_type_,
+                wandb=_p_wandb,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tuning_integration.additional_properties = d
         return fine_tuning_integration
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.fine_tuning_job_object import FineTuningJobObject
 from ..models.fine_tuning_job_status import FineTuningJobStatus
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
 
 if TYPE_CHECKING:
     from ..models.fine_tune_method import FineTuneMethod
@@ -31,7 +31,7 @@ class FineTuningJob:
         id (str): The object identifier, which can be referenced in the API endpoints.
         created_at (int): The Unix timestamp (in seconds) for when the fine-tuning job was created.
         error (FineTuningJobErrorType0 | None):
-        fine_tuned_model (None | str):
+        fine_tuned_model (str | None):
         finished_at (int | None):
         hyperparameters (FineTuningJobHyperparameters | None): The hyperparameters used for the fine-tuning job. This
             value will only be returned when running `supervised` jobs.
@@ -45,9 +45,9 @@ class FineTuningJob:
         trained_tokens (int | None):
         training_file (str): The file ID used for training. You can retrieve the training data with the [Files
             API](/docs/api-reference/files/retrieve-contents).
-        validation_file (None | str):
+        validation_file (str | None):
         seed (int): The seed used for the fine-tuning job.
-        integrations (list[FineTuningIntegration] | None | Unset):
+        integrations (list[FineTuningIntegration | UnknownVariant] | None | Unset):
         estimated_finish (int | None | Unset):
         method (FineTuneMethod | Unset): The method used for fine-tuning.
         metadata (MetadataType0 | None | Unset):
@@ -56,7 +56,7 @@ class FineTuningJob:
     id: str
     created_at: int
     error: FineTuningJobErrorType0 | None
-    fine_tuned_model: None | str
+    fine_tuned_model: str | None
     finished_at: int | None
     hyperparameters: FineTuningJobHyperparameters | None
     model: str
@@ -66,9 +66,9 @@ class FineTuningJob:
     status: FineTuningJobStatus
     trained_tokens: int | None
     training_file: str
-    validation_file: None | str
+    validation_file: str | None
     seed: int
-    integrations: list[FineTuningIntegration] | None | Unset = UNSET
+    integrations: list[FineTuningIntegration | UnknownVariant] | None | Unset = UNSET
     estimated_finish: int | None | Unset = UNSET
     method: FineTuneMethod | Unset = UNSET
     metadata: MetadataType0 | None | Unset = UNSET
@@ -81,453 +81,374 @@ class FineTuningJob:
         )
         from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
 
-        id: Any
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        created_at: Any
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = self.created_at
-
-        error: Any
-        if isinstance(self.error, Unset):
-            error = UNSET
-        else:
-            error: dict[str, Any] | None
-            if isinstance(self.error, FineTuningJobErrorType0):
-                error = self.error.to_dict()
-            else:
-                error = self.error
-
-        fine_tuned_model: Any
-        if isinstance(self.fine_tuned_model, Unset):
-            fine_tuned_model = UNSET
-        else:
-            fine_tuned_model: None | str
-            fine_tuned_model = self.fine_tuned_model
-
-        finished_at: Any
-        if isinstance(self.finished_at, Unset):
-            finished_at = UNSET
-        else:
-            finished_at: int | None
-            finished_at = self.finished_at
-
-        hyperparameters: Any
-        if isinstance(self.hyperparameters, Unset):
-            hyperparameters = UNSET
-        else:
-            hyperparameters: dict[str, Any] | None
-            if isinstance(self.hyperparameters, FineTuningJobHyperparameters):
-                hyperparameters = self.hyperparameters.to_dict()
-            else:
-                hyperparameters = self.hyperparameters
-
-        model: Any
-        if isinstance(self.model, Unset):
-            model = UNSET
-        else:
-            model = self.model
-
-        object_: Any
-        if isinstance(self.object_, Unset):
-            object_ = UNSET
-        else:
-            object_ = self.object_.value
-
-        organization_id: Any
-        if isinstance(self.organization_id, Unset):
-            organization_id = UNSET
-        else:
-            organization_id = self.organization_id
-
-        result_files: Any
-        if isinstance(self.result_files, Unset):
-            result_files = UNSET
-        else:
-            result_files = self.result_files
-
-        status: Any
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status.value
-
-        trained_tokens: Any
-        if isinstance(self.trained_tokens, Unset):
-            trained_tokens = UNSET
-        else:
-            trained_tokens: int | None
-            trained_tokens = self.trained_tokens
-
-        training_file: Any
-        if isinstance(self.training_file, Unset):
-            training_file = UNSET
-        else:
-            training_file = self.training_file
-
-        validation_file: Any
-        if isinstance(self.validation_file, Unset):
-            validation_file = UNSET
-        else:
-            validation_file: None | str
-            validation_file = self.validation_file
-
-        seed: Any
-        if isinstance(self.seed, Unset):
-            seed = UNSET
-        else:
-            seed = self.seed
-
-        integrations: list[dict[str, Any]] | None | Unset
-        if isinstance(self.integrations, Unset):
-            integrations = UNSET
-        elif isinstance(self.integrations, list):
-            integrations = []
-            for integrations_type_0_item_data in self.integrations:
-                integrations_type_0_item = integrations_type_0_item_data.to_dict()
-                integrations.append(integrations_type_0_item)
-
-        else:
-            integrations = self.integrations
-
-        estimated_finish: int | None | Unset
-        if isinstance(self.estimated_finish, Unset):
-            estimated_finish = UNSET
-        else:
-            estimated_finish = self.estimated_finish
-
-        method: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.method, Unset):
-            method = self.method.to_dict()
-
-        metadata: dict[str, Any] | None | Unset
-        if isinstance(self.metadata, Unset):
-            metadata = UNSET
-        elif isinstance(self.metadata, MetadataType0):
-            metadata = self.metadata.to_dict()
-        else:
-            metadata = self.metadata
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created_at": created_at,
-                "error": error,
-                "fine_tuned_model": fine_tuned_model,
-                "finished_at": finished_at,
-                "hyperparameters": hyperparameters,
-                "model": model,
-                "object": object_,
-                "organization_id": organization_id,
-                "result_files": result_files,
-                "status": status,
-                "trained_tokens": trained_tokens,
-                "training_file": training_file,
-                "validation_file": validation_file,
-                "seed": seed,
-            }
-        )
-        if id is UNSET:
-            del field_dict["id"]
-        if created_at is UNSET:
-            del field_dict["created_at"]
-        if error is UNSET:
-            del field_dict["error"]
-        if fine_tuned_model is UNSET:
-            del field_dict["fine_tuned_model"]
-        if finished_at is UNSET:
-            del field_dict["finished_at"]
-        if hyperparameters is UNSET:
-            del field_dict["hyperparameters"]
-        if model is UNSET:
-            del field_dict["model"]
-        if object_ is UNSET:
-            del field_dict["object"]
-        if organization_id is UNSET:
-            del field_dict["organization_id"]
-        if result_files is UNSET:
-            del field_dict["result_files"]
-        if status is UNSET:
-            del field_dict["status"]
-        if trained_tokens is UNSET:
-            del field_dict["trained_tokens"]
-        if training_file is UNSET:
-            del field_dict["training_file"]
-        if validation_file is UNSET:
-            del field_dict["validation_file"]
-        if seed is UNSET:
-            del field_dict["seed"]
-        if integrations is not UNSET:
-            field_dict["integrations"] = integrations
-        if estimated_finish is not UNSET:
-            field_dict["estimated_finish"] = estimated_finish
-        if method is not UNSET:
-            field_dict["method"] = method
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
+        _p_id = self.id
+        if _p_id is not UNSET:
+            field_dict["id"] = _p_id
+        _p_created_at = self.created_at
+        if _p_created_at is not UNSET:
+            field_dict["created_at"] = _p_created_at
+        _p_error = self.error
+        if _p_error is not UNSET:
+            if isinstance(_p_error, (FineTuningJobErrorType0, UnknownVariant)):
+                _p_error = _p_error.to_dict()
+
+            field_dict["error"] = _p_error
+        _p_fine_tuned_model = self.fine_tuned_model
+        if _p_fine_tuned_model is not UNSET:
+            field_dict["fine_tuned_model"] = _p_fine_tuned_model
+        _p_finished_at = self.finished_at
+        if _p_finished_at is not UNSET:
+            field_dict["finished_at"] = _p_finished_at
+        _p_hyperparameters = self.hyperparameters
+        if _p_hyperparameters is not UNSET:
+            if isinstance(
+                _p_hyperparameters, (FineTuningJobHyperparameters, UnknownVariant)
+            ):
+                _p_hyperparameters = _p_hyperparameters.to_dict()
+
+            field_dict["hyperparameters"] = _p_hyperparameters
+        _p_model = self.model
+        if _p_model is not UNSET:
+            field_dict["model"] = _p_model
+        _p_object_ = self.object_
+        if _p_object_ is not UNSET:
+            _p_object_ = _p_object_.value
+
+            field_dict["object"] = _p_object_
+        _p_organization_id = self.organization_id
+        if _p_organization_id is not UNSET:
+            field_dict["organization_id"] = _p_organization_id
+        _p_result_files = self.result_files
+        if _p_result_files is not UNSET:
+            field_dict["result_files"] = _p_result_files
+        _p_status = self.status
+        if _p_status is not UNSET:
+            _p_status = _p_status.value
+
+            field_dict["status"] = _p_status
+        _p_trained_tokens = self.trained_tokens
+        if _p_trained_tokens is not UNSET:
+            field_dict["trained_tokens"] = _p_trained_tokens
+        _p_training_file = self.training_file
+        if _p_training_file is not UNSET:
+            field_dict["training_file"] = _p_training_file
+        _p_validation_file = self.validation_file
+        if _p_validation_file is not UNSET:
+            field_dict["validation_file"] = _p_validation_file
+        _p_seed = self.seed
+        if _p_seed is not UNSET:
+            field_dict["seed"] = _p_seed
+        _p_integrations = self.integrations
+        if _p_integrations is not UNSET:
+            if isinstance(_p_integrations, list):
+                _w0 = []
+                for _y0 in _p_integrations:
+                    _z0 = _y0.to_dict()
+
+                    _w0.append(_z0)
+                _p_integrations = _w0
+
+            field_dict["integrations"] = _p_integrations
+        _p_estimated_finish = self.estimated_finish
+        if _p_estimated_finish is not UNSET:
+            field_dict["estimated_finish"] = _p_estimated_finish
+        _p_method = self.method
+        if _p_method is not UNSET:
+            _p_method = _p_method.to_dict()
+
+            field_dict["method"] = _p_method
+        _p_metadata = self.metadata
+        if _p_metadata is not UNSET:
+            if isinstance(_p_metadata, (MetadataType0, UnknownVariant)):
+                _p_metadata = _p_metadata.to_dict()
+
+            field_dict["metadata"] = _p_metadata
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tune_method import FineTuneMethod  # noqa: PLC0415
-        from ..models.fine_tuning_integration import FineTuningIntegration  # noqa: PLC0415
-        from ..models.fine_tuning_job_error_type_0 import FineTuningJobErrorType0  # noqa: PLC0415
-        from ..models.fine_tuning_job_hyperparameters import (
-            FineTuningJobHyperparameters,  # noqa: PLC0415
-        )
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
+        try:
+            from ..models.fine_tune_method import FineTuneMethod  # noqa: PLC0415
+            from ..models.fine_tuning_integration import FineTuningIntegration  # noqa: PLC0415
+            from ..models.fine_tuning_job_error_type_0 import FineTuningJobErrorType0  # noqa: PLC0415
+            from ..models.fine_tuning_job_hyperparameters import (
+                FineTuningJobHyperparameters,  # noqa: PLC0415
+            )
+            from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _id_raw = d.pop("id", UNSET)
-        id: Any
-        if isinstance(_id_raw, Unset):
-            id = UNSET
-        else:
-            id = _id_raw
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_id = d.pop("id", UNSET)
+            if _p_id is not UNSET:
+                if not isinstance(_p_id, str):
+                    raise InvalidData(("id",), "string", json_type_name(_p_id))
 
-        _created_at_raw = d.pop("created_at", UNSET)
-        created_at: Any
-        if isinstance(_created_at_raw, Unset):
-            created_at = UNSET
-        else:
-            created_at = _created_at_raw
-
-        _error_raw = d.pop("error", UNSET)
-        error: Any
-        if isinstance(_error_raw, Unset):
-            error = UNSET
-        else:
-
-            def _parse_error(data: object) -> FineTuningJobErrorType0 | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    error_type_0 = FineTuningJobErrorType0.from_dict(data)
-
-                    return error_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(FineTuningJobErrorType0 | None, data)
-
-            error = _parse_error(_error_raw)
-
-        _fine_tuned_model_raw = d.pop("fine_tuned_model", UNSET)
-        fine_tuned_model: Any
-        if isinstance(_fine_tuned_model_raw, Unset):
-            fine_tuned_model = UNSET
-        else:
-
-            def _parse_fine_tuned_model(data: object) -> None | str:
-                if data is None:
-                    return data
-                return cast(None | str, data)
-
-            fine_tuned_model = _parse_fine_tuned_model(_fine_tuned_model_raw)
-
-        _finished_at_raw = d.pop("finished_at", UNSET)
-        finished_at: Any
-        if isinstance(_finished_at_raw, Unset):
-            finished_at = UNSET
-        else:
-
-            def _parse_finished_at(data: object) -> int | None:
-                if data is None:
-                    return data
-                return cast(int | None, data)
-
-            finished_at = _parse_finished_at(_finished_at_raw)
-
-        _hyperparameters_raw = d.pop("hyperparameters", UNSET)
-        hyperparameters: Any
-        if isinstance(_hyperparameters_raw, Unset):
-            hyperparameters = UNSET
-        else:
-
-            def _parse_hyperparameters(
-                data: object,
-            ) -> FineTuningJobHyperparameters | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    hyperparameters_type_0 = FineTuningJobHyperparameters.from_dict(
-                        data
+            _p_created_at = d.pop("created_at", UNSET)
+            if _p_created_at is not UNSET:
+                if isinstance(_p_created_at, bool) or not isinstance(
+                    _p_created_at, int
+                ):
+                    raise InvalidData(
+                        ("created_at",), "integer", json_type_name(_p_created_at)
                     )
 
-                    return hyperparameters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
+            _p_error = d.pop("error", UNSET)
+            if _p_error is not UNSET:
+                if _p_error is None:
                     pass
-                return cast(FineTuningJobHyperparameters | None, data)
+                elif isinstance(_p_error, dict) or isinstance(_p_error, Mapping):
+                    try:
+                        _p_error = FineTuningJobErrorType0.from_dict(_p_error)
+                    except InvalidData as _e:
+                        raise _e.within(("error",)) from None
 
-            hyperparameters = _parse_hyperparameters(_hyperparameters_raw)
-
-        _model_raw = d.pop("model", UNSET)
-        model: Any
-        if isinstance(_model_raw, Unset):
-            model = UNSET
-        else:
-            model = _model_raw
-
-        _object__raw = d.pop("object", UNSET)
-        object_: Any
-        if isinstance(_object__raw, Unset):
-            object_ = UNSET
-        else:
-            object_ = FineTuningJobObject(_object__raw)
-
-        _organization_id_raw = d.pop("organization_id", UNSET)
-        organization_id: Any
-        if isinstance(_organization_id_raw, Unset):
-            organization_id = UNSET
-        else:
-            organization_id = _organization_id_raw
-
-        _result_files_raw = d.pop("result_files", UNSET)
-        result_files: Any
-        if isinstance(_result_files_raw, Unset):
-            result_files = UNSET
-        else:
-            result_files = cast(list[str], _result_files_raw)
-
-        _status_raw = d.pop("status", UNSET)
-        status: Any
-        if isinstance(_status_raw, Unset):
-            status = UNSET
-        else:
-            status = FineTuningJobStatus(_status_raw)
-
-        _trained_tokens_raw = d.pop("trained_tokens", UNSET)
-        trained_tokens: Any
-        if isinstance(_trained_tokens_raw, Unset):
-            trained_tokens = UNSET
-        else:
-
-            def _parse_trained_tokens(data: object) -> int | None:
-                if data is None:
-                    return data
-                return cast(int | None, data)
-
-            trained_tokens = _parse_trained_tokens(_trained_tokens_raw)
-
-        _training_file_raw = d.pop("training_file", UNSET)
-        training_file: Any
-        if isinstance(_training_file_raw, Unset):
-            training_file = UNSET
-        else:
-            training_file = _training_file_raw
-
-        _validation_file_raw = d.pop("validation_file", UNSET)
-        validation_file: Any
-        if isinstance(_validation_file_raw, Unset):
-            validation_file = UNSET
-        else:
-
-            def _parse_validation_file(data: object) -> None | str:
-                if data is None:
-                    return data
-                return cast(None | str, data)
-
-            validation_file = _parse_validation_file(_validation_file_raw)
-
-        _seed_raw = d.pop("seed", UNSET)
-        seed: Any
-        if isinstance(_seed_raw, Unset):
-            seed = UNSET
-        else:
-            seed = _seed_raw
-
-        def _parse_integrations(
-            data: object,
-        ) -> list[FineTuningIntegration] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                integrations_type_0 = []
-                _integrations_type_0 = data
-                for integrations_type_0_item_data in _integrations_type_0:
-                    integrations_type_0_item = FineTuningIntegration.from_dict(
-                        integrations_type_0_item_data
+                else:
+                    raise InvalidData(
+                        ("error",), "object or null", json_type_name(_p_error)
                     )
 
-                    integrations_type_0.append(integrations_type_0_item)
+            _p_fine_tuned_model = d.pop("fine_tuned_model", UNSET)
+            if _p_fine_tuned_model is not UNSET:
+                if _p_fine_tuned_model is not None and not isinstance(
+                    _p_fine_tuned_model, str
+                ):
+                    raise InvalidData(
+                        ("fine_tuned_model",),
+                        "string or null",
+                        json_type_name(_p_fine_tuned_model),
+                    )
 
-                return integrations_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[FineTuningIntegration] | None | Unset, data)
+            _p_finished_at = d.pop("finished_at", UNSET)
+            if _p_finished_at is not UNSET:
+                if _p_finished_at is not None and (
+                    isinstance(_p_finished_at, bool)
+                    or not isinstance(_p_finished_at, int)
+                ):
+                    raise InvalidData(
+                        ("finished_at",),
+                        "integer or null",
+                        json_type_name(_p_finished_at),
+                    )
 
-        integrations = _parse_integrations(d.pop("integrations", UNSET))
+            _p_hyperparameters = d.pop("hyperparameters", UNSET)
+            if _p_hyperparameters is not UNSET:
+                if _p_hyperparameters is None:
+                    pass
+                elif isinstance(_p_hyperparameters, dict) or isinstance(
+                    _p_hyperparameters, Mapping
+                ):
+                    try:
+                        _p_hyperparameters = FineTuningJobHyperparameters.from_dict(
+                            _p_hyperparameters
+                        )
+                    except InvalidData as _e:
+                        raise _e.within(("hyperparameters",)) from None
 
-        def _parse_estimated_finish(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+                else:
+                    raise InvalidData(
+                        ("hyperparameters",),
+                        "object or null",
+                        json_type_name(_p_hyperparameters),
+                    )
 
-        estimated_finish = _parse_estimated_finish(d.pop("estimated_finish", UNSET))
+            _p_model = d.pop("model", UNSET)
+            if _p_model is not UNSET:
+                if not isinstance(_p_model, str):
+                    raise InvalidData(("model",), "string", json_type_name(_p_model))
 
-        _method = d.pop("method", UNSET)
-        method: FineTuneMethod | Unset
-        if isinstance(_method, Unset):
-            method = UNSET
-        else:
-            method = FineTuneMethod.from_dict(_method)
+            _p_object_ = d.pop("object", UNSET)
+            if _p_object_ is not UNSET:
+                if not isinstance(_p_object_, str):
+                    raise InvalidData(("object",), "string", json_type_name(_p_object_))
 
-        def _parse_metadata(data: object) -> MetadataType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+                _p_object_ = FineTuningJobObject._value2member_map_.get(
+                    _p_object_
+                ) or FineTuningJobObject(_p_object_)
+
+            _p_organization_id = d.pop("organization_id", UNSET)
+            if _p_organization_id is not UNSET:
+                if not isinstance(_p_organization_id, str):
+                    raise InvalidData(
+                        ("organization_id",),
+                        "string",
+                        json_type_name(_p_organization_id),
+                    )
+
+            _p_result_files = d.pop("result_files", UNSET)
+            if _p_result_files is not UNSET:
+                if not isinstance(_p_result_files, list) and not isinstance(
+                    _p_result_files, tuple
+                ):
+                    raise InvalidData(
+                        ("result_files",), "list", json_type_name(_p_result_files)
+                    )
+
+                for _i0, _x0 in enumerate(_p_result_files):
+                    if not isinstance(_x0, str):
+                        raise InvalidData(
+                            ("result_files", _i0), "string", json_type_name(_x0)
+                        )
+
+                _p_result_files = list(_p_result_files)
+
+            _p_status = d.pop("status", UNSET)
+            if _p_status is not UNSET:
+                if not isinstance(_p_status, str):
+                    raise InvalidData(("status",), "string", json_type_name(_p_status))
+
+                _p_status = FineTuningJobStatus._value2member_map_.get(
+                    _p_status
+                ) or FineTuningJobStatus(_p_status)
+
+            _p_trained_tokens = d.pop("trained_tokens", UNSET)
+            if _p_trained_tokens is not UNSET:
+                if _p_trained_tokens is not None and (
+                    isinstance(_p_trained_tokens, bool)
+                    or not isinstance(_p_trained_tokens, int)
+                ):
+                    raise InvalidData(
+                        ("trained_tokens",),
+                        "integer or null",
+                        json_type_name(_p_trained_tokens),
+                    )
+
+            _p_training_file = d.pop("training_file", UNSET)
+            if _p_training_file is not UNSET:
+                if not isinstance(_p_training_file, str):
+                    raise InvalidData(
+                        ("training_file",), "string", json_type_name(_p_training_file)
+                    )
+
+            _p_validation_file = d.pop("validation_file", UNSET)
+            if _p_validation_file is not UNSET:
+                if _p_validation_file is not None and not isinstance(
+                    _p_validation_file, str
+                ):
+                    raise InvalidData(
+                        ("validation_file",),
+                        "string or null",
+                        json_type_name(_p_validation_file),
+                    )
+
+            _p_seed = d.pop("seed", UNSET)
+            if _p_seed is not UNSET:
+                if isinstance(_p_seed, bool) or not isinstance(_p_seed, int):
+                    raise InvalidData(("seed",), "integer", json_type_name(_p_seed))
+
+            _p_integrations = d.pop("integrations", UNSET)
+            if _p_integrations is not UNSET:
+                if _p_integrations is None:
+                    pass
+                elif isinstance(_p_integrations, list) or isinstance(
+                    _p_integrations, tuple
+                ):
+                    _l0 = []
+                    for _i0, _x0 in enumerate(_p_integrations):
+                        if not isinstance(_x0, dict) and not isinstance(_x0, Mapping):
+                            raise InvalidData(
+                                ("integrations", _i0), "object", json_type_name(_x0)
+                            )
+
+                        _t1 = _x0.get("type", UNSET)
+                        if _t1 == "wandb":
+                            try:
+                                _x0 = FineTuningIntegration.from_dict(_x0)
+                            except InvalidData as _e:
+                                raise _e.within(("integrations", _i0)) from None
+
+                        elif _t1 is UNSET or isinstance(_t1, str):
+                            _x0 = UnknownVariant.from_dict(_x0)
+                        else:
+                            raise InvalidData(
+                                ("integrations", _i0, "type"),
+                                "string",
+                                json_type_name(_t1),
+                            )
+
+                        _l0.append(_x0)
+                    _p_integrations = _l0
+
+                else:
+                    raise InvalidData(
+                        ("integrations",),
+                        "list or null",
+                        json_type_name(_p_integrations),
+                    )
+
+            _p_estimated_finish = d.pop("estimated_finish", UNSET)
+            if _p_estimated_finish is not UNSET:
+                if _p_estimated_finish is not None and (
+                    isinstance(_p_estimated_finish, bool)
+                    or not isinstance(_p_estimated_finish, int)
+                ):
+                    raise InvalidData(
+                        ("estimated_finish",),
+                        "integer or null",
+                        json_type_name(_p_estimated_finish),
+                    )
+
+            _p_method = d.pop("method", UNSET)
+            if _p_method is not UNSET:
+                if not isinstance(_p_method, dict) and not isinstance(
+                    _p_method, Mapping
+                ):
+                    raise InvalidData(("method",), "object", json_type_name(_p_method))
+
+                try:
+                    _p_method = FineTuneMethod.from_dict(_p_method)
+                except InvalidData as _e:
+                    raise _e.within(("method",)) from None
+
+            _p_metadata = d.pop("metadata", UNSET)
+            if _p_metadata is not UNSET:
+                if _p_metadata is None:
+                    pass
+                elif isinstance(_p_metadata, dict) or isinstance(_p_metadata, Mapping):
+                    try:
+                        _p_metadata = MetadataType0.from_dict(_p_metadata)
+                    except InvalidData as _e:
+                        raise _e.within(("metadata",)) from None
+
+                else:
+                    raise InvalidData(
+                        ("metadata",), "object or null", json_type_name(_p_metadata)
+                    )
+
+            fine_tuning_job = cls(
+                id=_p_id,
+                created_at=_p_created_at,
+                error=_p_error,
+                fine_tuned_model=_p_fine_tuned_model,
+                finished_at=_p_finished_at,
+                hyperparameters=_p_hyperparameters,
+                model=_p_model,
+                object_=_p_object_,
+                organization_id=_p_organization_id,
+                result_files=_p_result_files,
+                status=_p_status,
+                trained_tokens=_p_trained_tokens,
+                training_file=_p_training_file,
+                validation_file=_p_validation_file,
+                seed=_p_seed,
+                integrations=_p_integrations,
+                estimated_finish=_p_estimated_finish,
+                method=_p_method,
+                metadata=_p_metadata,
+            )
+        except RecursionError:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = MetadataType0.from_dict(data)
-
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MetadataType0 | None | Unset, data)
-
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
-
-        fine_tuning_job = cls(
-            id=id,
-            created_at=created_at,
-            error=error,
-            fine_tuned_model=fine_tuned_model,
-            finished_at=finished_at,
-            hyperparameters=hyperparameters,
-            model=model,
-            object_=object_,
-            organization_id=organization_id,
-            result_files=result_files,
-            status=status,
-            trained_tokens=trained_tokens,
-            training_file=training_file,
-            validation_file=validation_file,
-            seed=seed,
-            integrations=integrations,
-            estimated_finish=estimated_finish,
-            method=method,
-            metadata=metadata,
-        )
-
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tuning_job.additional_properties = d
         return fine_tuning_job
 

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.fine_tuning_job_checkpoint_object import FineTuningJobCheckpointObject
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 if TYPE_CHECKING:
     from ..models.fine_tuning_job_checkpoint_metrics import (
@@ -44,144 +44,129 @@ class FineTuningJobCheckpoint:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: Any
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        created_at: Any
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = self.created_at
-
-        fine_tuned_model_checkpoint: Any
-        if isinstance(self.fine_tuned_model_checkpoint, Unset):
-            fine_tuned_model_checkpoint = UNSET
-        else:
-            fine_tuned_model_checkpoint = self.fine_tuned_model_checkpoint
-
-        step_number: Any
-        if isinstance(self.step_number, Unset):
-            step_number = UNSET
-        else:
-            step_number = self.step_number
-
-        metrics: Any
-        if isinstance(self.metrics, Unset):
-            metrics = UNSET
-        else:
-            metrics = self.metrics.to_dict()
-
-        fine_tuning_job_id: Any
-        if isinstance(self.fine_tuning_job_id, Unset):
-            fine_tuning_job_id = UNSET
-        else:
-            fine_tuning_job_id = self.fine_tuning_job_id
-
-        object_: Any
-        if isinstance(self.object_, Unset):
-            object_ = UNSET
-        else:
-            object_ = self.object_.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "created_at": created_at,
-                "fine_tuned_model_checkpoint": fine_tuned_model_checkpoint,
-                "step_number": step_number,
-                "metrics": metrics,
-                "fine_tuning_job_id": fine_tuning_job_id,
-                "object": object_,
-            }
-        )
-        if id is UNSET:
-            del field_dict["id"]
-        if created_at is UNSET:
-            del field_dict["created_at"]
-        if fine_tuned_model_checkpoint is UNSET:
-            del field_dict["fine_tuned_model_checkpoint"]
-        if step_number is UNSET:
-            del field_dict["step_number"]
-        if metrics is UNSET:
-            del field_dict["metrics"]
-        if fine_tuning_job_id is UNSET:
-            del field_dict["fine_tuning_job_id"]
-        if object_ is UNSET:
-            del field_dict["object"]
+        _p_id = self.id
+        if _p_id is not UNSET:
+            field_dict["id"] = _p_id
+        _p_created_at = self.created_at
+        if _p_created_at is not UNSET:
+            field_dict["created_at"] = _p_created_at
+        _p_fine_tuned_model_checkpoint = self.fine_tuned_model_checkpoint
+        if _p_fine_tuned_model_checkpoint is not UNSET:
+            field_dict["fine_tuned_model_checkpoint"] = _p_fine_tuned_model_checkpoint
+        _p_step_number = self.step_number
+        if _p_step_number is not UNSET:
+            field_dict["step_number"] = _p_step_number
+        _p_metrics = self.metrics
+        if _p_metrics is not UNSET:
+            _p_metrics = _p_metrics.to_dict()
+
+            field_dict["metrics"] = _p_metrics
+        _p_fine_tuning_job_id = self.fine_tuning_job_id
+        if _p_fine_tuning_job_id is not UNSET:
+            field_dict["fine_tuning_job_id"] = _p_fine_tuning_job_id
+        _p_object_ = self.object_
+        if _p_object_ is not UNSET:
+            _p_object_ = _p_object_.value
+
+            field_dict["object"] = _p_object_
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tuning_job_checkpoint_metrics import (
-            FineTuningJobCheckpointMetrics,  # noqa: PLC0415
-        )
+        try:
+            from ..models.fine_tuning_job_checkpoint_metrics import (
+                FineTuningJobCheckpointMetrics,  # noqa: PLC0415
+            )
 
-        d = dict(src_dict)
-        _id_raw = d.pop("id", UNSET)
-        id: Any
-        if isinstance(_id_raw, Unset):
-            id = UNSET
-        else:
-            id = _id_raw
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_id = d.pop("id", UNSET)
+            if _p_id is not UNSET:
+                if not isinstance(_p_id, str):
+                    raise InvalidData(("id",), "string", json_type_name(_p_id))
 
-        _created_at_raw = d.pop("created_at", UNSET)
-        created_at: Any
-        if isinstance(_created_at_raw, Unset):
-            created_at = UNSET
-        else:
-            created_at = _created_at_raw
+            _p_created_at = d.pop("created_at", UNSET)
+            if _p_created_at is not UNSET:
+                if isinstance(_p_created_at, bool) or not isinstance(
+                    _p_created_at, int
+                ):
+                    raise InvalidData(
+                        ("created_at",), "integer", json_type_name(_p_created_at)
+                    )
 
-        _fine_tuned_model_checkpoint_raw = d.pop("fine_tuned_model_checkpoint", UNSET)
-        fine_tuned_model_checkpoint: Any
-        if isinstance(_fine_tuned_model_checkpoint_raw, Unset):
-            fine_tuned_model_checkpoint = UNSET
-        else:
-            fine_tuned_model_checkpoint = _fine_tuned_model_checkpoint_raw
+            _p_fine_tuned_model_checkpoint = d.pop("fine_tuned_model_checkpoint", UNSET)
+            if _p_fine_tuned_model_checkpoint is not UNSET:
+                if not isinstance(_p_fine_tuned_model_checkpoint, str):
+                    raise InvalidData(
+                        ("fine_tuned_model_checkpoint",),
+                        "string",
+                        json_type_name(_p_fine_tuned_model_checkpoint),
+                    )
 
-        _step_number_raw = d.pop("step_number", UNSET)
-        step_number: Any
-        if isinstance(_step_number_raw, Unset):
-            step_number = UNSET
-        else:
-            step_number = _step_number_raw
+            _p_step_number = d.pop("step_number", UNSET)
+            if _p_step_number is not UNSET:
+                if isinstance(_p_step_number, bool) or not isinstance(
+                    _p_step_number, int
+                ):
+                    raise InvalidData(
+                        ("step_number",), "integer", json_type_name(_p_step_number)
+                    )
 
-        _metrics_raw = d.pop("metrics", UNSET)
-        metrics: Any
-        if isinstance(_metrics_raw, Unset):
-            metrics = UNSET
-        else:
-            metrics = FineTuningJobCheckpointMetrics.from_dict(_metrics_raw)
+            _p_metrics = d.pop("metrics", UNSET)
+            if _p_metrics is not UNSET:
+                if not isinstance(_p_metrics, dict) and not isinstance(
+                    _p_metrics, Mapping
+                ):
+                    raise InvalidData(
+                        ("metrics",), "object", json_type_name(_p_metrics)
+                    )
 
-        _fine_tuning_job_id_raw = d.pop("fine_tuning_job_id", UNSET)
-        fine_tuning_job_id: Any
-        if isinstance(_fine_tuning_job_id_raw, Unset):
-            fine_tuning_job_id = UNSET
-        else:
-            fine_tuning_job_id = _fine_tuning_job_id_raw
+                try:
+                    _p_metrics = FineTuningJobCheckpointMetrics.from_dict(_p_metrics)
+                except InvalidData as _e:
+                    raise _e.within(("metrics",)) from None
 
-        _object__raw = d.pop("object", UNSET)
-        object_: Any
-        if isinstance(_object__raw, Unset):
-            object_ = UNSET
-        else:
-            object_ = FineTuningJobCheckpointObject(_object__raw)
+            _p_fine_tuning_job_id = d.pop("fine_tuning_job_id", UNSET)
+            if _p_fine_tuning_job_id is not UNSET:
+                if not isinstance(_p_fine_tuning_job_id, str):
+                    raise InvalidData(
+                        ("fine_tuning_job_id",),
+                        "string",
+                        json_type_name(_p_fine_tuning_job_id),
+                    )
 
-        fine_tuning_job_checkpoint = cls(
-            id=id,
-            created_at=created_at,
-            fine_tuned_model_checkpoint=fine_tuned_model_checkpoint,
-            step_number=step_number,
-            metrics=metrics,
-            fine_tuning_job_id=fine_tuning_job_id,
-            object_=object_,
-        )
+            _p_object_ = d.pop("object", UNSET)
+            if _p_object_ is not UNSET:
+                if not isinstance(_p_object_, str):
+                    raise InvalidData(("object",), "string", json_type_name(_p_object_))
 
+                _p_object_ = FineTuningJobCheckpointObject._value2member_map_.get(
+                    _p_object_
+                ) or FineTuningJobCheckpointObject(_p_object_)
+
+            fine_tuning_job_checkpoint = cls(
+                id=_p_id,
+                created_at=_p_created_at,
+                fine_tuned_model_checkpoint=_p_fine_tuned_model_checkpoint,
+                step_number=_p_step_number,
+                metrics=_p_metrics,
+                fine_tuning_job_id=_p_fine_tuning_job_id,
+                object_=_p_object_,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tuning_job_checkpoint.additional_properties = d
         return fine_tuning_job_checkpoint
 

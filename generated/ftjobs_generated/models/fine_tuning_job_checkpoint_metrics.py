@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="FineTuningJobCheckpointMetrics")
 
@@ -37,69 +37,128 @@ class FineTuningJobCheckpointMetrics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        step = self.step
-
-        train_loss = self.train_loss
-
-        train_mean_token_accuracy = self.train_mean_token_accuracy
-
-        valid_loss = self.valid_loss
-
-        valid_mean_token_accuracy = self.valid_mean_token_accuracy
-
-        full_valid_loss = self.full_valid_loss
-
-        full_valid_mean_token_accuracy = self.full_valid_mean_token_accuracy
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if step is not UNSET:
-            field_dict["step"] = step
-        if train_loss is not UNSET:
-            field_dict["train_loss"] = train_loss
-        if train_mean_token_accuracy is not UNSET:
-            field_dict["train_mean_token_accuracy"] = train_mean_token_accuracy
-        if valid_loss is not UNSET:
-            field_dict["valid_loss"] = valid_loss
-        if valid_mean_token_accuracy is not UNSET:
-            field_dict["valid_mean_token_accuracy"] = valid_mean_token_accuracy
-        if full_valid_loss is not UNSET:
-            field_dict["full_valid_loss"] = full_valid_loss
-        if full_valid_mean_token_accuracy is not UNSET:
+        _p_step = self.step
+        if _p_step is not UNSET:
+            field_dict["step"] = _p_step
+        _p_train_loss = self.train_loss
+        if _p_train_loss is not UNSET:
+            field_dict["train_loss"] = _p_train_loss
+        _p_train_mean_token_accuracy = self.train_mean_token_accuracy
+        if _p_train_mean_token_accuracy is not UNSET:
+            field_dict["train_mean_token_accuracy"] = _p_train_mean_token_accuracy
+        _p_valid_loss = self.valid_loss
+        if _p_valid_loss is not UNSET:
+            field_dict["valid_loss"] = _p_valid_loss
+        _p_valid_mean_token_accuracy = self.valid_mean_token_accuracy
+        if _p_valid_mean_token_accuracy is not UNSET:
+            field_dict["valid_mean_token_accuracy"] = _p_valid_mean_token_accuracy
+        _p_full_valid_loss = self.full_valid_loss
+        if _p_full_valid_loss is not UNSET:
+            field_dict["full_valid_loss"] = _p_full_valid_loss
+        _p_full_valid_mean_token_accuracy = self.full_valid_mean_token_accuracy
+        if _p_full_valid_mean_token_accuracy is not UNSET:
             field_dict["full_valid_mean_token_accuracy"] = (
-                full_valid_mean_token_accuracy
+                _p_full_valid_mean_token_accuracy
             )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        step = d.pop("step", UNSET)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_step = d.pop("step", UNSET)
+            if _p_step is not UNSET:
+                if isinstance(_p_step, bool) or not isinstance(_p_step, (int, float)):
+                    raise InvalidData(("step",), "number", json_type_name(_p_step))
 
-        train_loss = d.pop("train_loss", UNSET)
+            _p_train_loss = d.pop("train_loss", UNSET)
+            if _p_train_loss is not UNSET:
+                if isinstance(_p_train_loss, bool) or not isinstance(
+                    _p_train_loss, (int, float)
+                ):
+                    raise InvalidData(
+                        ("train_loss",), "number", json_type_name(_p_train_loss)
+                    )
 
-        train_mean_token_accuracy = d.pop("train_mean_token_accuracy", UNSET)
+            _p_train_mean_token_accuracy = d.pop("train_mean_token_accuracy", UNSET)
+            if _p_train_mean_token_accuracy is not UNSET:
+                if isinstance(_p_train_mean_token_accuracy, bool) or not isinstance(
+                    _p_train_mean_token_accuracy, (int, float)
+                ):
+                    raise InvalidData(
+                        ("train_mean_token_accuracy",),
+                        "number",
+                        json_type_name(_p_train_mean_token_accuracy),
+                    )
 
-        valid_loss = d.pop("valid_loss", UNSET)
+            _p_valid_loss = d.pop("valid_loss", UNSET)
+            if _p_valid_loss is not UNSET:
+                if isinstance(_p_valid_loss, bool) or not isinstance(
+                    _p_valid_loss, (int, float)
+                ):
+                    raise InvalidData(
+                        ("valid_loss",), "number", json_type_name(_p_valid_loss)
+                    )
 
-        valid_mean_token_accuracy = d.pop("valid_mean_token_accuracy", UNSET)
+            _p_valid_mean_token_accuracy = d.pop("valid_mean_token_accuracy", UNSET)
+            if _p_valid_mean_token_accuracy is not UNSET:
+                if isinstance(_p_valid_mean_token_accuracy, bool) or not isinstance(
+                    _p_valid_mean_token_accuracy, (int, float)
+                ):
+                    raise InvalidData(
+                        ("valid_mean_token_accuracy",),
+                        "number",
+                        json_type_name(_p_valid_mean_token_accuracy),
+                    )
 
-        full_valid_loss = d.pop("full_valid_loss", UNSET)
+            _p_full_valid_loss = d.pop("full_valid_loss", UNSET)
+            if _p_full_valid_loss is not UNSET:
+                if isinstance(_p_full_valid_loss, bool) or not isinstance(
+                    _p_full_valid_loss, (int, float)
+                ):
+                    raise InvalidData(
+                        ("full_valid_loss",),
+                        "number",
+                        json_type_name(_p_full_valid_loss),
+                    )
 
-        full_valid_mean_token_accuracy = d.pop("full_valid_mean_token_accuracy", UNSET)
+            _p_full_valid_mean_token_accuracy = d.pop(
+                "full_valid_mean_token_accuracy", UNSET
+            )
+            if _p_full_valid_mean_token_accuracy is not UNSET:
+                if isinstance(
+                    _p_full_valid_mean_token_accuracy, bool
+                ) or not isinstance(_p_full_valid_mean_token_accuracy, (int, float)):
+                    raise InvalidData(
+                        ("full_valid_mean_token_accuracy",),
+                        "number",
+                        json_type_name(_p_full_valid_mean_token_accuracy),
+                    )
 
-        fine_tuning_job_checkpoint_metrics = cls(
-            step=step,
-            train_loss=train_loss,
-            train_mean_token_accuracy=train_mean_token_accuracy,
-            valid_loss=valid_loss,
-            valid_mean_token_accuracy=valid_mean_token_accuracy,
-            full_valid_loss=full_valid_loss,
-            full_valid_mean_token_accuracy=full_valid_mean_token_accuracy,
-        )
-
+            fine_tuning_job_checkpoint_metrics = cls(
+                step=_p_step,
+                train_loss=_p_train_loss,
+                train_mean_token_accuracy=_p_train_mean_token_accuracy,
+                valid_loss=_p_valid_loss,
+                valid_mean_token_accuracy=_p_valid_mean_token_accuracy,
+                full_valid_loss=_p_full_valid_loss,
+                full_valid_mean_token_accuracy=_p_full_valid_mean_token_accuracy,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tuning_job_checkpoint_metrics.additional_properties = d
         return fine_tuning_job_checkpoint_metrics
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 T = TypeVar("T", bound="FineTuningJobErrorType0")
 
@@ -18,90 +18,73 @@ class FineTuningJobErrorType0:
     """For fine-tuning jobs that have `failed`, this will contain more information on the cause of the failure.
 
     Attributes:
-        code (str): A machine-readable error code.
-        message (str): A human-readable error message.
-        param (None | str):
+        code (str | None): A machine-readable error code.
+        message (str | None): A human-readable error message.
+        param (str | None):
     """
 
-    code: str
-    message: str
-    param: None | str
+    code: str | None
+    message: str | None
+    param: str | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code: Any
-        if isinstance(self.code, Unset):
-            code = UNSET
-        else:
-            code = self.code
-
-        message: Any
-        if isinstance(self.message, Unset):
-            message = UNSET
-        else:
-            message = self.message
-
-        param: Any
-        if isinstance(self.param, Unset):
-            param = UNSET
-        else:
-            param: None | str
-            param = self.param
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "code": code,
-                "message": message,
-                "param": param,
-            }
-        )
-        if code is UNSET:
-            del field_dict["code"]
-        if message is UNSET:
-            del field_dict["message"]
-        if param is UNSET:
-            del field_dict["param"]
+        _p_code = self.code
+        if _p_code is not UNSET:
+            field_dict["code"] = _p_code
+        _p_message = self.message
+        if _p_message is not UNSET:
+            field_dict["message"] = _p_message
+        _p_param = self.param
+        if _p_param is not UNSET:
+            field_dict["param"] = _p_param
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _code_raw = d.pop("code", UNSET)
-        code: Any
-        if isinstance(_code_raw, Unset):
-            code = UNSET
-        else:
-            code = _code_raw
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_code = d.pop("code", UNSET)
+            if _p_code is not UNSET:
+                if _p_code is not None and not isinstance(_p_code, str):
+                    raise InvalidData(
+                        ("code",), "string or null", json_type_name(_p_code)
+                    )
 
-        _message_raw = d.pop("message", UNSET)
-        message: Any
-        if isinstance(_message_raw, Unset):
-            message = UNSET
-        else:
-            message = _message_raw
+            _p_message = d.pop("message", UNSET)
+            if _p_message is not UNSET:
+                if _p_message is not None and not isinstance(_p_message, str):
+                    raise InvalidData(
+                        ("message",), "string or null", json_type_name(_p_message)
+                    )
 
-        _param_raw = d.pop("param", UNSET)
-        param: Any
-        if isinstance(_param_raw, Unset):
-            param = UNSET
-        else:
+            _p_param = d.pop("param", UNSET)
+            if _p_param is not UNSET:
+                if _p_param is not None and not isinstance(_p_param, str):
+                    raise InvalidData(
+                        ("param",), "string or null", json_type_name(_p_param)
+                    )
 
-            def _parse_param(data: object) -> None | str:
-                if data is None:
-                    return data
-                return cast(None | str, data)
-
-            param = _parse_param(_param_raw)
-
-        fine_tuning_job_error_type_0 = cls(
-            code=code,
-            message=message,
-            param=param,
-        )
-
+            fine_tuning_job_error_type_0 = cls(
+                code=_p_code,
+                message=_p_message,
+                param=_p_param,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tuning_job_error_type_0.additional_properties = d
         return fine_tuning_job_error_type_0
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.fine_tuning_job_event_level import FineTuningJobEventLevel
 from ..models.fine_tuning_job_event_object import FineTuningJobEventObject
 from ..models.fine_tuning_job_event_type import FineTuningJobEventType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
 
 if TYPE_CHECKING:
     from ..models.fine_tuning_job_event_data import FineTuningJobEventData
@@ -46,150 +46,131 @@ class FineTuningJobEvent:
     def to_dict(self) -> dict[str, Any]:
         from ..models.fine_tuning_job_event_data import FineTuningJobEventData  # noqa: PLC0415
 
-        object_: Any
-        if isinstance(self.object_, Unset):
-            object_ = UNSET
-        else:
-            object_ = self.object_.value
-
-        id: Any
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
-
-        created_at: Any
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = self.created_at
-
-        level: Any
-        if isinstance(self.level, Unset):
-            level = UNSET
-        else:
-            level = self.level.value
-
-        message: Any
-        if isinstance(self.message, Unset):
-            message = UNSET
-        else:
-            message = self.message
-
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_.value
-
-        data: dict[str, Any] | None | Unset
-        if isinstance(self.data, Unset):
-            data = UNSET
-        elif isinstance(self.data, FineTuningJobEventData):
-            data = self.data.to_dict()
-        else:
-            data = self.data
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "object": object_,
-                "id": id,
-                "created_at": created_at,
-                "level": level,
-                "message": message,
-            }
-        )
-        if object_ is UNSET:
-            del field_dict["object"]
-        if id is UNSET:
-            del field_dict["id"]
-        if created_at is UNSET:
-            del field_dict["created_at"]
-        if level is UNSET:
-            del field_dict["level"]
-        if message is UNSET:
-            del field_dict["message"]
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if data is not UNSET:
-            field_dict["data"] = data
+        _p_object_ = self.object_
+        if _p_object_ is not UNSET:
+            _p_object_ = _p_object_.value
+
+            field_dict["object"] = _p_object_
+        _p_id = self.id
+        if _p_id is not UNSET:
+            field_dict["id"] = _p_id
+        _p_created_at = self.created_at
+        if _p_created_at is not UNSET:
+            field_dict["created_at"] = _p_created_at
+        _p_level = self.level
+        if _p_level is not UNSET:
+            _p_level = _p_level.value
+
+            field_dict["level"] = _p_level
+        _p_message = self.message
+        if _p_message is not UNSET:
+            field_dict["message"] = _p_message
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_data = self.data
+        if _p_data is not UNSET:
+            if isinstance(_p_data, (FineTuningJobEventData, UnknownVariant)):
+                _p_data = _p_data.to_dict()
+
+            field_dict["data"] = _p_data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tuning_job_event_data import FineTuningJobEventData  # noqa: PLC0415
+        try:
+            from ..models.fine_tuning_job_event_data import FineTuningJobEventData  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _object__raw = d.pop("object", UNSET)
-        object_: Any
-        if isinstance(_object__raw, Unset):
-            object_ = UNSET
-        else:
-            object_ = FineTuningJobEventObject(_object__raw)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_object_ = d.pop("object", UNSET)
+            if _p_object_ is not UNSET:
+                if not isinstance(_p_object_, str):
+                    raise InvalidData(("object",), "string", json_type_name(_p_object_))
 
-        _id_raw = d.pop("id", UNSET)
-        id: Any
-        if isinstance(_id_raw, Unset):
-            id = UNSET
-        else:
-            id = _id_raw
+                _p_object_ = FineTuningJobEventObject._value2member_map_.get(
+                    _p_object_
+                ) or FineTuningJobEventObject(_p_object_)
 
-        _created_at_raw = d.pop("created_at", UNSET)
-        created_at: Any
-        if isinstance(_created_at_raw, Unset):
-            created_at = UNSET
-        else:
-            created_at = _created_at_raw
+            _p_id = d.pop("id", UNSET)
+            if _p_id is not UNSET:
+                if not isinstance(_p_id, str):
+                    raise InvalidData(("id",), "string", json_type_name(_p_id))
 
-        _level_raw = d.pop("level", UNSET)
-        level: Any
-        if isinstance(_level_raw, Unset):
-            level = UNSET
-        else:
-            level = FineTuningJobEventLevel(_level_raw)
+            _p_created_at = d.pop("created_at", UNSET)
+            if _p_created_at is not UNSET:
+                if isinstance(_p_created_at, bool) or not isinstance(
+                    _p_created_at, int
+                ):
+                    raise InvalidData(
+                        ("created_at",), "integer", json_type_name(_p_created_at)
+                    )
 
-        _message_raw = d.pop("message", UNSET)
-        message: Any
-        if isinstance(_message_raw, Unset):
-            message = UNSET
-        else:
-            message = _message_raw
+            _p_level = d.pop("level", UNSET)
+            if _p_level is not UNSET:
+                if not isinstance(_p_level, str):
+                    raise InvalidData(("level",), "string", json_type_name(_p_level))
 
-        _type_ = d.pop("type", UNSET)
-        type_: FineTuningJobEventType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = FineTuningJobEventType(_type_)
+                _p_level = FineTuningJobEventLevel._value2member_map_.get(
+                    _p_level
+                ) or FineTuningJobEventLevel(_p_level)
 
-        def _parse_data(data: object) -> FineTuningJobEventData | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+            _p_message = d.pop("message", UNSET)
+            if _p_message is not UNSET:
+                if not isinstance(_p_message, str):
+                    raise InvalidData(
+                        ("message",), "string", json_type_name(_p_message)
+                    )
+
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
+
+                _p_type_ = FineTuningJobEventType._value2member_map_.get(
+                    _p_type_
+                ) or FineTuningJobEventType(_p_type_)
+
+            _p_data = d.pop("data", UNSET)
+            if _p_data is not UNSET:
+                if _p_data is None:
+                    pass
+                elif isinstance(_p_data, dict) or isinstance(_p_data, Mapping):
+                    try:
+                        _p_data = FineTuningJobEventData.from_dict(_p_data)
+                    except InvalidData as _e:
+                        raise _e.within(("data",)) from None
+
+                else:
+                    raise InvalidData(
+                        ("data",), "object or null", json_type_name(_p_data)
+                    )
+
+            fine_tuning_job_event = cls(
+                object_=_p_object_,
+                id=_p_id,
+                created_at=_p_created_at,
+                level=_p_level,
+                message=_p_message,
+                type_=_p_type_,
+                data=_p_data,
+            )
+        except RecursionError:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_0 = FineTuningJobEventData.from_dict(data)
-
-                return data_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FineTuningJobEventData | None | Unset, data)
-
-        data = _parse_data(d.pop("data", UNSET))
-
-        fine_tuning_job_event = cls(
-            object_=object_,
-            id=id,
-            created_at=created_at,
-            level=level,
-            message=message,
-            type_=type_,
-            data=data,
-        )
-
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tuning_job_event.additional_properties = d
         return fine_tuning_job_event
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,7 +17,7 @@ from ..models.fine_tuning_job_hyperparameters_learning_rate_multiplier_type_0 im
 from ..models.fine_tuning_job_hyperparameters_n_epochs_type_0 import (
     FineTuningJobHyperparametersNEpochsType0,
 )
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="FineTuningJobHyperparameters")
 
@@ -50,122 +50,156 @@ class FineTuningJobHyperparameters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        batch_size: int | None | str | Unset
-        if isinstance(self.batch_size, Unset):
-            batch_size = UNSET
-        elif isinstance(
-            self.batch_size, FineTuningJobHyperparametersBatchSizeType0Type0
-        ):
-            batch_size = self.batch_size.value
-        else:
-            batch_size = self.batch_size
-
-        learning_rate_multiplier: float | str | Unset
-        if isinstance(self.learning_rate_multiplier, Unset):
-            learning_rate_multiplier = UNSET
-        elif isinstance(
-            self.learning_rate_multiplier,
-            FineTuningJobHyperparametersLearningRateMultiplierType0,
-        ):
-            learning_rate_multiplier = self.learning_rate_multiplier.value
-        else:
-            learning_rate_multiplier = self.learning_rate_multiplier
-
-        n_epochs: int | str | Unset
-        if isinstance(self.n_epochs, Unset):
-            n_epochs = UNSET
-        elif isinstance(self.n_epochs, FineTuningJobHyperparametersNEpochsType0):
-            n_epochs = self.n_epochs.value
-        else:
-            n_epochs = self.n_epochs
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if batch_size is not UNSET:
-            field_dict["batch_size"] = batch_size
-        if learning_rate_multiplier is not UNSET:
-            field_dict["learning_rate_multiplier"] = learning_rate_multiplier
-        if n_epochs is not UNSET:
-            field_dict["n_epochs"] = n_epochs
+        _p_batch_size = self.batch_size
+        if _p_batch_size is not UNSET:
+            if isinstance(
+                _p_batch_size, (FineTuningJobHyperparametersBatchSizeType0Type0)
+            ):
+                _p_batch_size = _p_batch_size.value
+
+            field_dict["batch_size"] = _p_batch_size
+        _p_learning_rate_multiplier = self.learning_rate_multiplier
+        if _p_learning_rate_multiplier is not UNSET:
+            if isinstance(
+                _p_learning_rate_multiplier,
+                (FineTuningJobHyperparametersLearningRateMultiplierType0),
+            ):
+                _p_learning_rate_multiplier = _p_learning_rate_multiplier.value
+
+            field_dict["learning_rate_multiplier"] = _p_learning_rate_multiplier
+        _p_n_epochs = self.n_epochs
+        if _p_n_epochs is not UNSET:
+            if isinstance(_p_n_epochs, (FineTuningJobHyperparametersNEpochsType0)):
+                _p_n_epochs = _p_n_epochs.value
+
+            field_dict["n_epochs"] = _p_n_epochs
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_batch_size = d.pop("batch_size", UNSET)
+            if _p_batch_size is not UNSET:
+                if _p_batch_size is None:
+                    pass
+                elif isinstance(_p_batch_size, str):
+                    if (
+                        _p_batch_size
+                        in FineTuningJobHyperparametersBatchSizeType0Type0._value2member_map_
+                    ):
+                        _p_batch_size = FineTuningJobHyperparametersBatchSizeType0Type0._value2member_map_[
+                            _p_batch_size
+                        ]
+                    else:
+                        raise InvalidData(
+                            ("batch_size",),
+                            '"auto", integer or null',
+                            json_type_name(_p_batch_size),
+                        )
 
-        def _parse_batch_size(
-            data: object,
-        ) -> FineTuningJobHyperparametersBatchSizeType0Type0 | int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                batch_size_type_0_type_0 = (
-                    FineTuningJobHyperparametersBatchSizeType0Type0(data)
-                )
+                elif isinstance(_p_batch_size, bool):
+                    raise InvalidData(
+                        ("batch_size",),
+                        '"auto", integer or null',
+                        json_type_name(_p_batch_size),
+                    )
 
-                return batch_size_type_0_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                FineTuningJobHyperparametersBatchSizeType0Type0 | int | None | Unset,
-                data,
+                elif isinstance(_p_batch_size, int):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("batch_size",),
+                        '"auto", integer or null',
+                        json_type_name(_p_batch_size),
+                    )
+
+            _p_learning_rate_multiplier = d.pop("learning_rate_multiplier", UNSET)
+            if _p_learning_rate_multiplier is not UNSET:
+                if isinstance(_p_learning_rate_multiplier, str):
+                    if (
+                        _p_learning_rate_multiplier
+                        in FineTuningJobHyperparametersLearningRateMultiplierType0._value2member_map_
+                    ):
+                        _p_learning_rate_multiplier = FineTuningJobHyperparametersLearningRateMultiplierType0._value2member_map_[
+                            _p_learning_rate_multiplier
+                        ]
+                    else:
+                        raise InvalidData(
+                            ("learning_rate_multiplier",),
+                            '"auto" or number',
+                            json_type_name(_p_learning_rate_multiplier),
+                        )
+
+                elif isinstance(_p_learning_rate_multiplier, bool):
+                    raise InvalidData(
+                        ("learning_rate_multiplier",),
+                        '"auto" or number',
+                        json_type_name(_p_learning_rate_multiplier),
+                    )
+
+                elif isinstance(_p_learning_rate_multiplier, int):
+                    pass
+                elif isinstance(_p_learning_rate_multiplier, float):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("learning_rate_multiplier",),
+                        '"auto" or number',
+                        json_type_name(_p_learning_rate_multiplier),
+                    )
+
+            _p_n_epochs = d.pop("n_epochs", UNSET)
+            if _p_n_epochs is not UNSET:
+                if isinstance(_p_n_epochs, str):
+                    if (
+                        _p_n_epochs
+                        in FineTuningJobHyperparametersNEpochsType0._value2member_map_
+                    ):
+                        _p_n_epochs = (
+                            FineTuningJobHyperparametersNEpochsType0._value2member_map_[
+                                _p_n_epochs
+                            ]
+                        )
+                    else:
+                        raise InvalidData(
+                            ("n_epochs",),
+                            '"auto" or integer',
+                            json_type_name(_p_n_epochs),
+                        )
+
+                elif isinstance(_p_n_epochs, bool):
+                    raise InvalidData(
+                        ("n_epochs",), '"auto" or integer', json_type_name(_p_n_epochs)
+                    )
+
+                elif isinstance(_p_n_epochs, int):
+                    pass
+                else:
+                    raise InvalidData(
+                        ("n_epochs",), '"auto" or integer', json_type_name(_p_n_epochs)
+                    )
+
+            fine_tuning_job_hyperparameters = cls(
+                batch_size=_p_batch_size,
+                learning_rate_multiplier=_p_learning_rate_multiplier,
+                n_epochs=_p_n_epochs,
             )
-
-        batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
-
-        def _parse_learning_rate_multiplier(
-            data: object,
-        ) -> FineTuningJobHyperparametersLearningRateMultiplierType0 | float | Unset:
-            if isinstance(data, Unset):
-                return data
+        except RecursionError:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                learning_rate_multiplier_type_0 = (
-                    FineTuningJobHyperparametersLearningRateMultiplierType0(data)
-                )
-
-                return learning_rate_multiplier_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                FineTuningJobHyperparametersLearningRateMultiplierType0 | float | Unset,
-                data,
-            )
-
-        learning_rate_multiplier = _parse_learning_rate_multiplier(
-            d.pop("learning_rate_multiplier", UNSET)
-        )
-
-        def _parse_n_epochs(
-            data: object,
-        ) -> FineTuningJobHyperparametersNEpochsType0 | int | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                n_epochs_type_0 = FineTuningJobHyperparametersNEpochsType0(data)
-
-                return n_epochs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FineTuningJobHyperparametersNEpochsType0 | int | Unset, data)
-
-        n_epochs = _parse_n_epochs(d.pop("n_epochs", UNSET))
-
-        fine_tuning_job_hyperparameters = cls(
-            batch_size=batch_size,
-            learning_rate_multiplier=learning_rate_multiplier,
-            n_epochs=n_epochs,
-        )
-
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         fine_tuning_job_hyperparameters.additional_properties = d
         return fine_tuning_job_hyperparameters
 

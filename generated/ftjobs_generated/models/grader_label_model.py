@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grader_label_model_type import GraderLabelModelType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 if TYPE_CHECKING:
     from ..models.eval_item import EvalItem
@@ -41,133 +41,131 @@ class GraderLabelModel:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        name: Any
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        model: Any
-        if isinstance(self.model, Unset):
-            model = UNSET
-        else:
-            model = self.model
-
-        input_: Any
-        if isinstance(self.input_, Unset):
-            input_ = UNSET
-        else:
-            input_ = []
-            for input_item_data in self.input_:
-                input_item = input_item_data.to_dict()
-                input_.append(input_item)
-
-        labels: Any
-        if isinstance(self.labels, Unset):
-            labels = UNSET
-        else:
-            labels = self.labels
-
-        passing_labels: Any
-        if isinstance(self.passing_labels, Unset):
-            passing_labels = UNSET
-        else:
-            passing_labels = self.passing_labels
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "name": name,
-                "model": model,
-                "input": input_,
-                "labels": labels,
-                "passing_labels": passing_labels,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if name is UNSET:
-            del field_dict["name"]
-        if model is UNSET:
-            del field_dict["model"]
-        if input_ is UNSET:
-            del field_dict["input"]
-        if labels is UNSET:
-            del field_dict["labels"]
-        if passing_labels is UNSET:
-            del field_dict["passing_labels"]
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_name = self.name
+        if _p_name is not UNSET:
+            field_dict["name"] = _p_name
+        _p_model = self.model
+        if _p_model is not UNSET:
+            field_dict["model"] = _p_model
+        _p_input_ = self.input_
+        if _p_input_ is not UNSET:
+            _w0 = []
+            for _y0 in _p_input_:
+                _z0 = _y0.to_dict()
+
+                _w0.append(_z0)
+            _p_input_ = _w0
+
+            field_dict["input"] = _p_input_
+        _p_labels = self.labels
+        if _p_labels is not UNSET:
+            field_dict["labels"] = _p_labels
+        _p_passing_labels = self.passing_labels
+        if _p_passing_labels is not UNSET:
+            field_dict["passing_labels"] = _p_passing_labels
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.eval_item import EvalItem  # noqa: PLC0415
+        try:
+            from ..models.eval_item import EvalItem  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = GraderLabelModelType(_type__raw)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
-        _name_raw = d.pop("name", UNSET)
-        name: Any
-        if isinstance(_name_raw, Unset):
-            name = UNSET
-        else:
-            name = _name_raw
+                _p_type_ = GraderLabelModelType._value2member_map_.get(
+                    _p_type_
+                ) or GraderLabelModelType(_p_type_)
 
-        _model_raw = d.pop("model", UNSET)
-        model: Any
-        if isinstance(_model_raw, Unset):
-            model = UNSET
-        else:
-            model = _model_raw
+            _p_name = d.pop("name", UNSET)
+            if _p_name is not UNSET:
+                if not isinstance(_p_name, str):
+                    raise InvalidData(("name",), "string", json_type_name(_p_name))
 
-        _input__raw = d.pop("input", UNSET)
-        input_: Any
-        if isinstance(_input__raw, Unset):
-            input_ = UNSET
-        else:
-            input_ = []
-            _input_ = _input__raw
-            for input_item_data in _input_:
-                input_item = EvalItem.from_dict(input_item_data)
+            _p_model = d.pop("model", UNSET)
+            if _p_model is not UNSET:
+                if not isinstance(_p_model, str):
+                    raise InvalidData(("model",), "string", json_type_name(_p_model))
 
-                input_.append(input_item)
+            _p_input_ = d.pop("input", UNSET)
+            if _p_input_ is not UNSET:
+                if not isinstance(_p_input_, list) and not isinstance(_p_input_, tuple):
+                    raise InvalidData(("input",), "list", json_type_name(_p_input_))
 
-        _labels_raw = d.pop("labels", UNSET)
-        labels: Any
-        if isinstance(_labels_raw, Unset):
-            labels = UNSET
-        else:
-            labels = cast(list[str], _labels_raw)
+                _l0 = []
+                for _i0, _x0 in enumerate(_p_input_):
+                    if not isinstance(_x0, dict) and not isinstance(_x0, Mapping):
+                        raise InvalidData(("input", _i0), "object", json_type_name(_x0))
 
-        _passing_labels_raw = d.pop("passing_labels", UNSET)
-        passing_labels: Any
-        if isinstance(_passing_labels_raw, Unset):
-            passing_labels = UNSET
-        else:
-            passing_labels = cast(list[str], _passing_labels_raw)
+                    try:
+                        _x0 = EvalItem.from_dict(_x0)
+                    except InvalidData as _e:
+                        raise _e.within(("input", _i0)) from None
 
-        grader_label_model = cls(
-            type_=type_,
-            name=name,
-            model=model,
-            input_=input_,
-            labels=labels,
-            passing_labels=passing_labels,
-        )
+                    _l0.append(_x0)
+                _p_input_ = _l0
 
+            _p_labels = d.pop("labels", UNSET)
+            if _p_labels is not UNSET:
+                if not isinstance(_p_labels, list) and not isinstance(_p_labels, tuple):
+                    raise InvalidData(("labels",), "list", json_type_name(_p_labels))
+
+                for _i0, _x0 in enumerate(_p_labels):
+                    if not isinstance(_x0, str):
+                        raise InvalidData(
+                            ("labels", _i0), "string", json_type_name(_x0)
+                        )
+
+                _p_labels = list(_p_labels)
+
+            _p_passing_labels = d.pop("passing_labels", UNSET)
+            if _p_passing_labels is not UNSET:
+                if not isinstance(_p_passing_labels, list) and not isinstance(
+                    _p_passing_labels, tuple
+                ):
+                    raise InvalidData(
+                        ("passing_labels",), "list", json_type_name(_p_passing_labels)
+                    )
+
+                for _i0, _x0 in enumerate(_p_passing_labels):
+                    if not isinstance(_x0, str):
+                        raise InvalidData(
+                            ("passing_labels", _i0), "string", json_type_name(_x0)
+                        )
+
+                _p_passing_labels = list(_p_passing_labels)
+
+            grader_label_model = cls(
+                type_=_p_type_,
+                name=_p_name,
+                model=_p_model,
+                input_=_p_input_,
+                labels=_p_labels,
+                passing_labels=_p_passing_labels,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         grader_label_model.additional_properties = d
         return grader_label_model
 

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grader_multi_type import GraderMultiType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, json_type_name
 
 if TYPE_CHECKING:
     from ..models.grader_label_model import GraderLabelModel
@@ -29,175 +29,160 @@ class GraderMulti:
     Attributes:
         type_ (GraderMultiType): The object type, which is always `multi`. Default: GraderMultiType.MULTI.
         name (str): The name of the grader.
-        graders (GraderLabelModel | GraderPython | GraderScoreModel | GraderStringCheck | GraderTextSimilarity):
+        graders (GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderLabelModel |
+            UnknownVariant):
         calculate_output (str): A formula to calculate the output based on grader results.
     """
 
     name: str
     graders: (
-        GraderLabelModel
+        GraderStringCheck
+        | GraderTextSimilarity
         | GraderPython
         | GraderScoreModel
-        | GraderStringCheck
-        | GraderTextSimilarity
+        | GraderLabelModel
+        | UnknownVariant
     )
     calculate_output: str
     type_: GraderMultiType = GraderMultiType.MULTI
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.grader_python import GraderPython  # noqa: PLC0415
-        from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
-        from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
-        from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
-
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        name: Any
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        graders: Any
-        if isinstance(self.graders, Unset):
-            graders = UNSET
-        else:
-            graders: dict[str, Any]
-            if isinstance(self.graders, GraderStringCheck):
-                graders = self.graders.to_dict()
-            elif isinstance(self.graders, GraderTextSimilarity):
-                graders = self.graders.to_dict()
-            elif isinstance(self.graders, GraderPython):
-                graders = self.graders.to_dict()
-            elif isinstance(self.graders, GraderScoreModel):
-                graders = self.graders.to_dict()
-            else:
-                graders = self.graders.to_dict()
-
-        calculate_output: Any
-        if isinstance(self.calculate_output, Unset):
-            calculate_output = UNSET
-        else:
-            calculate_output = self.calculate_output
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "name": name,
-                "graders": graders,
-                "calculate_output": calculate_output,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if name is UNSET:
-            del field_dict["name"]
-        if graders is UNSET:
-            del field_dict["graders"]
-        if calculate_output is UNSET:
-            del field_dict["calculate_output"]
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.grader_label_model import GraderLabelModel  # noqa: PLC0415
         from ..models.grader_python import GraderPython  # noqa: PLC0415
         from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
         from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
         from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = GraderMultiType(_type__raw)
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
 
-        _name_raw = d.pop("name", UNSET)
-        name: Any
-        if isinstance(_name_raw, Unset):
-            name = UNSET
-        else:
-            name = _name_raw
-
-        _graders_raw = d.pop("graders", UNSET)
-        graders: Any
-        if isinstance(_graders_raw, Unset):
-            graders = UNSET
-        else:
-
-            def _parse_graders(
-                data: object,
-            ) -> (
-                GraderLabelModel
-                | GraderPython
-                | GraderScoreModel
-                | GraderStringCheck
-                | GraderTextSimilarity
+            field_dict["type"] = _p_type_
+        _p_name = self.name
+        if _p_name is not UNSET:
+            field_dict["name"] = _p_name
+        _p_graders = self.graders
+        if _p_graders is not UNSET:
+            if isinstance(
+                _p_graders,
+                (
+                    GraderStringCheck,
+                    GraderTextSimilarity,
+                    GraderPython,
+                    GraderScoreModel,
+                    GraderLabelModel,
+                    UnknownVariant,
+                ),
             ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    graders_type_0 = GraderStringCheck.from_dict(data)
+                _p_graders = _p_graders.to_dict()
 
-                    return graders_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    graders_type_1 = GraderTextSimilarity.from_dict(data)
+            field_dict["graders"] = _p_graders
+        _p_calculate_output = self.calculate_output
+        if _p_calculate_output is not UNSET:
+            field_dict["calculate_output"] = _p_calculate_output
 
-                    return graders_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    graders_type_2 = GraderPython.from_dict(data)
+        return field_dict
 
-                    return graders_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    graders_type_3 = GraderScoreModel.from_dict(data)
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        try:
+            from ..models.grader_label_model import GraderLabelModel  # noqa: PLC0415
+            from ..models.grader_python import GraderPython  # noqa: PLC0415
+            from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
+            from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
+            from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
 
-                    return graders_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                graders_type_4 = GraderLabelModel.from_dict(data)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
-                return graders_type_4
+                _p_type_ = GraderMultiType._value2member_map_.get(
+                    _p_type_
+                ) or GraderMultiType(_p_type_)
 
-            graders = _parse_graders(_graders_raw)
+            _p_name = d.pop("name", UNSET)
+            if _p_name is not UNSET:
+                if not isinstance(_p_name, str):
+                    raise InvalidData(("name",), "string", json_type_name(_p_name))
 
-        _calculate_output_raw = d.pop("calculate_output", UNSET)
-        calculate_output: Any
-        if isinstance(_calculate_output_raw, Unset):
-            calculate_output = UNSET
-        else:
-            calculate_output = _calculate_output_raw
+            _p_graders = d.pop("graders", UNSET)
+            if _p_graders is not UNSET:
+                if isinstance(_p_graders, dict) or isinstance(_p_graders, Mapping):
+                    _t0 = _p_graders.get("type", UNSET)
+                    if _t0 == "string_check":
+                        try:
+                            _p_graders = GraderStringCheck.from_dict(_p_graders)
+                        except InvalidData as _e:
+                            raise _e.within(("graders",)) from None
 
-        grader_multi = cls(
-            type_=type_,
-            name=name,
-            graders=graders,
-            calculate_output=calculate_output,
-        )
+                    elif _t0 == "text_similarity":
+                        try:
+                            _p_graders = GraderTextSimilarity.from_dict(_p_graders)
+                        except InvalidData as _e:
+                            raise _e.within(("graders",)) from None
 
+                    elif _t0 == "python":
+                        try:
+                            _p_graders = GraderPython.from_dict(_p_graders)
+                        except InvalidData as _e:
+                            raise _e.within(("graders",)) from None
+
+                    elif _t0 == "score_model":
+                        try:
+                            _p_graders = GraderScoreModel.from_dict(_p_graders)
+                        except InvalidData as _e:
+                            raise _e.within(("graders",)) from None
+
+                    elif _t0 == "label_model":
+                        try:
+                            _p_graders = GraderLabelModel.from_dict(_p_graders)
+                        except InvalidData as _e:
+                            raise _e.within(("graders",)) from None
+
+                    elif _t0 is UNSET or isinstance(_t0, str):
+                        _p_graders = UnknownVariant.from_dict(_p_graders)
+                    else:
+                        raise InvalidData(
+                            ("graders", "type"), "string", json_type_name(_t0)
+                        )
+
+                else:
+                    raise InvalidData(
+                        ("graders",), "object", json_type_name(_p_graders)
+                    )
+
+            _p_calculate_output = d.pop("calculate_output", UNSET)
+            if _p_calculate_output is not UNSET:
+                if not isinstance(_p_calculate_output, str):
+                    raise InvalidData(
+                        ("calculate_output",),
+                        "string",
+                        json_type_name(_p_calculate_output),
+                    )
+
+            grader_multi = cls(
+                type_=_p_type_,
+                name=_p_name,
+                graders=_p_graders,
+                calculate_output=_p_calculate_output,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         grader_multi.additional_properties = d
         return grader_multi
 

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grader_python_type import GraderPythonType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="GraderPython")
 
@@ -32,79 +32,73 @@ class GraderPython:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        name: Any
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        source: Any
-        if isinstance(self.source, Unset):
-            source = UNSET
-        else:
-            source = self.source
-
-        image_tag = self.image_tag
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "name": name,
-                "source": source,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if name is UNSET:
-            del field_dict["name"]
-        if source is UNSET:
-            del field_dict["source"]
-        if image_tag is not UNSET:
-            field_dict["image_tag"] = image_tag
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_name = self.name
+        if _p_name is not UNSET:
+            field_dict["name"] = _p_name
+        _p_source = self.source
+        if _p_source is not UNSET:
+            field_dict["source"] = _p_source
+        _p_image_tag = self.image_tag
+        if _p_image_tag is not UNSET:
+            field_dict["image_tag"] = _p_image_tag
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = GraderPythonType(_type__raw)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
-        _name_raw = d.pop("name", UNSET)
-        name: Any
-        if isinstance(_name_raw, Unset):
-            name = UNSET
-        else:
-            name = _name_raw
+                _p_type_ = GraderPythonType._value2member_map_.get(
+                    _p_type_
+                ) or GraderPythonType(_p_type_)
 
-        _source_raw = d.pop("source", UNSET)
-        source: Any
-        if isinstance(_source_raw, Unset):
-            source = UNSET
-        else:
-            source = _source_raw
+            _p_name = d.pop("name", UNSET)
+            if _p_name is not UNSET:
+                if not isinstance(_p_name, str):
+                    raise InvalidData(("name",), "string", json_type_name(_p_name))
 
-        image_tag = d.pop("image_tag", UNSET)
+            _p_source = d.pop("source", UNSET)
+            if _p_source is not UNSET:
+                if not isinstance(_p_source, str):
+                    raise InvalidData(("source",), "string", json_type_name(_p_source))
 
-        grader_python = cls(
-            type_=type_,
-            name=name,
-            source=source,
-            image_tag=image_tag,
-        )
+            _p_image_tag = d.pop("image_tag", UNSET)
+            if _p_image_tag is not UNSET:
+                if not isinstance(_p_image_tag, str):
+                    raise InvalidData(
+                        ("image_tag",), "string", json_type_name(_p_image_tag)
+                    )
 
+            grader_python = cls(
+                type_=_p_type_,
+                name=_p_name,
+                source=_p_source,
+                image_tag=_p_image_tag,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         grader_python.additional_properties = d
         return grader_python
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.reasoning_effort_type_0 import ReasoningEffortType0
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="GraderScoreModelSamplingParams")
 
@@ -23,134 +23,120 @@ class GraderScoreModelSamplingParams:
         top_p (float | None | Unset):
         temperature (float | None | Unset):
         max_completions_tokens (int | None | Unset):
-        reasoning_effort (None | ReasoningEffortType0 | Unset):
+        reasoning_effort (ReasoningEffortType0 | None | Unset):
     """
 
     seed: int | None | Unset = UNSET
     top_p: float | None | Unset = UNSET
     temperature: float | None | Unset = UNSET
     max_completions_tokens: int | None | Unset = UNSET
-    reasoning_effort: None | ReasoningEffortType0 | Unset = UNSET
+    reasoning_effort: ReasoningEffortType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        seed: int | None | Unset
-        if isinstance(self.seed, Unset):
-            seed = UNSET
-        else:
-            seed = self.seed
-
-        top_p: float | None | Unset
-        if isinstance(self.top_p, Unset):
-            top_p = UNSET
-        else:
-            top_p = self.top_p
-
-        temperature: float | None | Unset
-        if isinstance(self.temperature, Unset):
-            temperature = UNSET
-        else:
-            temperature = self.temperature
-
-        max_completions_tokens: int | None | Unset
-        if isinstance(self.max_completions_tokens, Unset):
-            max_completions_tokens = UNSET
-        else:
-            max_completions_tokens = self.max_completions_tokens
-
-        reasoning_effort: None | str | Unset
-        if isinstance(self.reasoning_effort, Unset):
-            reasoning_effort = UNSET
-        elif isinstance(self.reasoning_effort, ReasoningEffortType0):
-            reasoning_effort = self.reasoning_effort.value
-        else:
-            reasoning_effort = self.reasoning_effort
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if seed is not UNSET:
-            field_dict["seed"] = seed
-        if top_p is not UNSET:
-            field_dict["top_p"] = top_p
-        if temperature is not UNSET:
-            field_dict["temperature"] = temperature
-        if max_completions_tokens is not UNSET:
-            field_dict["max_completions_tokens"] = max_completions_tokens
-        if reasoning_effort is not UNSET:
-            field_dict["reasoning_effort"] = reasoning_effort
+        _p_seed = self.seed
+        if _p_seed is not UNSET:
+            field_dict["seed"] = _p_seed
+        _p_top_p = self.top_p
+        if _p_top_p is not UNSET:
+            field_dict["top_p"] = _p_top_p
+        _p_temperature = self.temperature
+        if _p_temperature is not UNSET:
+            field_dict["temperature"] = _p_temperature
+        _p_max_completions_tokens = self.max_completions_tokens
+        if _p_max_completions_tokens is not UNSET:
+            field_dict["max_completions_tokens"] = _p_max_completions_tokens
+        _p_reasoning_effort = self.reasoning_effort
+        if _p_reasoning_effort is not UNSET:
+            if isinstance(_p_reasoning_effort, (ReasoningEffortType0)):
+                _p_reasoning_effort = _p_reasoning_effort.value
+
+            field_dict["reasoning_effort"] = _p_reasoning_effort
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_seed = d.pop("seed", UNSET)
+            if _p_seed is not UNSET:
+                if _p_seed is not None and (
+                    isinstance(_p_seed, bool) or not isinstance(_p_seed, int)
+                ):
+                    raise InvalidData(
+                        ("seed",), "integer or null", json_type_name(_p_seed)
+                    )
 
-        def _parse_seed(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            _p_top_p = d.pop("top_p", UNSET)
+            if _p_top_p is not UNSET:
+                if _p_top_p is not None and (
+                    isinstance(_p_top_p, bool) or not isinstance(_p_top_p, (int, float))
+                ):
+                    raise InvalidData(
+                        ("top_p",), "number or null", json_type_name(_p_top_p)
+                    )
 
-        seed = _parse_seed(d.pop("seed", UNSET))
+            _p_temperature = d.pop("temperature", UNSET)
+            if _p_temperature is not UNSET:
+                if _p_temperature is not None and (
+                    isinstance(_p_temperature, bool)
+                    or not isinstance(_p_temperature, (int, float))
+                ):
+                    raise InvalidData(
+                        ("temperature",),
+                        "number or null",
+                        json_type_name(_p_temperature),
+                    )
 
-        def _parse_top_p(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            _p_max_completions_tokens = d.pop("max_completions_tokens", UNSET)
+            if _p_max_completions_tokens is not UNSET:
+                if _p_max_completions_tokens is not None and (
+                    isinstance(_p_max_completions_tokens, bool)
+                    or not isinstance(_p_max_completions_tokens, int)
+                ):
+                    raise InvalidData(
+                        ("max_completions_tokens",),
+                        "integer or null",
+                        json_type_name(_p_max_completions_tokens),
+                    )
 
-        top_p = _parse_top_p(d.pop("top_p", UNSET))
+            _p_reasoning_effort = d.pop("reasoning_effort", UNSET)
+            if _p_reasoning_effort is not UNSET:
+                if _p_reasoning_effort is None:
+                    pass
+                elif isinstance(_p_reasoning_effort, str):
+                    _p_reasoning_effort = ReasoningEffortType0._value2member_map_.get(
+                        _p_reasoning_effort
+                    ) or ReasoningEffortType0(_p_reasoning_effort)
+                else:
+                    raise InvalidData(
+                        ("reasoning_effort",),
+                        "string or null",
+                        json_type_name(_p_reasoning_effort),
+                    )
 
-        def _parse_temperature(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        temperature = _parse_temperature(d.pop("temperature", UNSET))
-
-        def _parse_max_completions_tokens(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        max_completions_tokens = _parse_max_completions_tokens(
-            d.pop("max_completions_tokens", UNSET)
-        )
-
-        def _parse_reasoning_effort(
-            data: object,
-        ) -> None | ReasoningEffortType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+            grader_score_model_sampling_params = cls(
+                seed=_p_seed,
+                top_p=_p_top_p,
+                temperature=_p_temperature,
+                max_completions_tokens=_p_max_completions_tokens,
+                reasoning_effort=_p_reasoning_effort,
+            )
+        except RecursionError:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_reasoning_effort_type_0 = ReasoningEffortType0(data)
-
-                return componentsschemas_reasoning_effort_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ReasoningEffortType0 | Unset, data)
-
-        reasoning_effort = _parse_reasoning_effort(d.pop("reasoning_effort", UNSET))
-
-        grader_score_model_sampling_params = cls(
-            seed=seed,
-            top_p=top_p,
-            temperature=temperature,
-            max_completions_tokens=max_completions_tokens,
-            reasoning_effort=reasoning_effort,
-        )
-
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         grader_score_model_sampling_params.additional_properties = d
         return grader_score_model_sampling_params
 

@@ -12,7 +12,7 @@ from ..models.grader_text_similarity_evaluation_metric import (
     GraderTextSimilarityEvaluationMetric,
 )
 from ..models.grader_text_similarity_type import GraderTextSimilarityType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 T = TypeVar("T", bound="GraderTextSimilarity")
 
@@ -40,108 +40,95 @@ class GraderTextSimilarity:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        name: Any
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
-
-        input_: Any
-        if isinstance(self.input_, Unset):
-            input_ = UNSET
-        else:
-            input_ = self.input_
-
-        reference: Any
-        if isinstance(self.reference, Unset):
-            reference = UNSET
-        else:
-            reference = self.reference
-
-        evaluation_metric: Any
-        if isinstance(self.evaluation_metric, Unset):
-            evaluation_metric = UNSET
-        else:
-            evaluation_metric = self.evaluation_metric.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "name": name,
-                "input": input_,
-                "reference": reference,
-                "evaluation_metric": evaluation_metric,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if name is UNSET:
-            del field_dict["name"]
-        if input_ is UNSET:
-            del field_dict["input"]
-        if reference is UNSET:
-            del field_dict["reference"]
-        if evaluation_metric is UNSET:
-            del field_dict["evaluation_metric"]
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_name = self.name
+        if _p_name is not UNSET:
+            field_dict["name"] = _p_name
+        _p_input_ = self.input_
+        if _p_input_ is not UNSET:
+            field_dict["input"] = _p_input_
+        _p_reference = self.reference
+        if _p_reference is not UNSET:
+            field_dict["reference"] = _p_reference
+        _p_evaluation_metric = self.evaluation_metric
+        if _p_evaluation_metric is not UNSET:
+            _p_evaluation_metric = _p_evaluation_metric.value
+
+            field_dict["evaluation_metric"] = _p_evaluation_metric
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = GraderTextSimilarityType(_type__raw)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
-        _name_raw = d.pop("name", UNSET)
-        name: Any
-        if isinstance(_name_raw, Unset):
-            name = UNSET
-        else:
-            name = _name_raw
+                _p_type_ = GraderTextSimilarityType._value2member_map_.get(
+                    _p_type_
+                ) or GraderTextSimilarityType(_p_type_)
 
-        _input__raw = d.pop("input", UNSET)
-        input_: Any
-        if isinstance(_input__raw, Unset):
-            input_ = UNSET
-        else:
-            input_ = _input__raw
+            _p_name = d.pop("name", UNSET)
+            if _p_name is not UNSET:
+                if not isinstance(_p_name, str):
+                    raise InvalidData(("name",), "string", json_type_name(_p_name))
 
-        _reference_raw = d.pop("reference", UNSET)
-        reference: Any
-        if isinstance(_reference_raw, Unset):
-            reference = UNSET
-        else:
-            reference = _reference_raw
+            _p_input_ = d.pop("input", UNSET)
+            if _p_input_ is not UNSET:
+                if not isinstance(_p_input_, str):
+                    raise InvalidData(("input",), "string", json_type_name(_p_input_))
 
-        _evaluation_metric_raw = d.pop("evaluation_metric", UNSET)
-        evaluation_metric: Any
-        if isinstance(_evaluation_metric_raw, Unset):
-            evaluation_metric = UNSET
-        else:
-            evaluation_metric = GraderTextSimilarityEvaluationMetric(
-                _evaluation_metric_raw
+            _p_reference = d.pop("reference", UNSET)
+            if _p_reference is not UNSET:
+                if not isinstance(_p_reference, str):
+                    raise InvalidData(
+                        ("reference",), "string", json_type_name(_p_reference)
+                    )
+
+            _p_evaluation_metric = d.pop("evaluation_metric", UNSET)
+            if _p_evaluation_metric is not UNSET:
+                if not isinstance(_p_evaluation_metric, str):
+                    raise InvalidData(
+                        ("evaluation_metric",),
+                        "string",
+                        json_type_name(_p_evaluation_metric),
+                    )
+
+                _p_evaluation_metric = (
+                    GraderTextSimilarityEvaluationMetric._value2member_map_.get(
+                        _p_evaluation_metric
+                    )
+                    or GraderTextSimilarityEvaluationMetric(_p_evaluation_metric)
+                )
+
+            grader_text_similarity = cls(
+                type_=_p_type_,
+                name=_p_name,
+                input_=_p_input_,
+                reference=_p_reference,
+                evaluation_metric=_p_evaluation_metric,
             )
-
-        grader_text_similarity = cls(
-            type_=type_,
-            name=name,
-            input_=input_,
-            reference=reference,
-            evaluation_metric=evaluation_metric,
-        )
-
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         grader_text_similarity.additional_properties = d
         return grader_text_similarity
 

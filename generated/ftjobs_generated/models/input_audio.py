@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.input_audio_type import InputAudioType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 if TYPE_CHECKING:
     from ..models.input_audio_input_audio import InputAudioInputAudio
@@ -32,57 +32,66 @@ class InputAudio:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        input_audio: Any
-        if isinstance(self.input_audio, Unset):
-            input_audio = UNSET
-        else:
-            input_audio = self.input_audio.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "input_audio": input_audio,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if input_audio is UNSET:
-            del field_dict["input_audio"]
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_input_audio = self.input_audio
+        if _p_input_audio is not UNSET:
+            _p_input_audio = _p_input_audio.to_dict()
+
+            field_dict["input_audio"] = _p_input_audio
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.input_audio_input_audio import InputAudioInputAudio  # noqa: PLC0415
+        try:
+            from ..models.input_audio_input_audio import InputAudioInputAudio  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = InputAudioType(_type__raw)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
-        _input_audio_raw = d.pop("input_audio", UNSET)
-        input_audio: Any
-        if isinstance(_input_audio_raw, Unset):
-            input_audio = UNSET
-        else:
-            input_audio = InputAudioInputAudio.from_dict(_input_audio_raw)
+                _p_type_ = InputAudioType._value2member_map_.get(
+                    _p_type_
+                ) or InputAudioType(_p_type_)
 
-        input_audio = cls(
-            type_=type_,
-            input_audio=input_audio,
-        )
+            _p_input_audio = d.pop("input_audio", UNSET)
+            if _p_input_audio is not UNSET:
+                if not isinstance(_p_input_audio, dict) and not isinstance(
+                    _p_input_audio, Mapping
+                ):
+                    raise InvalidData(
+                        ("input_audio",), "object", json_type_name(_p_input_audio)
+                    )
 
+                try:
+                    _p_input_audio = InputAudioInputAudio.from_dict(_p_input_audio)
+                except InvalidData as _e:
+                    raise _e.within(("input_audio",)) from None
+
+            input_audio = cls(
+                type_=_p_type_,
+                input_audio=_p_input_audio,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         input_audio.additional_properties = d
         return input_audio
 

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.input_audio_input_audio_format import InputAudioInputAudioFormat
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 T = TypeVar("T", bound="InputAudioInputAudio")
 
@@ -28,55 +28,53 @@ class InputAudioInputAudio:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data: Any
-        if isinstance(self.data, Unset):
-            data = UNSET
-        else:
-            data = self.data
-
-        format_: Any
-        if isinstance(self.format_, Unset):
-            format_ = UNSET
-        else:
-            format_ = self.format_.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-                "format": format_,
-            }
-        )
-        if data is UNSET:
-            del field_dict["data"]
-        if format_ is UNSET:
-            del field_dict["format"]
+        _p_data = self.data
+        if _p_data is not UNSET:
+            field_dict["data"] = _p_data
+        _p_format_ = self.format_
+        if _p_format_ is not UNSET:
+            _p_format_ = _p_format_.value
+
+            field_dict["format"] = _p_format_
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _data_raw = d.pop("data", UNSET)
-        data: Any
-        if isinstance(_data_raw, Unset):
-            data = UNSET
-        else:
-            data = _data_raw
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_data = d.pop("data", UNSET)
+            if _p_data is not UNSET:
+                if not isinstance(_p_data, str):
+                    raise InvalidData(("data",), "string", json_type_name(_p_data))
 
-        _format__raw = d.pop("format", UNSET)
-        format_: Any
-        if isinstance(_format__raw, Unset):
-            format_ = UNSET
-        else:
-            format_ = InputAudioInputAudioFormat(_format__raw)
+            _p_format_ = d.pop("format", UNSET)
+            if _p_format_ is not UNSET:
+                if not isinstance(_p_format_, str):
+                    raise InvalidData(("format",), "string", json_type_name(_p_format_))
 
-        input_audio_input_audio = cls(
-            data=data,
-            format_=format_,
-        )
+                _p_format_ = InputAudioInputAudioFormat._value2member_map_.get(
+                    _p_format_
+                ) or InputAudioInputAudioFormat(_p_format_)
 
+            input_audio_input_audio = cls(
+                data=_p_data,
+                format_=_p_format_,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         input_audio_input_audio.additional_properties = d
         return input_audio_input_audio
 

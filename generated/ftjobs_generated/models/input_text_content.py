@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.input_text_content_type import InputTextContentType
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 if TYPE_CHECKING:
     from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
@@ -37,73 +37,81 @@ class InputTextContent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: Any
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_.value
-
-        text: Any
-        if isinstance(self.text, Unset):
-            text = UNSET
-        else:
-            text = self.text
-
-        prompt_cache_breakpoint: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.prompt_cache_breakpoint, Unset):
-            prompt_cache_breakpoint = self.prompt_cache_breakpoint.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "text": text,
-            }
-        )
-        if type_ is UNSET:
-            del field_dict["type"]
-        if text is UNSET:
-            del field_dict["text"]
-        if prompt_cache_breakpoint is not UNSET:
-            field_dict["prompt_cache_breakpoint"] = prompt_cache_breakpoint
+        _p_type_ = self.type_
+        if _p_type_ is not UNSET:
+            _p_type_ = _p_type_.value
+
+            field_dict["type"] = _p_type_
+        _p_text = self.text
+        if _p_text is not UNSET:
+            field_dict["text"] = _p_text
+        _p_prompt_cache_breakpoint = self.prompt_cache_breakpoint
+        if _p_prompt_cache_breakpoint is not UNSET:
+            _p_prompt_cache_breakpoint = _p_prompt_cache_breakpoint.to_dict()
+
+            field_dict["prompt_cache_breakpoint"] = _p_prompt_cache_breakpoint
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig  # noqa: PLC0415
-
-        d = dict(src_dict)
-        _type__raw = d.pop("type", UNSET)
-        type_: Any
-        if isinstance(_type__raw, Unset):
-            type_ = UNSET
-        else:
-            type_ = InputTextContentType(_type__raw)
-
-        _text_raw = d.pop("text", UNSET)
-        text: Any
-        if isinstance(_text_raw, Unset):
-            text = UNSET
-        else:
-            text = _text_raw
-
-        _prompt_cache_breakpoint = d.pop("prompt_cache_breakpoint", UNSET)
-        prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset
-        if isinstance(_prompt_cache_breakpoint, Unset):
-            prompt_cache_breakpoint = UNSET
-        else:
-            prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(
-                _prompt_cache_breakpoint
+        try:
+            from ..models.prompt_cache_breakpoint_config import (
+                PromptCacheBreakpointConfig,  # noqa: PLC0415
             )
 
-        input_text_content = cls(
-            type_=type_,
-            text=text,
-            prompt_cache_breakpoint=prompt_cache_breakpoint,
-        )
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is not UNSET:
+                if not isinstance(_p_type_, str):
+                    raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
+                _p_type_ = InputTextContentType._value2member_map_.get(
+                    _p_type_
+                ) or InputTextContentType(_p_type_)
+
+            _p_text = d.pop("text", UNSET)
+            if _p_text is not UNSET:
+                if not isinstance(_p_text, str):
+                    raise InvalidData(("text",), "string", json_type_name(_p_text))
+
+            _p_prompt_cache_breakpoint = d.pop("prompt_cache_breakpoint", UNSET)
+            if _p_prompt_cache_breakpoint is not UNSET:
+                if not isinstance(_p_prompt_cache_breakpoint, dict) and not isinstance(
+                    _p_prompt_cache_breakpoint, Mapping
+                ):
+                    raise InvalidData(
+                        ("prompt_cache_breakpoint",),
+                        "object",
+                        json_type_name(_p_prompt_cache_breakpoint),
+                    )
+
+                try:
+                    _p_prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(
+                        _p_prompt_cache_breakpoint
+                    )
+                except InvalidData as _e:
+                    raise _e.within(("prompt_cache_breakpoint",)) from None
+
+            input_text_content = cls(
+                type_=_p_type_,
+                text=_p_text,
+                prompt_cache_breakpoint=_p_prompt_cache_breakpoint,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         input_text_content.additional_properties = d
         return input_text_content
 

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import TOO_DEEP, InvalidData, json_type_name
+
 T = TypeVar("T", bound="ListPaginatedFineTuningJobsMetadataType0")
 
 
@@ -16,7 +18,6 @@ class ListPaginatedFineTuningJobsMetadataType0:
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
@@ -24,9 +25,26 @@ class ListPaginatedFineTuningJobsMetadataType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        list_paginated_fine_tuning_jobs_metadata_type_0 = cls()
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            for _key, _value in d.items():
+                if not isinstance(_value, str):
+                    raise InvalidData((_key,), "string", json_type_name(_value))
 
+                d[_key] = _value
+            list_paginated_fine_tuning_jobs_metadata_type_0 = cls()
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         list_paginated_fine_tuning_jobs_metadata_type_0.additional_properties = d
         return list_paginated_fine_tuning_jobs_metadata_type_0
 

@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.list_paginated_fine_tuning_jobs_response_object import (
     ListPaginatedFineTuningJobsResponseObject,
 )
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 if TYPE_CHECKING:
     from ..models.fine_tuning_job import FineTuningJob
@@ -35,82 +35,89 @@ class ListPaginatedFineTuningJobsResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data: Any
-        if isinstance(self.data, Unset):
-            data = UNSET
-        else:
-            data = []
-            for data_item_data in self.data:
-                data_item = data_item_data.to_dict()
-                data.append(data_item)
-
-        has_more: Any
-        if isinstance(self.has_more, Unset):
-            has_more = UNSET
-        else:
-            has_more = self.has_more
-
-        object_: Any
-        if isinstance(self.object_, Unset):
-            object_ = UNSET
-        else:
-            object_ = self.object_.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-                "has_more": has_more,
-                "object": object_,
-            }
-        )
-        if data is UNSET:
-            del field_dict["data"]
-        if has_more is UNSET:
-            del field_dict["has_more"]
-        if object_ is UNSET:
-            del field_dict["object"]
+        _p_data = self.data
+        if _p_data is not UNSET:
+            _w0 = []
+            for _y0 in _p_data:
+                _z0 = _y0.to_dict()
+
+                _w0.append(_z0)
+            _p_data = _w0
+
+            field_dict["data"] = _p_data
+        _p_has_more = self.has_more
+        if _p_has_more is not UNSET:
+            field_dict["has_more"] = _p_has_more
+        _p_object_ = self.object_
+        if _p_object_ is not UNSET:
+            _p_object_ = _p_object_.value
+
+            field_dict["object"] = _p_object_
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tuning_job import FineTuningJob  # noqa: PLC0415
+        try:
+            from ..models.fine_tuning_job import FineTuningJob  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _data_raw = d.pop("data", UNSET)
-        data: Any
-        if isinstance(_data_raw, Unset):
-            data = UNSET
-        else:
-            data = []
-            _data = _data_raw
-            for data_item_data in _data:
-                data_item = FineTuningJob.from_dict(data_item_data)
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_data = d.pop("data", UNSET)
+            if _p_data is not UNSET:
+                if not isinstance(_p_data, list) and not isinstance(_p_data, tuple):
+                    raise InvalidData(("data",), "list", json_type_name(_p_data))
 
-                data.append(data_item)
+                _l0 = []
+                for _i0, _x0 in enumerate(_p_data):
+                    if not isinstance(_x0, dict) and not isinstance(_x0, Mapping):
+                        raise InvalidData(("data", _i0), "object", json_type_name(_x0))
 
-        _has_more_raw = d.pop("has_more", UNSET)
-        has_more: Any
-        if isinstance(_has_more_raw, Unset):
-            has_more = UNSET
-        else:
-            has_more = _has_more_raw
+                    try:
+                        _x0 = FineTuningJob.from_dict(_x0)
+                    except InvalidData as _e:
+                        raise _e.within(("data", _i0)) from None
 
-        _object__raw = d.pop("object", UNSET)
-        object_: Any
-        if isinstance(_object__raw, Unset):
-            object_ = UNSET
-        else:
-            object_ = ListPaginatedFineTuningJobsResponseObject(_object__raw)
+                    _l0.append(_x0)
+                _p_data = _l0
 
-        list_paginated_fine_tuning_jobs_response = cls(
-            data=data,
-            has_more=has_more,
-            object_=object_,
-        )
+            _p_has_more = d.pop("has_more", UNSET)
+            if _p_has_more is not UNSET:
+                if not isinstance(_p_has_more, bool):
+                    raise InvalidData(
+                        ("has_more",), "boolean", json_type_name(_p_has_more)
+                    )
 
+            _p_object_ = d.pop("object", UNSET)
+            if _p_object_ is not UNSET:
+                if not isinstance(_p_object_, str):
+                    raise InvalidData(("object",), "string", json_type_name(_p_object_))
+
+                _p_object_ = (
+                    ListPaginatedFineTuningJobsResponseObject._value2member_map_.get(
+                        _p_object_
+                    )
+                    or ListPaginatedFineTuningJobsResponseObject(_p_object_)
+                )
+
+            list_paginated_fine_tuning_jobs_response = cls(
+                data=_p_data,
+                has_more=_p_has_more,
+                object_=_p_object_,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         list_paginated_fine_tuning_jobs_response.additional_properties = d
         return list_paginated_fine_tuning_jobs_response
 

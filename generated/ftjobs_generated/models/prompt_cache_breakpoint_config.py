@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.prompt_cache_breakpoint_config_mode import PromptCacheBreakpointConfigMode
-from ..types import UNSET, Unset
+from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 T = TypeVar("T", bound="PromptCacheBreakpointConfig")
 
@@ -28,38 +28,44 @@ class PromptCacheBreakpointConfig:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        mode: Any
-        if isinstance(self.mode, Unset):
-            mode = UNSET
-        else:
-            mode = self.mode.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "mode": mode,
-            }
-        )
-        if mode is UNSET:
-            del field_dict["mode"]
+        _p_mode = self.mode
+        if _p_mode is not UNSET:
+            _p_mode = _p_mode.value
+
+            field_dict["mode"] = _p_mode
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _mode_raw = d.pop("mode", UNSET)
-        mode: Any
-        if isinstance(_mode_raw, Unset):
-            mode = UNSET
-        else:
-            mode = PromptCacheBreakpointConfigMode(_mode_raw)
+        try:
+            if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
+                raise InvalidData((), "object", json_type_name(src_dict))
+            d = dict(src_dict)
+            _p_mode = d.pop("mode", UNSET)
+            if _p_mode is not UNSET:
+                if not isinstance(_p_mode, str):
+                    raise InvalidData(("mode",), "string", json_type_name(_p_mode))
 
-        prompt_cache_breakpoint_config = cls(
-            mode=mode,
-        )
+                _p_mode = PromptCacheBreakpointConfigMode._value2member_map_.get(
+                    _p_mode
+                ) or PromptCacheBreakpointConfigMode(_p_mode)
 
+            prompt_cache_breakpoint_config = cls(
+                mode=_p_mode,
+            )
+        except RecursionError:
+            try:
+                raise InvalidData(
+                    (), "less deeply nested data", "too deeply nested data"
+                ) from None
+            except (
+                RecursionError
+            ):  # not even room to build one: the prebuilt error (no call needed)
+                TOO_DEEP.__traceback__ = None
+                raise TOO_DEEP from None
         prompt_cache_breakpoint_config.additional_properties = d
         return prompt_cache_breakpoint_config
 
