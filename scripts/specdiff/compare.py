@@ -2,14 +2,15 @@
 
 Schema comparisons are memoised by (base schema, revision schema, direction), so a component used
 by many operations is compared once, and a schema pair already on the stack (a recursive schema) is
-not entered again.
+not entered again. Two schemas with the same text whose `$ref`s reach only components with the same
+text in both documents are not compared at all (most of a whole-spec diff).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..trim import SpecError
+from ..trim import SpecError, iter_refs
 from . import messages, registry
 from .model import Change, DiffResult, Direction, Finding, OpPair, SchemaPair, Sink, SpecPair
 from .normalize import Norm, Resolver
@@ -27,11 +28,43 @@ class Walker:
         self._cache: dict[_Key, list[Finding]] = {}
         self._stack: set[_Key] = set()
         self._schema_handlers = registry.handlers("schema")
+        self._unchanged: dict[str, bool] = {}
 
     def schema(
         self, sink: Sink, b_node: Any, b_ptr: str, r_node: Any, r_ptr: str, direction: Direction
     ) -> None:
+        if self.same(b_node, r_node):
+            return  # the same text meaning the same things: no rule can find a change
         self.norms(sink, self.base.norm(b_node, b_ptr), self.revision.norm(r_node, r_ptr), direction)
+
+    def same(self, b_node: Any, r_node: Any) -> bool:
+        """Whether two raw schemas are equal and every `$ref` they reach (transitively) is equal in
+        both documents: then they mean the same, wherever they are."""
+        return b_node == r_node and all(self._ref_unchanged(ref) for ref in set(iter_refs(b_node)))
+
+    def _ref_unchanged(self, ref: str) -> bool:
+        known = self._unchanged.get(ref)
+        if known is not None:
+            return known
+        seen, stack = {ref}, [ref]
+        while stack:
+            current = stack.pop()
+            if self._unchanged.get(current) is True:
+                continue
+            try:
+                b_target, r_target = self.base.lookup(current), self.revision.lookup(current)
+            except SpecError:  # not local, or missing on one side: not known to be the same
+                b_target, r_target = current, None
+            if b_target != r_target:
+                self._unchanged[ref] = False
+                return False
+            for inner in iter_refs(b_target):
+                if inner not in seen:
+                    seen.add(inner)
+                    stack.append(inner)
+        for reached in seen:  # their closures are inside this one: all unchanged too
+            self._unchanged[reached] = True
+        return True
 
     def norms(self, sink: Sink, b: Norm, r: Norm, direction: Direction) -> None:
         key: _Key = (b.key, r.key, direction)

@@ -90,8 +90,8 @@ def _parse_entry(lines: list[str], key: str, start: int, end: int, n: int, name:
 
 def load_sliced(text: str, name: str, prefixes: Sequence[str]) -> dict[str, Any] | None:
     """The document restricted to paths starting with prefixes and their closure; None if not sliceable."""
-    if len(text) < MIN_SIZE:
-        return None
+    if len(text) < MIN_SIZE or any(not p.strip("/") for p in prefixes):
+        return None  # small, or every path is kept (`--paths /`): nothing to slice away
     try:
         return _load(text.split("\n"), name, tuple(prefixes))
     except _Shape:
