@@ -46,6 +46,7 @@ from ._types import (
 T = TypeVar("T")
 Obj = Mapping[str, Any]
 _UTC = dt.UTC
+_fromtimestamp = dt.datetime.fromtimestamp
 
 
 def maker(cls: type[T]) -> type[T]:
@@ -206,7 +207,7 @@ def time(d: Obj, key: str) -> dt.datetime | None:
     if type(v) is not int and type(v) is not float:
         raise Invalid(key, "a Unix timestamp", v)
     try:
-        return dt.datetime.fromtimestamp(v, tz=_UTC)
+        return _fromtimestamp(v, _UTC)
     except (OverflowError, OSError, ValueError):
         raise Invalid(key, "a Unix timestamp in range", v) from None
 
