@@ -7,7 +7,7 @@ client does not know (kept in ``raw``); values of open-ended string enums the cl
 level, reasoning effort and grader settings stay plain strings); union members of a type the
 client does not know (a new grader type: :class:`UnknownVariant`, keeping the raw object). Not
 tolerated: a value of the wrong JSON type anywhere (a boolean is not an integer; an integer is fine
-where a number is expected), a job or checkpoint without its ``id``: these raise
+where a number is expected, and ``3.0`` is an integer), a job or checkpoint without its ``id``: these raise
 :class:`ResponseValidationError` naming the JSON path, e.g.
 ``job.hyperparameters.n_epochs: expected "auto" or integer, got list``.
 

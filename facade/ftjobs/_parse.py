@@ -172,6 +172,8 @@ def integer(d: Obj, key: str) -> int | None:
     v = d.get(key)
     if v is None or type(v) is int:
         return v
+    if type(v) is float and v.is_integer():  # JSON Schema's integer: 3.0 is one
+        return int(v)
     raise Invalid(key, "an integer", v)
 
 
@@ -188,6 +190,8 @@ def auto_int(d: Obj, key: str) -> AutoInt | None:
         return v
     if v == "auto":
         return "auto"
+    if type(v) is float and v.is_integer():
+        return int(v)
     raise Invalid(key, '"auto" or integer', v)
 
 

@@ -161,6 +161,13 @@ def test_hyperparameters_are_auto_or_numbers() -> None:
     )
 
 
+def test_an_integral_number_is_an_integer() -> None:
+    """3.0 is an integer (JSON Schema's meaning), read as the int 3; 2.5 is not one (see below)."""
+    parsed = job(seed=42.0, hyperparameters={"n_epochs": 3.0, "batch_size": 8})
+    assert parsed.seed == 42 and type(parsed.seed) is int
+    assert parsed.hyperparameters is not None and type(parsed.hyperparameters.n_epochs) is int
+
+
 def test_open_enums_keep_unknown_values() -> None:
     """A new method type, reasoning effort or grader operation parses as the string."""
     hyper = {"reasoning_effort": "extreme"}
