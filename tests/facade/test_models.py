@@ -6,6 +6,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ftjobs
 from ftjobs import _models
@@ -382,3 +384,29 @@ def test_the_readers_constructor_matches_the_classes_own() -> None:
 def test_page_is_generic() -> None:
     """Page[Job] is a real parametrisation: the pagers and first_page() are typed by it."""
     assert ftjobs.Page[ftjobs.Job].__origin__ is ftjobs.Page  # type: ignore[attr-defined]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=10,
+)
+_KEYS = st.sampled_from(
+    ["object", "method", "error", "hyperparameters", "integrations", "result_files", "seed"]
+)
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=300)
+@given(st.dictionaries(_KEYS, _JSON))
+def test_every_attribute_of_a_parsed_job_raises_only_ftjobs_errors(fields: dict[str, Any]) -> None:
+    """Whatever parsed, reading any attribute (generated included) raises nothing but ftjobs errors."""
+    try:
+        parsed = job(**fields)
+    except ftjobs.ResponseValidationError:
+        return
+    for name in [f.name for f in attrs.fields(ftjobs.Job)] + ["method_type", "generated"]:
+        try:
+            getattr(parsed, name)
+        except ftjobs.ResponseValidationError:
+            assert name == "generated"
+    assert parsed.to_dict() == {**BASE, **fields}
