@@ -14,7 +14,7 @@ from ftjobs._lenient import parse_lenient
 from ftjobs_generated import models
 from ftjobs_generated.models import (
     FineTuningJob,
-    FineTuningJobErrorType0,
+    FineTuningJobError,
     FineTuningJobEvent,
     FineTuningJobEventLevel,
     FineTuningJobStatus,
@@ -145,7 +145,7 @@ def test_missing_error_parses_as_unset() -> None:
     assert FineTuningJob.from_dict(example).error is UNSET
     assert FineTuningJob.from_dict({**example, "error": None}).error is None
     failed = FineTuningJob.from_dict({**example, "error": {"code": "c", "message": "m", "param": None}})
-    assert isinstance(failed.error, FineTuningJobErrorType0)
+    assert isinstance(failed.error, FineTuningJobError)
     assert failed.error.message == "m"
 
 

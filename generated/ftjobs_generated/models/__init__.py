@@ -6,27 +6,25 @@ from .create_fine_tuning_job_request import CreateFineTuningJobRequest
 from .create_fine_tuning_job_request_hyperparameters import (
     CreateFineTuningJobRequestHyperparameters,
 )
-from .create_fine_tuning_job_request_hyperparameters_batch_size_type_0 import (
-    CreateFineTuningJobRequestHyperparametersBatchSizeType0,
+from .create_fine_tuning_job_request_hyperparameters_batch_size_auto import (
+    CreateFineTuningJobRequestHyperparametersBatchSizeAuto,
 )
-from .create_fine_tuning_job_request_hyperparameters_learning_rate_multiplier_type_0 import (
-    CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0,
+from .create_fine_tuning_job_request_hyperparameters_learning_rate_multiplier_auto import (
+    CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto,
 )
-from .create_fine_tuning_job_request_hyperparameters_n_epochs_type_0 import (
-    CreateFineTuningJobRequestHyperparametersNEpochsType0,
+from .create_fine_tuning_job_request_hyperparameters_n_epochs_auto import (
+    CreateFineTuningJobRequestHyperparametersNEpochsAuto,
 )
-from .create_fine_tuning_job_request_integrations_type_0_item import (
-    CreateFineTuningJobRequestIntegrationsType0Item,
+from .create_fine_tuning_job_request_integration import (
+    CreateFineTuningJobRequestIntegration,
 )
-from .create_fine_tuning_job_request_integrations_type_0_item_type_type_0 import (
-    CreateFineTuningJobRequestIntegrationsType0ItemTypeType0,
+from .create_fine_tuning_job_request_integration_type import (
+    CreateFineTuningJobRequestIntegrationType,
 )
-from .create_fine_tuning_job_request_integrations_type_0_item_wandb import (
-    CreateFineTuningJobRequestIntegrationsType0ItemWandb,
+from .create_fine_tuning_job_request_integration_wandb import (
+    CreateFineTuningJobRequestIntegrationWandb,
 )
-from .create_fine_tuning_job_request_model_type_1 import (
-    CreateFineTuningJobRequestModelType1,
-)
+from .create_fine_tuning_job_request_model import CreateFineTuningJobRequestModel
 from .eval_item import EvalItem
 from .eval_item_content_output_text import EvalItemContentOutputText
 from .eval_item_content_output_text_type import EvalItemContentOutputTextType
@@ -35,17 +33,15 @@ from .eval_item_input_image_type import EvalItemInputImageType
 from .eval_item_role import EvalItemRole
 from .eval_item_type import EvalItemType
 from .fine_tune_dpo_hyperparameters import FineTuneDPOHyperparameters
-from .fine_tune_dpo_hyperparameters_batch_size_type_0 import (
-    FineTuneDPOHyperparametersBatchSizeType0,
+from .fine_tune_dpo_hyperparameters_batch_size_auto import (
+    FineTuneDPOHyperparametersBatchSizeAuto,
 )
-from .fine_tune_dpo_hyperparameters_beta_type_0 import (
-    FineTuneDPOHyperparametersBetaType0,
+from .fine_tune_dpo_hyperparameters_beta_auto import FineTuneDPOHyperparametersBetaAuto
+from .fine_tune_dpo_hyperparameters_learning_rate_multiplier_auto import (
+    FineTuneDPOHyperparametersLearningRateMultiplierAuto,
 )
-from .fine_tune_dpo_hyperparameters_learning_rate_multiplier_type_0 import (
-    FineTuneDPOHyperparametersLearningRateMultiplierType0,
-)
-from .fine_tune_dpo_hyperparameters_n_epochs_type_0 import (
-    FineTuneDPOHyperparametersNEpochsType0,
+from .fine_tune_dpo_hyperparameters_n_epochs_auto import (
+    FineTuneDPOHyperparametersNEpochsAuto,
 )
 from .fine_tune_dpo_method import FineTuneDPOMethod
 from .fine_tune_method import FineTuneMethod
@@ -53,37 +49,37 @@ from .fine_tune_method_type import FineTuneMethodType
 from .fine_tune_reinforcement_hyperparameters import (
     FineTuneReinforcementHyperparameters,
 )
-from .fine_tune_reinforcement_hyperparameters_batch_size_type_0 import (
-    FineTuneReinforcementHyperparametersBatchSizeType0,
+from .fine_tune_reinforcement_hyperparameters_batch_size_auto import (
+    FineTuneReinforcementHyperparametersBatchSizeAuto,
 )
-from .fine_tune_reinforcement_hyperparameters_compute_multiplier_type_0 import (
-    FineTuneReinforcementHyperparametersComputeMultiplierType0,
+from .fine_tune_reinforcement_hyperparameters_compute_multiplier_auto import (
+    FineTuneReinforcementHyperparametersComputeMultiplierAuto,
 )
-from .fine_tune_reinforcement_hyperparameters_eval_interval_type_0 import (
-    FineTuneReinforcementHyperparametersEvalIntervalType0,
+from .fine_tune_reinforcement_hyperparameters_eval_interval_auto import (
+    FineTuneReinforcementHyperparametersEvalIntervalAuto,
 )
-from .fine_tune_reinforcement_hyperparameters_eval_samples_type_0 import (
-    FineTuneReinforcementHyperparametersEvalSamplesType0,
+from .fine_tune_reinforcement_hyperparameters_eval_samples_auto import (
+    FineTuneReinforcementHyperparametersEvalSamplesAuto,
 )
-from .fine_tune_reinforcement_hyperparameters_learning_rate_multiplier_type_0 import (
-    FineTuneReinforcementHyperparametersLearningRateMultiplierType0,
+from .fine_tune_reinforcement_hyperparameters_learning_rate_multiplier_auto import (
+    FineTuneReinforcementHyperparametersLearningRateMultiplierAuto,
 )
-from .fine_tune_reinforcement_hyperparameters_n_epochs_type_0 import (
-    FineTuneReinforcementHyperparametersNEpochsType0,
+from .fine_tune_reinforcement_hyperparameters_n_epochs_auto import (
+    FineTuneReinforcementHyperparametersNEpochsAuto,
 )
 from .fine_tune_reinforcement_hyperparameters_reasoning_effort import (
     FineTuneReinforcementHyperparametersReasoningEffort,
 )
 from .fine_tune_reinforcement_method import FineTuneReinforcementMethod
 from .fine_tune_supervised_hyperparameters import FineTuneSupervisedHyperparameters
-from .fine_tune_supervised_hyperparameters_batch_size_type_0 import (
-    FineTuneSupervisedHyperparametersBatchSizeType0,
+from .fine_tune_supervised_hyperparameters_batch_size_auto import (
+    FineTuneSupervisedHyperparametersBatchSizeAuto,
 )
-from .fine_tune_supervised_hyperparameters_learning_rate_multiplier_type_0 import (
-    FineTuneSupervisedHyperparametersLearningRateMultiplierType0,
+from .fine_tune_supervised_hyperparameters_learning_rate_multiplier_auto import (
+    FineTuneSupervisedHyperparametersLearningRateMultiplierAuto,
 )
-from .fine_tune_supervised_hyperparameters_n_epochs_type_0 import (
-    FineTuneSupervisedHyperparametersNEpochsType0,
+from .fine_tune_supervised_hyperparameters_n_epochs_auto import (
+    FineTuneSupervisedHyperparametersNEpochsAuto,
 )
 from .fine_tune_supervised_method import FineTuneSupervisedMethod
 from .fine_tuning_integration import FineTuningIntegration
@@ -93,21 +89,21 @@ from .fine_tuning_job import FineTuningJob
 from .fine_tuning_job_checkpoint import FineTuningJobCheckpoint
 from .fine_tuning_job_checkpoint_metrics import FineTuningJobCheckpointMetrics
 from .fine_tuning_job_checkpoint_object import FineTuningJobCheckpointObject
-from .fine_tuning_job_error_type_0 import FineTuningJobErrorType0
+from .fine_tuning_job_error import FineTuningJobError
 from .fine_tuning_job_event import FineTuningJobEvent
 from .fine_tuning_job_event_data import FineTuningJobEventData
 from .fine_tuning_job_event_level import FineTuningJobEventLevel
 from .fine_tuning_job_event_object import FineTuningJobEventObject
 from .fine_tuning_job_event_type import FineTuningJobEventType
 from .fine_tuning_job_hyperparameters import FineTuningJobHyperparameters
-from .fine_tuning_job_hyperparameters_batch_size_type_0_type_0 import (
-    FineTuningJobHyperparametersBatchSizeType0Type0,
+from .fine_tuning_job_hyperparameters_batch_size_auto import (
+    FineTuningJobHyperparametersBatchSizeAuto,
 )
-from .fine_tuning_job_hyperparameters_learning_rate_multiplier_type_0 import (
-    FineTuningJobHyperparametersLearningRateMultiplierType0,
+from .fine_tuning_job_hyperparameters_learning_rate_multiplier_auto import (
+    FineTuningJobHyperparametersLearningRateMultiplierAuto,
 )
-from .fine_tuning_job_hyperparameters_n_epochs_type_0 import (
-    FineTuningJobHyperparametersNEpochsType0,
+from .fine_tuning_job_hyperparameters_n_epochs_auto import (
+    FineTuningJobHyperparametersNEpochsAuto,
 )
 from .fine_tuning_job_object import FineTuningJobObject
 from .fine_tuning_job_status import FineTuningJobStatus
@@ -144,8 +140,8 @@ from .list_fine_tuning_job_events_response import ListFineTuningJobEventsRespons
 from .list_fine_tuning_job_events_response_object import (
     ListFineTuningJobEventsResponseObject,
 )
-from .list_paginated_fine_tuning_jobs_metadata_type_0 import (
-    ListPaginatedFineTuningJobsMetadataType0,
+from .list_paginated_fine_tuning_jobs_metadata import (
+    ListPaginatedFineTuningJobsMetadata,
 )
 from .list_paginated_fine_tuning_jobs_response import (
     ListPaginatedFineTuningJobsResponse,
@@ -153,21 +149,21 @@ from .list_paginated_fine_tuning_jobs_response import (
 from .list_paginated_fine_tuning_jobs_response_object import (
     ListPaginatedFineTuningJobsResponseObject,
 )
-from .metadata_type_0 import MetadataType0
+from .metadata import Metadata
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
 from .prompt_cache_breakpoint_config_mode import PromptCacheBreakpointConfigMode
-from .reasoning_effort_type_0 import ReasoningEffortType0
+from .reasoning_effort import ReasoningEffort
 
 __all__ = (
     "CreateFineTuningJobRequest",
     "CreateFineTuningJobRequestHyperparameters",
-    "CreateFineTuningJobRequestHyperparametersBatchSizeType0",
-    "CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0",
-    "CreateFineTuningJobRequestHyperparametersNEpochsType0",
-    "CreateFineTuningJobRequestIntegrationsType0Item",
-    "CreateFineTuningJobRequestIntegrationsType0ItemTypeType0",
-    "CreateFineTuningJobRequestIntegrationsType0ItemWandb",
-    "CreateFineTuningJobRequestModelType1",
+    "CreateFineTuningJobRequestHyperparametersBatchSizeAuto",
+    "CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto",
+    "CreateFineTuningJobRequestHyperparametersNEpochsAuto",
+    "CreateFineTuningJobRequestIntegration",
+    "CreateFineTuningJobRequestIntegrationType",
+    "CreateFineTuningJobRequestIntegrationWandb",
+    "CreateFineTuningJobRequestModel",
     "EvalItem",
     "EvalItemContentOutputText",
     "EvalItemContentOutputTextType",
@@ -176,26 +172,26 @@ __all__ = (
     "EvalItemRole",
     "EvalItemType",
     "FineTuneDPOHyperparameters",
-    "FineTuneDPOHyperparametersBatchSizeType0",
-    "FineTuneDPOHyperparametersBetaType0",
-    "FineTuneDPOHyperparametersLearningRateMultiplierType0",
-    "FineTuneDPOHyperparametersNEpochsType0",
+    "FineTuneDPOHyperparametersBatchSizeAuto",
+    "FineTuneDPOHyperparametersBetaAuto",
+    "FineTuneDPOHyperparametersLearningRateMultiplierAuto",
+    "FineTuneDPOHyperparametersNEpochsAuto",
     "FineTuneDPOMethod",
     "FineTuneMethod",
     "FineTuneMethodType",
     "FineTuneReinforcementHyperparameters",
-    "FineTuneReinforcementHyperparametersBatchSizeType0",
-    "FineTuneReinforcementHyperparametersComputeMultiplierType0",
-    "FineTuneReinforcementHyperparametersEvalIntervalType0",
-    "FineTuneReinforcementHyperparametersEvalSamplesType0",
-    "FineTuneReinforcementHyperparametersLearningRateMultiplierType0",
-    "FineTuneReinforcementHyperparametersNEpochsType0",
+    "FineTuneReinforcementHyperparametersBatchSizeAuto",
+    "FineTuneReinforcementHyperparametersComputeMultiplierAuto",
+    "FineTuneReinforcementHyperparametersEvalIntervalAuto",
+    "FineTuneReinforcementHyperparametersEvalSamplesAuto",
+    "FineTuneReinforcementHyperparametersLearningRateMultiplierAuto",
+    "FineTuneReinforcementHyperparametersNEpochsAuto",
     "FineTuneReinforcementHyperparametersReasoningEffort",
     "FineTuneReinforcementMethod",
     "FineTuneSupervisedHyperparameters",
-    "FineTuneSupervisedHyperparametersBatchSizeType0",
-    "FineTuneSupervisedHyperparametersLearningRateMultiplierType0",
-    "FineTuneSupervisedHyperparametersNEpochsType0",
+    "FineTuneSupervisedHyperparametersBatchSizeAuto",
+    "FineTuneSupervisedHyperparametersLearningRateMultiplierAuto",
+    "FineTuneSupervisedHyperparametersNEpochsAuto",
     "FineTuneSupervisedMethod",
     "FineTuningIntegration",
     "FineTuningIntegrationType",
@@ -204,16 +200,16 @@ __all__ = (
     "FineTuningJobCheckpoint",
     "FineTuningJobCheckpointMetrics",
     "FineTuningJobCheckpointObject",
-    "FineTuningJobErrorType0",
+    "FineTuningJobError",
     "FineTuningJobEvent",
     "FineTuningJobEventData",
     "FineTuningJobEventLevel",
     "FineTuningJobEventObject",
     "FineTuningJobEventType",
     "FineTuningJobHyperparameters",
-    "FineTuningJobHyperparametersBatchSizeType0Type0",
-    "FineTuningJobHyperparametersLearningRateMultiplierType0",
-    "FineTuningJobHyperparametersNEpochsType0",
+    "FineTuningJobHyperparametersBatchSizeAuto",
+    "FineTuningJobHyperparametersLearningRateMultiplierAuto",
+    "FineTuningJobHyperparametersNEpochsAuto",
     "FineTuningJobObject",
     "FineTuningJobStatus",
     "GraderLabelModel",
@@ -241,11 +237,11 @@ __all__ = (
     "ListFineTuningJobCheckpointsResponseObject",
     "ListFineTuningJobEventsResponse",
     "ListFineTuningJobEventsResponseObject",
-    "ListPaginatedFineTuningJobsMetadataType0",
+    "ListPaginatedFineTuningJobsMetadata",
     "ListPaginatedFineTuningJobsResponse",
     "ListPaginatedFineTuningJobsResponseObject",
-    "MetadataType0",
+    "Metadata",
     "PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigMode",
-    "ReasoningEffortType0",
+    "ReasoningEffort",
 )

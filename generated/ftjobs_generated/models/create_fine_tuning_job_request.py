@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.create_fine_tuning_job_request_model_type_1 import (
-    CreateFineTuningJobRequestModelType1,
+from ..models.create_fine_tuning_job_request_model import (
+    CreateFineTuningJobRequestModel,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
 
@@ -17,11 +17,11 @@ if TYPE_CHECKING:
     from ..models.create_fine_tuning_job_request_hyperparameters import (
         CreateFineTuningJobRequestHyperparameters,
     )
-    from ..models.create_fine_tuning_job_request_integrations_type_0_item import (
-        CreateFineTuningJobRequestIntegrationsType0Item,
+    from ..models.create_fine_tuning_job_request_integration import (
+        CreateFineTuningJobRequestIntegration,
     )
     from ..models.fine_tune_method import FineTuneMethod
-    from ..models.metadata_type_0 import MetadataType0
+    from ..models.metadata import Metadata
 
 
 T = TypeVar("T", bound="CreateFineTuningJobRequest")
@@ -31,8 +31,7 @@ T = TypeVar("T", bound="CreateFineTuningJobRequest")
 class CreateFineTuningJobRequest:
     """
     Attributes:
-        model (str | CreateFineTuningJobRequestModelType1): The name of the model to fine-tune. You can select one of
-            the
+        model (str | CreateFineTuningJobRequestModel): The name of the model to fine-tune. You can select one of the
             [supported models](/docs/guides/fine-tuning#which-models-can-be-fine-tuned).
              Example: gpt-4o-mini.
         training_file (str): The ID of an uploaded file that contains training data.
@@ -66,37 +65,35 @@ class CreateFineTuningJobRequest:
 
             See the [fine-tuning guide](/docs/guides/model-optimization) for more details.
              Example: file-abc123.
-        integrations (list[CreateFineTuningJobRequestIntegrationsType0Item] | None | Unset): A list of integrations to
-            enable for your fine-tuning job.
+        integrations (list[CreateFineTuningJobRequestIntegration] | None | Unset): A list of integrations to enable for
+            your fine-tuning job.
         seed (int | None | Unset): The seed controls the reproducibility of the job. Passing in the same seed and job
             parameters should produce the same results, but may differ in rare cases.
             If a seed is not specified, one will be generated for you.
              Example: 42.
         method (FineTuneMethod | Unset): The method used for fine-tuning.
-        metadata (MetadataType0 | None | Unset):
+        metadata (Metadata | None | Unset):
     """
 
-    model: str | CreateFineTuningJobRequestModelType1
+    model: str | CreateFineTuningJobRequestModel
     training_file: str
     hyperparameters: CreateFineTuningJobRequestHyperparameters | Unset = UNSET
     suffix: str | None | Unset = UNSET
     validation_file: str | None | Unset = UNSET
-    integrations: (
-        list[CreateFineTuningJobRequestIntegrationsType0Item] | None | Unset
-    ) = UNSET
+    integrations: list[CreateFineTuningJobRequestIntegration] | None | Unset = UNSET
     seed: int | None | Unset = UNSET
     method: FineTuneMethod | Unset = UNSET
-    metadata: MetadataType0 | None | Unset = UNSET
+    metadata: Metadata | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
+        from ..models.metadata import Metadata  # noqa: PLC0415
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         _p_model = self.model
         if _p_model is not UNSET:
-            if isinstance(_p_model, (CreateFineTuningJobRequestModelType1)):
+            if isinstance(_p_model, (CreateFineTuningJobRequestModel)):
                 _p_model = _p_model.value
 
             field_dict["model"] = _p_model
@@ -135,7 +132,7 @@ class CreateFineTuningJobRequest:
             field_dict["method"] = _p_method
         _p_metadata = self.metadata
         if _p_metadata is not UNSET:
-            if isinstance(_p_metadata, (MetadataType0, UnknownVariant)):
+            if isinstance(_p_metadata, (Metadata, UnknownVariant)):
                 _p_metadata = _p_metadata.to_dict()
 
             field_dict["metadata"] = _p_metadata
@@ -148,11 +145,11 @@ class CreateFineTuningJobRequest:
             from ..models.create_fine_tuning_job_request_hyperparameters import (
                 CreateFineTuningJobRequestHyperparameters,  # noqa: PLC0415
             )
-            from ..models.create_fine_tuning_job_request_integrations_type_0_item import (
-                CreateFineTuningJobRequestIntegrationsType0Item,  # noqa: PLC0415
+            from ..models.create_fine_tuning_job_request_integration import (
+                CreateFineTuningJobRequestIntegration,  # noqa: PLC0415
             )
             from ..models.fine_tune_method import FineTuneMethod  # noqa: PLC0415
-            from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
+            from ..models.metadata import Metadata  # noqa: PLC0415
 
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
@@ -160,11 +157,8 @@ class CreateFineTuningJobRequest:
             _p_model = d.pop("model", UNSET)
             if _p_model is not UNSET:
                 if isinstance(_p_model, str):
-                    if (
-                        _p_model
-                        in CreateFineTuningJobRequestModelType1._value2member_map_
-                    ):
-                        _p_model = CreateFineTuningJobRequestModelType1(_p_model)
+                    if _p_model in CreateFineTuningJobRequestModel._value2member_map_:
+                        _p_model = CreateFineTuningJobRequestModel(_p_model)
                 else:
                     raise InvalidData(("model",), "string", json_type_name(_p_model))
 
@@ -228,9 +222,7 @@ class CreateFineTuningJobRequest:
                             )
 
                         try:
-                            _x0 = CreateFineTuningJobRequestIntegrationsType0Item.from_dict(
-                                _x0
-                            )
+                            _x0 = CreateFineTuningJobRequestIntegration.from_dict(_x0)
                         except InvalidData as _e:
                             raise _e.within(("integrations", _i0)) from None
 
@@ -271,7 +263,7 @@ class CreateFineTuningJobRequest:
                     pass
                 elif isinstance(_p_metadata, dict) or isinstance(_p_metadata, Mapping):
                     try:
-                        _p_metadata = MetadataType0.from_dict(_p_metadata)
+                        _p_metadata = Metadata.from_dict(_p_metadata)
                     except InvalidData as _e:
                         raise _e.within(("metadata",)) from None
 

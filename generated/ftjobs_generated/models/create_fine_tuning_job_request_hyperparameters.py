@@ -8,14 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.create_fine_tuning_job_request_hyperparameters_batch_size_type_0 import (
-    CreateFineTuningJobRequestHyperparametersBatchSizeType0,
+from ..models.create_fine_tuning_job_request_hyperparameters_batch_size_auto import (
+    CreateFineTuningJobRequestHyperparametersBatchSizeAuto,
 )
-from ..models.create_fine_tuning_job_request_hyperparameters_learning_rate_multiplier_type_0 import (
-    CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0,
+from ..models.create_fine_tuning_job_request_hyperparameters_learning_rate_multiplier_auto import (
+    CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto,
 )
-from ..models.create_fine_tuning_job_request_hyperparameters_n_epochs_type_0 import (
-    CreateFineTuningJobRequestHyperparametersNEpochsType0,
+from ..models.create_fine_tuning_job_request_hyperparameters_n_epochs_auto import (
+    CreateFineTuningJobRequestHyperparametersNEpochsAuto,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
@@ -28,30 +28,30 @@ class CreateFineTuningJobRequestHyperparameters:
     This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter.
 
         Attributes:
-            batch_size (CreateFineTuningJobRequestHyperparametersBatchSizeType0 | int | Unset): Number of examples in each
+            batch_size (CreateFineTuningJobRequestHyperparametersBatchSizeAuto | int | Unset): Number of examples in each
                 batch. A larger batch size means that model parameters
                 are updated less frequently, but with lower variance.
-                 Default: CreateFineTuningJobRequestHyperparametersBatchSizeType0.AUTO.
-            learning_rate_multiplier (CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0 | float | Unset):
+                 Default: CreateFineTuningJobRequestHyperparametersBatchSizeAuto.AUTO.
+            learning_rate_multiplier (CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto | float | Unset):
                 Scaling factor for the learning rate. A smaller learning rate may be useful to avoid
                 overfitting.
-                 Default: CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0.AUTO.
-            n_epochs (CreateFineTuningJobRequestHyperparametersNEpochsType0 | int | Unset): The number of epochs to train
-                the model for. An epoch refers to one full cycle
+                 Default: CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto.AUTO.
+            n_epochs (CreateFineTuningJobRequestHyperparametersNEpochsAuto | int | Unset): The number of epochs to train the
+                model for. An epoch refers to one full cycle
                 through the training dataset.
-                 Default: CreateFineTuningJobRequestHyperparametersNEpochsType0.AUTO.
+                 Default: CreateFineTuningJobRequestHyperparametersNEpochsAuto.AUTO.
     """
 
-    batch_size: (
-        CreateFineTuningJobRequestHyperparametersBatchSizeType0 | int | Unset
-    ) = CreateFineTuningJobRequestHyperparametersBatchSizeType0.AUTO
+    batch_size: CreateFineTuningJobRequestHyperparametersBatchSizeAuto | int | Unset = (
+        CreateFineTuningJobRequestHyperparametersBatchSizeAuto.AUTO
+    )
     learning_rate_multiplier: (
-        CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0
+        CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto
         | float
         | Unset
-    ) = CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0.AUTO
-    n_epochs: CreateFineTuningJobRequestHyperparametersNEpochsType0 | int | Unset = (
-        CreateFineTuningJobRequestHyperparametersNEpochsType0.AUTO
+    ) = CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto.AUTO
+    n_epochs: CreateFineTuningJobRequestHyperparametersNEpochsAuto | int | Unset = (
+        CreateFineTuningJobRequestHyperparametersNEpochsAuto.AUTO
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -61,7 +61,7 @@ class CreateFineTuningJobRequestHyperparameters:
         _p_batch_size = self.batch_size
         if _p_batch_size is not UNSET:
             if isinstance(
-                _p_batch_size, (CreateFineTuningJobRequestHyperparametersBatchSizeType0)
+                _p_batch_size, (CreateFineTuningJobRequestHyperparametersBatchSizeAuto)
             ):
                 _p_batch_size = _p_batch_size.value
 
@@ -70,7 +70,7 @@ class CreateFineTuningJobRequestHyperparameters:
         if _p_learning_rate_multiplier is not UNSET:
             if isinstance(
                 _p_learning_rate_multiplier,
-                (CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0),
+                (CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto),
             ):
                 _p_learning_rate_multiplier = _p_learning_rate_multiplier.value
 
@@ -78,7 +78,7 @@ class CreateFineTuningJobRequestHyperparameters:
         _p_n_epochs = self.n_epochs
         if _p_n_epochs is not UNSET:
             if isinstance(
-                _p_n_epochs, (CreateFineTuningJobRequestHyperparametersNEpochsType0)
+                _p_n_epochs, (CreateFineTuningJobRequestHyperparametersNEpochsAuto)
             ):
                 _p_n_epochs = _p_n_epochs.value
 
@@ -97,9 +97,9 @@ class CreateFineTuningJobRequestHyperparameters:
                 if isinstance(_p_batch_size, str):
                     if (
                         _p_batch_size
-                        in CreateFineTuningJobRequestHyperparametersBatchSizeType0._value2member_map_
+                        in CreateFineTuningJobRequestHyperparametersBatchSizeAuto._value2member_map_
                     ):
-                        _p_batch_size = CreateFineTuningJobRequestHyperparametersBatchSizeType0._value2member_map_[
+                        _p_batch_size = CreateFineTuningJobRequestHyperparametersBatchSizeAuto._value2member_map_[
                             _p_batch_size
                         ]
                     else:
@@ -130,9 +130,9 @@ class CreateFineTuningJobRequestHyperparameters:
                 if isinstance(_p_learning_rate_multiplier, str):
                     if (
                         _p_learning_rate_multiplier
-                        in CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0._value2member_map_
+                        in CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto._value2member_map_
                     ):
-                        _p_learning_rate_multiplier = CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0._value2member_map_[
+                        _p_learning_rate_multiplier = CreateFineTuningJobRequestHyperparametersLearningRateMultiplierAuto._value2member_map_[
                             _p_learning_rate_multiplier
                         ]
                     else:
@@ -165,9 +165,9 @@ class CreateFineTuningJobRequestHyperparameters:
                 if isinstance(_p_n_epochs, str):
                     if (
                         _p_n_epochs
-                        in CreateFineTuningJobRequestHyperparametersNEpochsType0._value2member_map_
+                        in CreateFineTuningJobRequestHyperparametersNEpochsAuto._value2member_map_
                     ):
-                        _p_n_epochs = CreateFineTuningJobRequestHyperparametersNEpochsType0._value2member_map_[
+                        _p_n_epochs = CreateFineTuningJobRequestHyperparametersNEpochsAuto._value2member_map_[
                             _p_n_epochs
                         ]
                     else:

@@ -34,8 +34,9 @@ class EvalItem:
             role (EvalItemRole): The role of the message input. One of `user`, `assistant`, `system`, or
                 `developer`.
             content (str | InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio | list[str |
-                UnknownVariant] | UnknownVariant): Inputs to the model - can contain template strings. Supports text, output
-                text, input images, and input audio, either as a single item or an array of items.
+                InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio | UnknownVariant] |
+                UnknownVariant): Inputs to the model - can contain template strings. Supports text, output text, input images,
+                and input audio, either as a single item or an array of items.
             type_ (EvalItemType | Unset): The type of the message input. Always `message`.
     """
 
@@ -46,7 +47,14 @@ class EvalItem:
         | EvalItemContentOutputText
         | EvalItemInputImage
         | InputAudio
-        | list[str | UnknownVariant]
+        | list[
+            str
+            | InputTextContent
+            | EvalItemContentOutputText
+            | EvalItemInputImage
+            | InputAudio
+            | UnknownVariant
+        ]
         | UnknownVariant
     )
     type_: EvalItemType | Unset = UNSET

@@ -8,17 +8,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.fine_tune_dpo_hyperparameters_batch_size_type_0 import (
-    FineTuneDPOHyperparametersBatchSizeType0,
+from ..models.fine_tune_dpo_hyperparameters_batch_size_auto import (
+    FineTuneDPOHyperparametersBatchSizeAuto,
 )
-from ..models.fine_tune_dpo_hyperparameters_beta_type_0 import (
-    FineTuneDPOHyperparametersBetaType0,
+from ..models.fine_tune_dpo_hyperparameters_beta_auto import (
+    FineTuneDPOHyperparametersBetaAuto,
 )
-from ..models.fine_tune_dpo_hyperparameters_learning_rate_multiplier_type_0 import (
-    FineTuneDPOHyperparametersLearningRateMultiplierType0,
+from ..models.fine_tune_dpo_hyperparameters_learning_rate_multiplier_auto import (
+    FineTuneDPOHyperparametersLearningRateMultiplierAuto,
 )
-from ..models.fine_tune_dpo_hyperparameters_n_epochs_type_0 import (
-    FineTuneDPOHyperparametersNEpochsType0,
+from ..models.fine_tune_dpo_hyperparameters_n_epochs_auto import (
+    FineTuneDPOHyperparametersNEpochsAuto,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
@@ -30,31 +30,31 @@ class FineTuneDPOHyperparameters:
     """The hyperparameters used for the DPO fine-tuning job.
 
     Attributes:
-        beta (FineTuneDPOHyperparametersBetaType0 | float | Unset): The beta value for the DPO method. A higher beta
+        beta (FineTuneDPOHyperparametersBetaAuto | float | Unset): The beta value for the DPO method. A higher beta
             value will increase the weight of the penalty between the policy and reference model.
-             Default: FineTuneDPOHyperparametersBetaType0.AUTO.
-        batch_size (FineTuneDPOHyperparametersBatchSizeType0 | int | Unset): Number of examples in each batch. A larger
+             Default: FineTuneDPOHyperparametersBetaAuto.AUTO.
+        batch_size (FineTuneDPOHyperparametersBatchSizeAuto | int | Unset): Number of examples in each batch. A larger
             batch size means that model parameters are updated less frequently, but with lower variance.
-             Default: FineTuneDPOHyperparametersBatchSizeType0.AUTO.
-        learning_rate_multiplier (FineTuneDPOHyperparametersLearningRateMultiplierType0 | float | Unset): Scaling factor
+             Default: FineTuneDPOHyperparametersBatchSizeAuto.AUTO.
+        learning_rate_multiplier (FineTuneDPOHyperparametersLearningRateMultiplierAuto | float | Unset): Scaling factor
             for the learning rate. A smaller learning rate may be useful to avoid overfitting.
-             Default: FineTuneDPOHyperparametersLearningRateMultiplierType0.AUTO.
-        n_epochs (FineTuneDPOHyperparametersNEpochsType0 | int | Unset): The number of epochs to train the model for. An
+             Default: FineTuneDPOHyperparametersLearningRateMultiplierAuto.AUTO.
+        n_epochs (FineTuneDPOHyperparametersNEpochsAuto | int | Unset): The number of epochs to train the model for. An
             epoch refers to one full cycle through the training dataset.
-             Default: FineTuneDPOHyperparametersNEpochsType0.AUTO.
+             Default: FineTuneDPOHyperparametersNEpochsAuto.AUTO.
     """
 
-    beta: FineTuneDPOHyperparametersBetaType0 | float | Unset = (
-        FineTuneDPOHyperparametersBetaType0.AUTO
+    beta: FineTuneDPOHyperparametersBetaAuto | float | Unset = (
+        FineTuneDPOHyperparametersBetaAuto.AUTO
     )
-    batch_size: FineTuneDPOHyperparametersBatchSizeType0 | int | Unset = (
-        FineTuneDPOHyperparametersBatchSizeType0.AUTO
+    batch_size: FineTuneDPOHyperparametersBatchSizeAuto | int | Unset = (
+        FineTuneDPOHyperparametersBatchSizeAuto.AUTO
     )
     learning_rate_multiplier: (
-        FineTuneDPOHyperparametersLearningRateMultiplierType0 | float | Unset
-    ) = FineTuneDPOHyperparametersLearningRateMultiplierType0.AUTO
-    n_epochs: FineTuneDPOHyperparametersNEpochsType0 | int | Unset = (
-        FineTuneDPOHyperparametersNEpochsType0.AUTO
+        FineTuneDPOHyperparametersLearningRateMultiplierAuto | float | Unset
+    ) = FineTuneDPOHyperparametersLearningRateMultiplierAuto.AUTO
+    n_epochs: FineTuneDPOHyperparametersNEpochsAuto | int | Unset = (
+        FineTuneDPOHyperparametersNEpochsAuto.AUTO
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -63,13 +63,13 @@ class FineTuneDPOHyperparameters:
         field_dict.update(self.additional_properties)
         _p_beta = self.beta
         if _p_beta is not UNSET:
-            if isinstance(_p_beta, (FineTuneDPOHyperparametersBetaType0)):
+            if isinstance(_p_beta, (FineTuneDPOHyperparametersBetaAuto)):
                 _p_beta = _p_beta.value
 
             field_dict["beta"] = _p_beta
         _p_batch_size = self.batch_size
         if _p_batch_size is not UNSET:
-            if isinstance(_p_batch_size, (FineTuneDPOHyperparametersBatchSizeType0)):
+            if isinstance(_p_batch_size, (FineTuneDPOHyperparametersBatchSizeAuto)):
                 _p_batch_size = _p_batch_size.value
 
             field_dict["batch_size"] = _p_batch_size
@@ -77,14 +77,14 @@ class FineTuneDPOHyperparameters:
         if _p_learning_rate_multiplier is not UNSET:
             if isinstance(
                 _p_learning_rate_multiplier,
-                (FineTuneDPOHyperparametersLearningRateMultiplierType0),
+                (FineTuneDPOHyperparametersLearningRateMultiplierAuto),
             ):
                 _p_learning_rate_multiplier = _p_learning_rate_multiplier.value
 
             field_dict["learning_rate_multiplier"] = _p_learning_rate_multiplier
         _p_n_epochs = self.n_epochs
         if _p_n_epochs is not UNSET:
-            if isinstance(_p_n_epochs, (FineTuneDPOHyperparametersNEpochsType0)):
+            if isinstance(_p_n_epochs, (FineTuneDPOHyperparametersNEpochsAuto)):
                 _p_n_epochs = _p_n_epochs.value
 
             field_dict["n_epochs"] = _p_n_epochs
@@ -100,15 +100,10 @@ class FineTuneDPOHyperparameters:
             _p_beta = d.pop("beta", UNSET)
             if _p_beta is not UNSET:
                 if isinstance(_p_beta, str):
-                    if (
-                        _p_beta
-                        in FineTuneDPOHyperparametersBetaType0._value2member_map_
-                    ):
-                        _p_beta = (
-                            FineTuneDPOHyperparametersBetaType0._value2member_map_[
-                                _p_beta
-                            ]
-                        )
+                    if _p_beta in FineTuneDPOHyperparametersBetaAuto._value2member_map_:
+                        _p_beta = FineTuneDPOHyperparametersBetaAuto._value2member_map_[
+                            _p_beta
+                        ]
                     else:
                         raise InvalidData(
                             ("beta",), '"auto" or number', json_type_name(_p_beta)
@@ -133,10 +128,10 @@ class FineTuneDPOHyperparameters:
                 if isinstance(_p_batch_size, str):
                     if (
                         _p_batch_size
-                        in FineTuneDPOHyperparametersBatchSizeType0._value2member_map_
+                        in FineTuneDPOHyperparametersBatchSizeAuto._value2member_map_
                     ):
                         _p_batch_size = (
-                            FineTuneDPOHyperparametersBatchSizeType0._value2member_map_[
+                            FineTuneDPOHyperparametersBatchSizeAuto._value2member_map_[
                                 _p_batch_size
                             ]
                         )
@@ -168,9 +163,9 @@ class FineTuneDPOHyperparameters:
                 if isinstance(_p_learning_rate_multiplier, str):
                     if (
                         _p_learning_rate_multiplier
-                        in FineTuneDPOHyperparametersLearningRateMultiplierType0._value2member_map_
+                        in FineTuneDPOHyperparametersLearningRateMultiplierAuto._value2member_map_
                     ):
-                        _p_learning_rate_multiplier = FineTuneDPOHyperparametersLearningRateMultiplierType0._value2member_map_[
+                        _p_learning_rate_multiplier = FineTuneDPOHyperparametersLearningRateMultiplierAuto._value2member_map_[
                             _p_learning_rate_multiplier
                         ]
                     else:
@@ -203,10 +198,10 @@ class FineTuneDPOHyperparameters:
                 if isinstance(_p_n_epochs, str):
                     if (
                         _p_n_epochs
-                        in FineTuneDPOHyperparametersNEpochsType0._value2member_map_
+                        in FineTuneDPOHyperparametersNEpochsAuto._value2member_map_
                     ):
                         _p_n_epochs = (
-                            FineTuneDPOHyperparametersNEpochsType0._value2member_map_[
+                            FineTuneDPOHyperparametersNEpochsAuto._value2member_map_[
                                 _p_n_epochs
                             ]
                         )

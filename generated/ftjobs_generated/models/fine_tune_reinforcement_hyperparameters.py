@@ -8,23 +8,23 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.fine_tune_reinforcement_hyperparameters_batch_size_type_0 import (
-    FineTuneReinforcementHyperparametersBatchSizeType0,
+from ..models.fine_tune_reinforcement_hyperparameters_batch_size_auto import (
+    FineTuneReinforcementHyperparametersBatchSizeAuto,
 )
-from ..models.fine_tune_reinforcement_hyperparameters_compute_multiplier_type_0 import (
-    FineTuneReinforcementHyperparametersComputeMultiplierType0,
+from ..models.fine_tune_reinforcement_hyperparameters_compute_multiplier_auto import (
+    FineTuneReinforcementHyperparametersComputeMultiplierAuto,
 )
-from ..models.fine_tune_reinforcement_hyperparameters_eval_interval_type_0 import (
-    FineTuneReinforcementHyperparametersEvalIntervalType0,
+from ..models.fine_tune_reinforcement_hyperparameters_eval_interval_auto import (
+    FineTuneReinforcementHyperparametersEvalIntervalAuto,
 )
-from ..models.fine_tune_reinforcement_hyperparameters_eval_samples_type_0 import (
-    FineTuneReinforcementHyperparametersEvalSamplesType0,
+from ..models.fine_tune_reinforcement_hyperparameters_eval_samples_auto import (
+    FineTuneReinforcementHyperparametersEvalSamplesAuto,
 )
-from ..models.fine_tune_reinforcement_hyperparameters_learning_rate_multiplier_type_0 import (
-    FineTuneReinforcementHyperparametersLearningRateMultiplierType0,
+from ..models.fine_tune_reinforcement_hyperparameters_learning_rate_multiplier_auto import (
+    FineTuneReinforcementHyperparametersLearningRateMultiplierAuto,
 )
-from ..models.fine_tune_reinforcement_hyperparameters_n_epochs_type_0 import (
-    FineTuneReinforcementHyperparametersNEpochsType0,
+from ..models.fine_tune_reinforcement_hyperparameters_n_epochs_auto import (
+    FineTuneReinforcementHyperparametersNEpochsAuto,
 )
 from ..models.fine_tune_reinforcement_hyperparameters_reasoning_effort import (
     FineTuneReinforcementHyperparametersReasoningEffort,
@@ -39,48 +39,48 @@ class FineTuneReinforcementHyperparameters:
     """The hyperparameters used for the reinforcement fine-tuning job.
 
     Attributes:
-        batch_size (FineTuneReinforcementHyperparametersBatchSizeType0 | int | Unset): Number of examples in each batch.
+        batch_size (FineTuneReinforcementHyperparametersBatchSizeAuto | int | Unset): Number of examples in each batch.
             A larger batch size means that model parameters are updated less frequently, but with lower variance.
-             Default: FineTuneReinforcementHyperparametersBatchSizeType0.AUTO.
-        learning_rate_multiplier (FineTuneReinforcementHyperparametersLearningRateMultiplierType0 | float | Unset):
+             Default: FineTuneReinforcementHyperparametersBatchSizeAuto.AUTO.
+        learning_rate_multiplier (FineTuneReinforcementHyperparametersLearningRateMultiplierAuto | float | Unset):
             Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting.
-             Default: FineTuneReinforcementHyperparametersLearningRateMultiplierType0.AUTO.
-        n_epochs (FineTuneReinforcementHyperparametersNEpochsType0 | int | Unset): The number of epochs to train the
+             Default: FineTuneReinforcementHyperparametersLearningRateMultiplierAuto.AUTO.
+        n_epochs (FineTuneReinforcementHyperparametersNEpochsAuto | int | Unset): The number of epochs to train the
             model for. An epoch refers to one full cycle through the training dataset.
-             Default: FineTuneReinforcementHyperparametersNEpochsType0.AUTO.
+             Default: FineTuneReinforcementHyperparametersNEpochsAuto.AUTO.
         reasoning_effort (FineTuneReinforcementHyperparametersReasoningEffort | Unset): Level of reasoning effort.
              Default: FineTuneReinforcementHyperparametersReasoningEffort.DEFAULT.
-        compute_multiplier (FineTuneReinforcementHyperparametersComputeMultiplierType0 | float | Unset): Multiplier on
+        compute_multiplier (FineTuneReinforcementHyperparametersComputeMultiplierAuto | float | Unset): Multiplier on
             amount of compute used for exploring search space during training.
-             Default: FineTuneReinforcementHyperparametersComputeMultiplierType0.AUTO.
-        eval_interval (FineTuneReinforcementHyperparametersEvalIntervalType0 | int | Unset): The number of training
-            steps between evaluation runs.
-             Default: FineTuneReinforcementHyperparametersEvalIntervalType0.AUTO.
-        eval_samples (FineTuneReinforcementHyperparametersEvalSamplesType0 | int | Unset): Number of evaluation samples
+             Default: FineTuneReinforcementHyperparametersComputeMultiplierAuto.AUTO.
+        eval_interval (FineTuneReinforcementHyperparametersEvalIntervalAuto | int | Unset): The number of training steps
+            between evaluation runs.
+             Default: FineTuneReinforcementHyperparametersEvalIntervalAuto.AUTO.
+        eval_samples (FineTuneReinforcementHyperparametersEvalSamplesAuto | int | Unset): Number of evaluation samples
             to generate per training step.
-             Default: FineTuneReinforcementHyperparametersEvalSamplesType0.AUTO.
+             Default: FineTuneReinforcementHyperparametersEvalSamplesAuto.AUTO.
     """
 
-    batch_size: FineTuneReinforcementHyperparametersBatchSizeType0 | int | Unset = (
-        FineTuneReinforcementHyperparametersBatchSizeType0.AUTO
+    batch_size: FineTuneReinforcementHyperparametersBatchSizeAuto | int | Unset = (
+        FineTuneReinforcementHyperparametersBatchSizeAuto.AUTO
     )
     learning_rate_multiplier: (
-        FineTuneReinforcementHyperparametersLearningRateMultiplierType0 | float | Unset
-    ) = FineTuneReinforcementHyperparametersLearningRateMultiplierType0.AUTO
-    n_epochs: FineTuneReinforcementHyperparametersNEpochsType0 | int | Unset = (
-        FineTuneReinforcementHyperparametersNEpochsType0.AUTO
+        FineTuneReinforcementHyperparametersLearningRateMultiplierAuto | float | Unset
+    ) = FineTuneReinforcementHyperparametersLearningRateMultiplierAuto.AUTO
+    n_epochs: FineTuneReinforcementHyperparametersNEpochsAuto | int | Unset = (
+        FineTuneReinforcementHyperparametersNEpochsAuto.AUTO
     )
     reasoning_effort: FineTuneReinforcementHyperparametersReasoningEffort | Unset = (
         FineTuneReinforcementHyperparametersReasoningEffort.DEFAULT
     )
     compute_multiplier: (
-        FineTuneReinforcementHyperparametersComputeMultiplierType0 | float | Unset
-    ) = FineTuneReinforcementHyperparametersComputeMultiplierType0.AUTO
+        FineTuneReinforcementHyperparametersComputeMultiplierAuto | float | Unset
+    ) = FineTuneReinforcementHyperparametersComputeMultiplierAuto.AUTO
     eval_interval: (
-        FineTuneReinforcementHyperparametersEvalIntervalType0 | int | Unset
-    ) = FineTuneReinforcementHyperparametersEvalIntervalType0.AUTO
-    eval_samples: FineTuneReinforcementHyperparametersEvalSamplesType0 | int | Unset = (
-        FineTuneReinforcementHyperparametersEvalSamplesType0.AUTO
+        FineTuneReinforcementHyperparametersEvalIntervalAuto | int | Unset
+    ) = FineTuneReinforcementHyperparametersEvalIntervalAuto.AUTO
+    eval_samples: FineTuneReinforcementHyperparametersEvalSamplesAuto | int | Unset = (
+        FineTuneReinforcementHyperparametersEvalSamplesAuto.AUTO
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -90,7 +90,7 @@ class FineTuneReinforcementHyperparameters:
         _p_batch_size = self.batch_size
         if _p_batch_size is not UNSET:
             if isinstance(
-                _p_batch_size, (FineTuneReinforcementHyperparametersBatchSizeType0)
+                _p_batch_size, (FineTuneReinforcementHyperparametersBatchSizeAuto)
             ):
                 _p_batch_size = _p_batch_size.value
 
@@ -99,7 +99,7 @@ class FineTuneReinforcementHyperparameters:
         if _p_learning_rate_multiplier is not UNSET:
             if isinstance(
                 _p_learning_rate_multiplier,
-                (FineTuneReinforcementHyperparametersLearningRateMultiplierType0),
+                (FineTuneReinforcementHyperparametersLearningRateMultiplierAuto),
             ):
                 _p_learning_rate_multiplier = _p_learning_rate_multiplier.value
 
@@ -107,7 +107,7 @@ class FineTuneReinforcementHyperparameters:
         _p_n_epochs = self.n_epochs
         if _p_n_epochs is not UNSET:
             if isinstance(
-                _p_n_epochs, (FineTuneReinforcementHyperparametersNEpochsType0)
+                _p_n_epochs, (FineTuneReinforcementHyperparametersNEpochsAuto)
             ):
                 _p_n_epochs = _p_n_epochs.value
 
@@ -121,7 +121,7 @@ class FineTuneReinforcementHyperparameters:
         if _p_compute_multiplier is not UNSET:
             if isinstance(
                 _p_compute_multiplier,
-                (FineTuneReinforcementHyperparametersComputeMultiplierType0),
+                (FineTuneReinforcementHyperparametersComputeMultiplierAuto),
             ):
                 _p_compute_multiplier = _p_compute_multiplier.value
 
@@ -129,8 +129,7 @@ class FineTuneReinforcementHyperparameters:
         _p_eval_interval = self.eval_interval
         if _p_eval_interval is not UNSET:
             if isinstance(
-                _p_eval_interval,
-                (FineTuneReinforcementHyperparametersEvalIntervalType0),
+                _p_eval_interval, (FineTuneReinforcementHyperparametersEvalIntervalAuto)
             ):
                 _p_eval_interval = _p_eval_interval.value
 
@@ -138,7 +137,7 @@ class FineTuneReinforcementHyperparameters:
         _p_eval_samples = self.eval_samples
         if _p_eval_samples is not UNSET:
             if isinstance(
-                _p_eval_samples, (FineTuneReinforcementHyperparametersEvalSamplesType0)
+                _p_eval_samples, (FineTuneReinforcementHyperparametersEvalSamplesAuto)
             ):
                 _p_eval_samples = _p_eval_samples.value
 
@@ -157,9 +156,9 @@ class FineTuneReinforcementHyperparameters:
                 if isinstance(_p_batch_size, str):
                     if (
                         _p_batch_size
-                        in FineTuneReinforcementHyperparametersBatchSizeType0._value2member_map_
+                        in FineTuneReinforcementHyperparametersBatchSizeAuto._value2member_map_
                     ):
-                        _p_batch_size = FineTuneReinforcementHyperparametersBatchSizeType0._value2member_map_[
+                        _p_batch_size = FineTuneReinforcementHyperparametersBatchSizeAuto._value2member_map_[
                             _p_batch_size
                         ]
                     else:
@@ -190,9 +189,9 @@ class FineTuneReinforcementHyperparameters:
                 if isinstance(_p_learning_rate_multiplier, str):
                     if (
                         _p_learning_rate_multiplier
-                        in FineTuneReinforcementHyperparametersLearningRateMultiplierType0._value2member_map_
+                        in FineTuneReinforcementHyperparametersLearningRateMultiplierAuto._value2member_map_
                     ):
-                        _p_learning_rate_multiplier = FineTuneReinforcementHyperparametersLearningRateMultiplierType0._value2member_map_[
+                        _p_learning_rate_multiplier = FineTuneReinforcementHyperparametersLearningRateMultiplierAuto._value2member_map_[
                             _p_learning_rate_multiplier
                         ]
                     else:
@@ -225,9 +224,9 @@ class FineTuneReinforcementHyperparameters:
                 if isinstance(_p_n_epochs, str):
                     if (
                         _p_n_epochs
-                        in FineTuneReinforcementHyperparametersNEpochsType0._value2member_map_
+                        in FineTuneReinforcementHyperparametersNEpochsAuto._value2member_map_
                     ):
-                        _p_n_epochs = FineTuneReinforcementHyperparametersNEpochsType0._value2member_map_[
+                        _p_n_epochs = FineTuneReinforcementHyperparametersNEpochsAuto._value2member_map_[
                             _p_n_epochs
                         ]
                     else:
@@ -272,9 +271,9 @@ class FineTuneReinforcementHyperparameters:
                 if isinstance(_p_compute_multiplier, str):
                     if (
                         _p_compute_multiplier
-                        in FineTuneReinforcementHyperparametersComputeMultiplierType0._value2member_map_
+                        in FineTuneReinforcementHyperparametersComputeMultiplierAuto._value2member_map_
                     ):
-                        _p_compute_multiplier = FineTuneReinforcementHyperparametersComputeMultiplierType0._value2member_map_[
+                        _p_compute_multiplier = FineTuneReinforcementHyperparametersComputeMultiplierAuto._value2member_map_[
                             _p_compute_multiplier
                         ]
                     else:
@@ -307,9 +306,9 @@ class FineTuneReinforcementHyperparameters:
                 if isinstance(_p_eval_interval, str):
                     if (
                         _p_eval_interval
-                        in FineTuneReinforcementHyperparametersEvalIntervalType0._value2member_map_
+                        in FineTuneReinforcementHyperparametersEvalIntervalAuto._value2member_map_
                     ):
-                        _p_eval_interval = FineTuneReinforcementHyperparametersEvalIntervalType0._value2member_map_[
+                        _p_eval_interval = FineTuneReinforcementHyperparametersEvalIntervalAuto._value2member_map_[
                             _p_eval_interval
                         ]
                     else:
@@ -340,9 +339,9 @@ class FineTuneReinforcementHyperparameters:
                 if isinstance(_p_eval_samples, str):
                     if (
                         _p_eval_samples
-                        in FineTuneReinforcementHyperparametersEvalSamplesType0._value2member_map_
+                        in FineTuneReinforcementHyperparametersEvalSamplesAuto._value2member_map_
                     ):
-                        _p_eval_samples = FineTuneReinforcementHyperparametersEvalSamplesType0._value2member_map_[
+                        _p_eval_samples = FineTuneReinforcementHyperparametersEvalSamplesAuto._value2member_map_[
                             _p_eval_samples
                         ]
                     else:

@@ -8,14 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.fine_tune_supervised_hyperparameters_batch_size_type_0 import (
-    FineTuneSupervisedHyperparametersBatchSizeType0,
+from ..models.fine_tune_supervised_hyperparameters_batch_size_auto import (
+    FineTuneSupervisedHyperparametersBatchSizeAuto,
 )
-from ..models.fine_tune_supervised_hyperparameters_learning_rate_multiplier_type_0 import (
-    FineTuneSupervisedHyperparametersLearningRateMultiplierType0,
+from ..models.fine_tune_supervised_hyperparameters_learning_rate_multiplier_auto import (
+    FineTuneSupervisedHyperparametersLearningRateMultiplierAuto,
 )
-from ..models.fine_tune_supervised_hyperparameters_n_epochs_type_0 import (
-    FineTuneSupervisedHyperparametersNEpochsType0,
+from ..models.fine_tune_supervised_hyperparameters_n_epochs_auto import (
+    FineTuneSupervisedHyperparametersNEpochsAuto,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
@@ -27,25 +27,25 @@ class FineTuneSupervisedHyperparameters:
     """The hyperparameters used for the fine-tuning job.
 
     Attributes:
-        batch_size (FineTuneSupervisedHyperparametersBatchSizeType0 | int | Unset): Number of examples in each batch. A
+        batch_size (FineTuneSupervisedHyperparametersBatchSizeAuto | int | Unset): Number of examples in each batch. A
             larger batch size means that model parameters are updated less frequently, but with lower variance.
-             Default: FineTuneSupervisedHyperparametersBatchSizeType0.AUTO.
-        learning_rate_multiplier (FineTuneSupervisedHyperparametersLearningRateMultiplierType0 | float | Unset): Scaling
+             Default: FineTuneSupervisedHyperparametersBatchSizeAuto.AUTO.
+        learning_rate_multiplier (FineTuneSupervisedHyperparametersLearningRateMultiplierAuto | float | Unset): Scaling
             factor for the learning rate. A smaller learning rate may be useful to avoid overfitting.
-             Default: FineTuneSupervisedHyperparametersLearningRateMultiplierType0.AUTO.
-        n_epochs (FineTuneSupervisedHyperparametersNEpochsType0 | int | Unset): The number of epochs to train the model
+             Default: FineTuneSupervisedHyperparametersLearningRateMultiplierAuto.AUTO.
+        n_epochs (FineTuneSupervisedHyperparametersNEpochsAuto | int | Unset): The number of epochs to train the model
             for. An epoch refers to one full cycle through the training dataset.
-             Default: FineTuneSupervisedHyperparametersNEpochsType0.AUTO.
+             Default: FineTuneSupervisedHyperparametersNEpochsAuto.AUTO.
     """
 
-    batch_size: FineTuneSupervisedHyperparametersBatchSizeType0 | int | Unset = (
-        FineTuneSupervisedHyperparametersBatchSizeType0.AUTO
+    batch_size: FineTuneSupervisedHyperparametersBatchSizeAuto | int | Unset = (
+        FineTuneSupervisedHyperparametersBatchSizeAuto.AUTO
     )
     learning_rate_multiplier: (
-        FineTuneSupervisedHyperparametersLearningRateMultiplierType0 | float | Unset
-    ) = FineTuneSupervisedHyperparametersLearningRateMultiplierType0.AUTO
-    n_epochs: FineTuneSupervisedHyperparametersNEpochsType0 | int | Unset = (
-        FineTuneSupervisedHyperparametersNEpochsType0.AUTO
+        FineTuneSupervisedHyperparametersLearningRateMultiplierAuto | float | Unset
+    ) = FineTuneSupervisedHyperparametersLearningRateMultiplierAuto.AUTO
+    n_epochs: FineTuneSupervisedHyperparametersNEpochsAuto | int | Unset = (
+        FineTuneSupervisedHyperparametersNEpochsAuto.AUTO
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -55,7 +55,7 @@ class FineTuneSupervisedHyperparameters:
         _p_batch_size = self.batch_size
         if _p_batch_size is not UNSET:
             if isinstance(
-                _p_batch_size, (FineTuneSupervisedHyperparametersBatchSizeType0)
+                _p_batch_size, (FineTuneSupervisedHyperparametersBatchSizeAuto)
             ):
                 _p_batch_size = _p_batch_size.value
 
@@ -64,14 +64,14 @@ class FineTuneSupervisedHyperparameters:
         if _p_learning_rate_multiplier is not UNSET:
             if isinstance(
                 _p_learning_rate_multiplier,
-                (FineTuneSupervisedHyperparametersLearningRateMultiplierType0),
+                (FineTuneSupervisedHyperparametersLearningRateMultiplierAuto),
             ):
                 _p_learning_rate_multiplier = _p_learning_rate_multiplier.value
 
             field_dict["learning_rate_multiplier"] = _p_learning_rate_multiplier
         _p_n_epochs = self.n_epochs
         if _p_n_epochs is not UNSET:
-            if isinstance(_p_n_epochs, (FineTuneSupervisedHyperparametersNEpochsType0)):
+            if isinstance(_p_n_epochs, (FineTuneSupervisedHyperparametersNEpochsAuto)):
                 _p_n_epochs = _p_n_epochs.value
 
             field_dict["n_epochs"] = _p_n_epochs
@@ -89,9 +89,9 @@ class FineTuneSupervisedHyperparameters:
                 if isinstance(_p_batch_size, str):
                     if (
                         _p_batch_size
-                        in FineTuneSupervisedHyperparametersBatchSizeType0._value2member_map_
+                        in FineTuneSupervisedHyperparametersBatchSizeAuto._value2member_map_
                     ):
-                        _p_batch_size = FineTuneSupervisedHyperparametersBatchSizeType0._value2member_map_[
+                        _p_batch_size = FineTuneSupervisedHyperparametersBatchSizeAuto._value2member_map_[
                             _p_batch_size
                         ]
                     else:
@@ -122,9 +122,9 @@ class FineTuneSupervisedHyperparameters:
                 if isinstance(_p_learning_rate_multiplier, str):
                     if (
                         _p_learning_rate_multiplier
-                        in FineTuneSupervisedHyperparametersLearningRateMultiplierType0._value2member_map_
+                        in FineTuneSupervisedHyperparametersLearningRateMultiplierAuto._value2member_map_
                     ):
-                        _p_learning_rate_multiplier = FineTuneSupervisedHyperparametersLearningRateMultiplierType0._value2member_map_[
+                        _p_learning_rate_multiplier = FineTuneSupervisedHyperparametersLearningRateMultiplierAuto._value2member_map_[
                             _p_learning_rate_multiplier
                         ]
                     else:
@@ -157,9 +157,9 @@ class FineTuneSupervisedHyperparameters:
                 if isinstance(_p_n_epochs, str):
                     if (
                         _p_n_epochs
-                        in FineTuneSupervisedHyperparametersNEpochsType0._value2member_map_
+                        in FineTuneSupervisedHyperparametersNEpochsAuto._value2member_map_
                     ):
-                        _p_n_epochs = FineTuneSupervisedHyperparametersNEpochsType0._value2member_map_[
+                        _p_n_epochs = FineTuneSupervisedHyperparametersNEpochsAuto._value2member_map_[
                             _p_n_epochs
                         ]
                     else:

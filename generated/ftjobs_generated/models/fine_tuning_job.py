@@ -15,9 +15,9 @@ from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_ty
 if TYPE_CHECKING:
     from ..models.fine_tune_method import FineTuneMethod
     from ..models.fine_tuning_integration import FineTuningIntegration
-    from ..models.fine_tuning_job_error_type_0 import FineTuningJobErrorType0
+    from ..models.fine_tuning_job_error import FineTuningJobError
     from ..models.fine_tuning_job_hyperparameters import FineTuningJobHyperparameters
-    from ..models.metadata_type_0 import MetadataType0
+    from ..models.metadata import Metadata
 
 
 T = TypeVar("T", bound="FineTuningJob")
@@ -30,7 +30,7 @@ class FineTuningJob:
     Attributes:
         id (str): The object identifier, which can be referenced in the API endpoints.
         created_at (int): The Unix timestamp (in seconds) for when the fine-tuning job was created.
-        error (FineTuningJobErrorType0 | None):
+        error (FineTuningJobError | None):
         fine_tuned_model (str | None):
         finished_at (int | None):
         hyperparameters (FineTuningJobHyperparameters | None): The hyperparameters used for the fine-tuning job. This
@@ -50,12 +50,12 @@ class FineTuningJob:
         integrations (list[FineTuningIntegration | UnknownVariant] | None | Unset):
         estimated_finish (int | None | Unset):
         method (FineTuneMethod | Unset): The method used for fine-tuning.
-        metadata (MetadataType0 | None | Unset):
+        metadata (Metadata | None | Unset):
     """
 
     id: str
     created_at: int
-    error: FineTuningJobErrorType0 | None
+    error: FineTuningJobError | None
     fine_tuned_model: str | None
     finished_at: int | None
     hyperparameters: FineTuningJobHyperparameters | None
@@ -71,15 +71,15 @@ class FineTuningJob:
     integrations: list[FineTuningIntegration | UnknownVariant] | None | Unset = UNSET
     estimated_finish: int | None | Unset = UNSET
     method: FineTuneMethod | Unset = UNSET
-    metadata: MetadataType0 | None | Unset = UNSET
+    metadata: Metadata | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.fine_tuning_job_error_type_0 import FineTuningJobErrorType0  # noqa: PLC0415
+        from ..models.fine_tuning_job_error import FineTuningJobError  # noqa: PLC0415
         from ..models.fine_tuning_job_hyperparameters import (
             FineTuningJobHyperparameters,  # noqa: PLC0415
         )
-        from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
+        from ..models.metadata import Metadata  # noqa: PLC0415
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -91,7 +91,7 @@ class FineTuningJob:
             field_dict["created_at"] = _p_created_at
         _p_error = self.error
         if _p_error is not UNSET:
-            if isinstance(_p_error, (FineTuningJobErrorType0, UnknownVariant)):
+            if isinstance(_p_error, (FineTuningJobError, UnknownVariant)):
                 _p_error = _p_error.to_dict()
 
             field_dict["error"] = _p_error
@@ -161,7 +161,7 @@ class FineTuningJob:
             field_dict["method"] = _p_method
         _p_metadata = self.metadata
         if _p_metadata is not UNSET:
-            if isinstance(_p_metadata, (MetadataType0, UnknownVariant)):
+            if isinstance(_p_metadata, (Metadata, UnknownVariant)):
                 _p_metadata = _p_metadata.to_dict()
 
             field_dict["metadata"] = _p_metadata
@@ -173,11 +173,11 @@ class FineTuningJob:
         try:
             from ..models.fine_tune_method import FineTuneMethod  # noqa: PLC0415
             from ..models.fine_tuning_integration import FineTuningIntegration  # noqa: PLC0415
-            from ..models.fine_tuning_job_error_type_0 import FineTuningJobErrorType0  # noqa: PLC0415
+            from ..models.fine_tuning_job_error import FineTuningJobError  # noqa: PLC0415
             from ..models.fine_tuning_job_hyperparameters import (
                 FineTuningJobHyperparameters,  # noqa: PLC0415
             )
-            from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
+            from ..models.metadata import Metadata  # noqa: PLC0415
 
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
@@ -202,7 +202,7 @@ class FineTuningJob:
                     pass
                 elif isinstance(_p_error, dict) or isinstance(_p_error, Mapping):
                     try:
-                        _p_error = FineTuningJobErrorType0.from_dict(_p_error)
+                        _p_error = FineTuningJobError.from_dict(_p_error)
                     except InvalidData as _e:
                         raise _e.within(("error",)) from None
 
@@ -409,7 +409,7 @@ class FineTuningJob:
                     pass
                 elif isinstance(_p_metadata, dict) or isinstance(_p_metadata, Mapping):
                     try:
-                        _p_metadata = MetadataType0.from_dict(_p_metadata)
+                        _p_metadata = Metadata.from_dict(_p_metadata)
                     except InvalidData as _e:
                         raise _e.within(("metadata",)) from None
 

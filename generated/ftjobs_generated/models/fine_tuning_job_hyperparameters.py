@@ -8,14 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.fine_tuning_job_hyperparameters_batch_size_type_0_type_0 import (
-    FineTuningJobHyperparametersBatchSizeType0Type0,
+from ..models.fine_tuning_job_hyperparameters_batch_size_auto import (
+    FineTuningJobHyperparametersBatchSizeAuto,
 )
-from ..models.fine_tuning_job_hyperparameters_learning_rate_multiplier_type_0 import (
-    FineTuningJobHyperparametersLearningRateMultiplierType0,
+from ..models.fine_tuning_job_hyperparameters_learning_rate_multiplier_auto import (
+    FineTuningJobHyperparametersLearningRateMultiplierAuto,
 )
-from ..models.fine_tuning_job_hyperparameters_n_epochs_type_0 import (
-    FineTuningJobHyperparametersNEpochsType0,
+from ..models.fine_tuning_job_hyperparameters_n_epochs_auto import (
+    FineTuningJobHyperparametersNEpochsAuto,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
@@ -27,25 +27,23 @@ class FineTuningJobHyperparameters:
     """The hyperparameters used for the fine-tuning job. This value will only be returned when running `supervised` jobs.
 
     Attributes:
-        batch_size (FineTuningJobHyperparametersBatchSizeType0Type0 | int | None | Unset):
-        learning_rate_multiplier (FineTuningJobHyperparametersLearningRateMultiplierType0 | float | Unset): Scaling
+        batch_size (FineTuningJobHyperparametersBatchSizeAuto | int | None | Unset):
+        learning_rate_multiplier (FineTuningJobHyperparametersLearningRateMultiplierAuto | float | Unset): Scaling
             factor for the learning rate. A smaller learning rate may be useful to avoid
             overfitting.
-             Default: FineTuningJobHyperparametersLearningRateMultiplierType0.AUTO.
-        n_epochs (FineTuningJobHyperparametersNEpochsType0 | int | Unset): The number of epochs to train the model for.
+             Default: FineTuningJobHyperparametersLearningRateMultiplierAuto.AUTO.
+        n_epochs (FineTuningJobHyperparametersNEpochsAuto | int | Unset): The number of epochs to train the model for.
             An epoch refers to one full cycle
             through the training dataset.
-             Default: FineTuningJobHyperparametersNEpochsType0.AUTO.
+             Default: FineTuningJobHyperparametersNEpochsAuto.AUTO.
     """
 
-    batch_size: FineTuningJobHyperparametersBatchSizeType0Type0 | int | None | Unset = (
-        UNSET
-    )
+    batch_size: FineTuningJobHyperparametersBatchSizeAuto | int | None | Unset = UNSET
     learning_rate_multiplier: (
-        FineTuningJobHyperparametersLearningRateMultiplierType0 | float | Unset
-    ) = FineTuningJobHyperparametersLearningRateMultiplierType0.AUTO
-    n_epochs: FineTuningJobHyperparametersNEpochsType0 | int | Unset = (
-        FineTuningJobHyperparametersNEpochsType0.AUTO
+        FineTuningJobHyperparametersLearningRateMultiplierAuto | float | Unset
+    ) = FineTuningJobHyperparametersLearningRateMultiplierAuto.AUTO
+    n_epochs: FineTuningJobHyperparametersNEpochsAuto | int | Unset = (
+        FineTuningJobHyperparametersNEpochsAuto.AUTO
     )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -54,9 +52,7 @@ class FineTuningJobHyperparameters:
         field_dict.update(self.additional_properties)
         _p_batch_size = self.batch_size
         if _p_batch_size is not UNSET:
-            if isinstance(
-                _p_batch_size, (FineTuningJobHyperparametersBatchSizeType0Type0)
-            ):
+            if isinstance(_p_batch_size, (FineTuningJobHyperparametersBatchSizeAuto)):
                 _p_batch_size = _p_batch_size.value
 
             field_dict["batch_size"] = _p_batch_size
@@ -64,14 +60,14 @@ class FineTuningJobHyperparameters:
         if _p_learning_rate_multiplier is not UNSET:
             if isinstance(
                 _p_learning_rate_multiplier,
-                (FineTuningJobHyperparametersLearningRateMultiplierType0),
+                (FineTuningJobHyperparametersLearningRateMultiplierAuto),
             ):
                 _p_learning_rate_multiplier = _p_learning_rate_multiplier.value
 
             field_dict["learning_rate_multiplier"] = _p_learning_rate_multiplier
         _p_n_epochs = self.n_epochs
         if _p_n_epochs is not UNSET:
-            if isinstance(_p_n_epochs, (FineTuningJobHyperparametersNEpochsType0)):
+            if isinstance(_p_n_epochs, (FineTuningJobHyperparametersNEpochsAuto)):
                 _p_n_epochs = _p_n_epochs.value
 
             field_dict["n_epochs"] = _p_n_epochs
@@ -91,9 +87,9 @@ class FineTuningJobHyperparameters:
                 elif isinstance(_p_batch_size, str):
                     if (
                         _p_batch_size
-                        in FineTuningJobHyperparametersBatchSizeType0Type0._value2member_map_
+                        in FineTuningJobHyperparametersBatchSizeAuto._value2member_map_
                     ):
-                        _p_batch_size = FineTuningJobHyperparametersBatchSizeType0Type0._value2member_map_[
+                        _p_batch_size = FineTuningJobHyperparametersBatchSizeAuto._value2member_map_[
                             _p_batch_size
                         ]
                     else:
@@ -124,9 +120,9 @@ class FineTuningJobHyperparameters:
                 if isinstance(_p_learning_rate_multiplier, str):
                     if (
                         _p_learning_rate_multiplier
-                        in FineTuningJobHyperparametersLearningRateMultiplierType0._value2member_map_
+                        in FineTuningJobHyperparametersLearningRateMultiplierAuto._value2member_map_
                     ):
-                        _p_learning_rate_multiplier = FineTuningJobHyperparametersLearningRateMultiplierType0._value2member_map_[
+                        _p_learning_rate_multiplier = FineTuningJobHyperparametersLearningRateMultiplierAuto._value2member_map_[
                             _p_learning_rate_multiplier
                         ]
                     else:
@@ -159,10 +155,10 @@ class FineTuningJobHyperparameters:
                 if isinstance(_p_n_epochs, str):
                     if (
                         _p_n_epochs
-                        in FineTuningJobHyperparametersNEpochsType0._value2member_map_
+                        in FineTuningJobHyperparametersNEpochsAuto._value2member_map_
                     ):
                         _p_n_epochs = (
-                            FineTuningJobHyperparametersNEpochsType0._value2member_map_[
+                            FineTuningJobHyperparametersNEpochsAuto._value2member_map_[
                                 _p_n_epochs
                             ]
                         )

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.reasoning_effort_type_0 import ReasoningEffortType0
+from ..models.reasoning_effort import ReasoningEffort
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="GraderScoreModelSamplingParams")
@@ -23,14 +23,14 @@ class GraderScoreModelSamplingParams:
         top_p (float | None | Unset):
         temperature (float | None | Unset):
         max_completions_tokens (int | None | Unset):
-        reasoning_effort (ReasoningEffortType0 | None | Unset):
+        reasoning_effort (ReasoningEffort | None | Unset):
     """
 
     seed: int | None | Unset = UNSET
     top_p: float | None | Unset = UNSET
     temperature: float | None | Unset = UNSET
     max_completions_tokens: int | None | Unset = UNSET
-    reasoning_effort: ReasoningEffortType0 | None | Unset = UNSET
+    reasoning_effort: ReasoningEffort | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,7 +50,7 @@ class GraderScoreModelSamplingParams:
             field_dict["max_completions_tokens"] = _p_max_completions_tokens
         _p_reasoning_effort = self.reasoning_effort
         if _p_reasoning_effort is not UNSET:
-            if isinstance(_p_reasoning_effort, (ReasoningEffortType0)):
+            if isinstance(_p_reasoning_effort, (ReasoningEffort)):
                 _p_reasoning_effort = _p_reasoning_effort.value
 
             field_dict["reasoning_effort"] = _p_reasoning_effort
@@ -110,9 +110,9 @@ class GraderScoreModelSamplingParams:
                 if _p_reasoning_effort is None:
                     pass
                 elif isinstance(_p_reasoning_effort, str):
-                    _p_reasoning_effort = ReasoningEffortType0._value2member_map_.get(
+                    _p_reasoning_effort = ReasoningEffort._value2member_map_.get(
                         _p_reasoning_effort
-                    ) or ReasoningEffortType0(_p_reasoning_effort)
+                    ) or ReasoningEffort(_p_reasoning_effort)
                 else:
                     raise InvalidData(
                         ("reasoning_effort",),

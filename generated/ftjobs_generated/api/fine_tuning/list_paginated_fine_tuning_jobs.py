@@ -7,8 +7,8 @@ import httpx2
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_paginated_fine_tuning_jobs_metadata_type_0 import (
-    ListPaginatedFineTuningJobsMetadataType0,
+from ...models.list_paginated_fine_tuning_jobs_metadata import (
+    ListPaginatedFineTuningJobsMetadata,
 )
 from ...models.list_paginated_fine_tuning_jobs_response import (
     ListPaginatedFineTuningJobsResponse,
@@ -20,7 +20,7 @@ def _get_kwargs(
     *,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
-    metadata: ListPaginatedFineTuningJobsMetadataType0 | None | Unset = UNSET,
+    metadata: ListPaginatedFineTuningJobsMetadata | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -32,7 +32,7 @@ def _get_kwargs(
     json_metadata: dict[str, Any] | None | Unset
     if isinstance(metadata, Unset):
         json_metadata = UNSET
-    elif isinstance(metadata, ListPaginatedFineTuningJobsMetadataType0):
+    elif isinstance(metadata, ListPaginatedFineTuningJobsMetadata):
         json_metadata = metadata.to_dict()
     else:
         json_metadata = metadata
@@ -79,14 +79,14 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
-    metadata: ListPaginatedFineTuningJobsMetadataType0 | None | Unset = UNSET,
+    metadata: ListPaginatedFineTuningJobsMetadata | None | Unset = UNSET,
 ) -> Response[ListPaginatedFineTuningJobsResponse]:
     """List your organization's fine-tuning jobs
 
     Args:
         after (str | Unset):
         limit (int | Unset):  Default: 20.
-        metadata (ListPaginatedFineTuningJobsMetadataType0 | None | Unset):
+        metadata (ListPaginatedFineTuningJobsMetadata | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -114,14 +114,14 @@ def sync(
     client: AuthenticatedClient | Client,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
-    metadata: ListPaginatedFineTuningJobsMetadataType0 | None | Unset = UNSET,
+    metadata: ListPaginatedFineTuningJobsMetadata | None | Unset = UNSET,
 ) -> ListPaginatedFineTuningJobsResponse | None:
     """List your organization's fine-tuning jobs
 
     Args:
         after (str | Unset):
         limit (int | Unset):  Default: 20.
-        metadata (ListPaginatedFineTuningJobsMetadataType0 | None | Unset):
+        metadata (ListPaginatedFineTuningJobsMetadata | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,14 +144,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
-    metadata: ListPaginatedFineTuningJobsMetadataType0 | None | Unset = UNSET,
+    metadata: ListPaginatedFineTuningJobsMetadata | None | Unset = UNSET,
 ) -> Response[ListPaginatedFineTuningJobsResponse]:
     """List your organization's fine-tuning jobs
 
     Args:
         after (str | Unset):
         limit (int | Unset):  Default: 20.
-        metadata (ListPaginatedFineTuningJobsMetadataType0 | None | Unset):
+        metadata (ListPaginatedFineTuningJobsMetadata | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,14 +177,14 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
-    metadata: ListPaginatedFineTuningJobsMetadataType0 | None | Unset = UNSET,
+    metadata: ListPaginatedFineTuningJobsMetadata | None | Unset = UNSET,
 ) -> ListPaginatedFineTuningJobsResponse | None:
     """List your organization's fine-tuning jobs
 
     Args:
         after (str | Unset):
         limit (int | Unset):  Default: 20.
-        metadata (ListPaginatedFineTuningJobsMetadataType0 | None | Unset):
+        metadata (ListPaginatedFineTuningJobsMetadata | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

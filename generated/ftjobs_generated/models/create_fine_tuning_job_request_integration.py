@@ -8,34 +8,34 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.create_fine_tuning_job_request_integrations_type_0_item_type_type_0 import (
-    CreateFineTuningJobRequestIntegrationsType0ItemTypeType0,
+from ..models.create_fine_tuning_job_request_integration_type import (
+    CreateFineTuningJobRequestIntegrationType,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
 if TYPE_CHECKING:
-    from ..models.create_fine_tuning_job_request_integrations_type_0_item_wandb import (
-        CreateFineTuningJobRequestIntegrationsType0ItemWandb,
+    from ..models.create_fine_tuning_job_request_integration_wandb import (
+        CreateFineTuningJobRequestIntegrationWandb,
     )
 
 
-T = TypeVar("T", bound="CreateFineTuningJobRequestIntegrationsType0Item")
+T = TypeVar("T", bound="CreateFineTuningJobRequestIntegration")
 
 
 @_attrs_define
-class CreateFineTuningJobRequestIntegrationsType0Item:
+class CreateFineTuningJobRequestIntegration:
     """
     Attributes:
-        type_ (CreateFineTuningJobRequestIntegrationsType0ItemTypeType0): The type of integration to enable. Currently,
-            only "wandb" (Weights and Biases) is supported.
-        wandb (CreateFineTuningJobRequestIntegrationsType0ItemWandb): The settings for your integration with Weights and
-            Biases. This payload specifies the project that
+        type_ (CreateFineTuningJobRequestIntegrationType): The type of integration to enable. Currently, only "wandb"
+            (Weights and Biases) is supported.
+        wandb (CreateFineTuningJobRequestIntegrationWandb): The settings for your integration with Weights and Biases.
+            This payload specifies the project that
             metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
             to your run, and set a default entity (team, username, etc) to be associated with your run.
     """
 
-    type_: CreateFineTuningJobRequestIntegrationsType0ItemTypeType0
-    wandb: CreateFineTuningJobRequestIntegrationsType0ItemWandb
+    type_: CreateFineTuningJobRequestIntegrationType
+    wandb: CreateFineTuningJobRequestIntegrationWandb
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,9 +43,7 @@ class CreateFineTuningJobRequestIntegrationsType0Item:
         field_dict.update(self.additional_properties)
         _p_type_ = self.type_
         if _p_type_ is not UNSET:
-            if isinstance(
-                _p_type_, (CreateFineTuningJobRequestIntegrationsType0ItemTypeType0)
-            ):
+            if isinstance(_p_type_, (CreateFineTuningJobRequestIntegrationType)):
                 _p_type_ = _p_type_.value
 
             field_dict["type"] = _p_type_
@@ -60,8 +58,8 @@ class CreateFineTuningJobRequestIntegrationsType0Item:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.create_fine_tuning_job_request_integrations_type_0_item_wandb import (
-                CreateFineTuningJobRequestIntegrationsType0ItemWandb,  # noqa: PLC0415
+            from ..models.create_fine_tuning_job_request_integration_wandb import (
+                CreateFineTuningJobRequestIntegrationWandb,  # noqa: PLC0415
             )
 
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
@@ -71,12 +69,10 @@ class CreateFineTuningJobRequestIntegrationsType0Item:
             if _p_type_ is not UNSET:
                 if isinstance(_p_type_, str):
                     _p_type_ = (
-                        CreateFineTuningJobRequestIntegrationsType0ItemTypeType0._value2member_map_.get(
+                        CreateFineTuningJobRequestIntegrationType._value2member_map_.get(
                             _p_type_
                         )
-                        or CreateFineTuningJobRequestIntegrationsType0ItemTypeType0(
-                            _p_type_
-                        )
+                        or CreateFineTuningJobRequestIntegrationType(_p_type_)
                     )
                 else:
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -87,15 +83,13 @@ class CreateFineTuningJobRequestIntegrationsType0Item:
                     raise InvalidData(("wandb",), "object", json_type_name(_p_wandb))
 
                 try:
-                    _p_wandb = (
-                        CreateFineTuningJobRequestIntegrationsType0ItemWandb.from_dict(
-                            _p_wandb
-                        )
+                    _p_wandb = CreateFineTuningJobRequestIntegrationWandb.from_dict(
+                        _p_wandb
                     )
                 except InvalidData as _e:
                     raise _e.within(("wandb",)) from None
 
-            create_fine_tuning_job_request_integrations_type_0_item = cls(
+            create_fine_tuning_job_request_integration = cls(
                 type_=_p_type_,
                 wandb=_p_wandb,
             )
@@ -109,8 +103,8 @@ class CreateFineTuningJobRequestIntegrationsType0Item:
             ):  # not even room to build one: the prebuilt error (no call needed)
                 TOO_DEEP.__traceback__ = None
                 raise TOO_DEEP from None
-        create_fine_tuning_job_request_integrations_type_0_item.additional_properties = d
-        return create_fine_tuning_job_request_integrations_type_0_item
+        create_fine_tuning_job_request_integration.additional_properties = d
+        return create_fine_tuning_job_request_integration
 
     @property
     def additional_keys(self) -> list[str]:

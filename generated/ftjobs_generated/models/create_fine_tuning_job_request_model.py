@@ -4,11 +4,14 @@ from enum import StrEnum
 from typing import Any
 
 
-class CreateFineTuningJobRequestHyperparametersLearningRateMultiplierType0(StrEnum):
+class CreateFineTuningJobRequestModel(StrEnum):
     """Known values, plus forward compatibility: a value the spec does not list parses into a
     pseudo-member named ``UNKNOWN`` whose ``.value`` keeps the raw string."""
 
-    AUTO = "auto"
+    BABBAGE_002 = "babbage-002"
+    DAVINCI_002 = "davinci-002"
+    GPT_3_5_TURBO = "gpt-3.5-turbo"
+    GPT_4O_MINI = "gpt-4o-mini"
 
     @classmethod
     def _missing_(cls, value: object) -> Any:

@@ -10,11 +10,20 @@ from attrs import field as _attrs_field
 
 from ..types import TOO_DEEP, InvalidData, json_type_name
 
-T = TypeVar("T", bound="ListPaginatedFineTuningJobsMetadataType0")
+T = TypeVar("T", bound="Metadata")
 
 
 @_attrs_define
-class ListPaginatedFineTuningJobsMetadataType0:
+class Metadata:
+    """Set of 16 key-value pairs that can be attached to an object. This can be
+    useful for storing additional information about the object in a structured
+    format, and querying for objects via API or the dashboard.
+
+    Keys are strings with a maximum length of 64 characters. Values are strings
+    with a maximum length of 512 characters.
+
+    """
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,7 +43,7 @@ class ListPaginatedFineTuningJobsMetadataType0:
                     raise InvalidData((_key,), "string", json_type_name(_value))
 
                 d[_key] = _value
-            list_paginated_fine_tuning_jobs_metadata_type_0 = cls()
+            metadata = cls()
         except RecursionError:
             try:
                 raise InvalidData(
@@ -45,8 +54,8 @@ class ListPaginatedFineTuningJobsMetadataType0:
             ):  # not even room to build one: the prebuilt error (no call needed)
                 TOO_DEEP.__traceback__ = None
                 raise TOO_DEEP from None
-        list_paginated_fine_tuning_jobs_metadata_type_0.additional_properties = d
-        return list_paginated_fine_tuning_jobs_metadata_type_0
+        metadata.additional_properties = d
+        return metadata
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,17 +4,11 @@ from enum import StrEnum
 from typing import Any
 
 
-class ReasoningEffortType0(StrEnum):
+class FineTuneDPOHyperparametersNEpochsAuto(StrEnum):
     """Known values, plus forward compatibility: a value the spec does not list parses into a
     pseudo-member named ``UNKNOWN`` whose ``.value`` keeps the raw string."""
 
-    HIGH = "high"
-    LOW = "low"
-    MAX = "max"
-    MEDIUM = "medium"
-    MINIMAL = "minimal"
-    NONE = "none"
-    XHIGH = "xhigh"
+    AUTO = "auto"
 
     @classmethod
     def _missing_(cls, value: object) -> Any:

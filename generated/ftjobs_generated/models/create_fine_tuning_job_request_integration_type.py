@@ -4,11 +4,11 @@ from enum import StrEnum
 from typing import Any
 
 
-class FineTuneReinforcementHyperparametersLearningRateMultiplierType0(StrEnum):
+class CreateFineTuningJobRequestIntegrationType(StrEnum):
     """Known values, plus forward compatibility: a value the spec does not list parses into a
     pseudo-member named ``UNKNOWN`` whose ``.value`` keeps the raw string."""
 
-    AUTO = "auto"
+    WANDB = "wandb"
 
     @classmethod
     def _missing_(cls, value: object) -> Any:

@@ -4,7 +4,7 @@ from enum import StrEnum
 from typing import Any
 
 
-class FineTuneReinforcementHyperparametersEvalSamplesType0(StrEnum):
+class FineTuningJobHyperparametersBatchSizeAuto(StrEnum):
     """Known values, plus forward compatibility: a value the spec does not list parses into a
     pseudo-member named ``UNKNOWN`` whose ``.value`` keeps the raw string."""
 

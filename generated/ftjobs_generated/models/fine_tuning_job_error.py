@@ -10,11 +10,11 @@ from attrs import field as _attrs_field
 
 from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
 
-T = TypeVar("T", bound="FineTuningJobErrorType0")
+T = TypeVar("T", bound="FineTuningJobError")
 
 
 @_attrs_define
-class FineTuningJobErrorType0:
+class FineTuningJobError:
     """For fine-tuning jobs that have `failed`, this will contain more information on the cause of the failure.
 
     Attributes:
@@ -70,7 +70,7 @@ class FineTuningJobErrorType0:
                         ("param",), "string or null", json_type_name(_p_param)
                     )
 
-            fine_tuning_job_error_type_0 = cls(
+            fine_tuning_job_error = cls(
                 code=_p_code,
                 message=_p_message,
                 param=_p_param,
@@ -85,8 +85,8 @@ class FineTuningJobErrorType0:
             ):  # not even room to build one: the prebuilt error (no call needed)
                 TOO_DEEP.__traceback__ = None
                 raise TOO_DEEP from None
-        fine_tuning_job_error_type_0.additional_properties = d
-        return fine_tuning_job_error_type_0
+        fine_tuning_job_error.additional_properties = d
+        return fine_tuning_job_error
 
     @property
     def additional_keys(self) -> list[str]:

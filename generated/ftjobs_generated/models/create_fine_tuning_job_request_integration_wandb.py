@@ -10,11 +10,11 @@ from attrs import field as _attrs_field
 
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
-T = TypeVar("T", bound="CreateFineTuningJobRequestIntegrationsType0ItemWandb")
+T = TypeVar("T", bound="CreateFineTuningJobRequestIntegrationWandb")
 
 
 @_attrs_define
-class CreateFineTuningJobRequestIntegrationsType0ItemWandb:
+class CreateFineTuningJobRequestIntegrationWandb:
     """The settings for your integration with Weights and Biases. This payload specifies the project that
     metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
     to your run, and set a default entity (team, username, etc) to be associated with your run.
@@ -93,7 +93,7 @@ class CreateFineTuningJobRequestIntegrationsType0ItemWandb:
 
                 _p_tags = list(_p_tags)
 
-            create_fine_tuning_job_request_integrations_type_0_item_wandb = cls(
+            create_fine_tuning_job_request_integration_wandb = cls(
                 project=_p_project,
                 name=_p_name,
                 entity=_p_entity,
@@ -109,8 +109,8 @@ class CreateFineTuningJobRequestIntegrationsType0ItemWandb:
             ):  # not even room to build one: the prebuilt error (no call needed)
                 TOO_DEEP.__traceback__ = None
                 raise TOO_DEEP from None
-        create_fine_tuning_job_request_integrations_type_0_item_wandb.additional_properties = d
-        return create_fine_tuning_job_request_integrations_type_0_item_wandb
+        create_fine_tuning_job_request_integration_wandb.additional_properties = d
+        return create_fine_tuning_job_request_integration_wandb
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,11 +4,17 @@ from enum import StrEnum
 from typing import Any
 
 
-class FineTuneReinforcementHyperparametersComputeMultiplierType0(StrEnum):
+class ReasoningEffort(StrEnum):
     """Known values, plus forward compatibility: a value the spec does not list parses into a
     pseudo-member named ``UNKNOWN`` whose ``.value`` keeps the raw string."""
 
-    AUTO = "auto"
+    HIGH = "high"
+    LOW = "low"
+    MAX = "max"
+    MEDIUM = "medium"
+    MINIMAL = "minimal"
+    NONE = "none"
+    XHIGH = "xhigh"
 
     @classmethod
     def _missing_(cls, value: object) -> Any:

@@ -4,11 +4,11 @@ from enum import StrEnum
 from typing import Any
 
 
-class CreateFineTuningJobRequestIntegrationsType0ItemTypeType0(StrEnum):
+class FineTuneSupervisedHyperparametersBatchSizeAuto(StrEnum):
     """Known values, plus forward compatibility: a value the spec does not list parses into a
     pseudo-member named ``UNKNOWN`` whose ``.value`` keeps the raw string."""
 
-    WANDB = "wandb"
+    AUTO = "auto"
 
     @classmethod
     def _missing_(cls, value: object) -> Any:

@@ -4,7 +4,7 @@ from enum import StrEnum
 from typing import Any
 
 
-class FineTuneDPOHyperparametersBatchSizeType0(StrEnum):
+class FineTuningJobHyperparametersNEpochsAuto(StrEnum):
     """Known values, plus forward compatibility: a value the spec does not list parses into a
     pseudo-member named ``UNKNOWN`` whose ``.value`` keeps the raw string."""
 

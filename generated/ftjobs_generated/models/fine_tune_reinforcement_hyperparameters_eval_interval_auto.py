@@ -4,14 +4,11 @@ from enum import StrEnum
 from typing import Any
 
 
-class CreateFineTuningJobRequestModelType1(StrEnum):
+class FineTuneReinforcementHyperparametersEvalIntervalAuto(StrEnum):
     """Known values, plus forward compatibility: a value the spec does not list parses into a
     pseudo-member named ``UNKNOWN`` whose ``.value`` keeps the raw string."""
 
-    BABBAGE_002 = "babbage-002"
-    DAVINCI_002 = "davinci-002"
-    GPT_3_5_TURBO = "gpt-3.5-turbo"
-    GPT_4O_MINI = "gpt-4o-mini"
+    AUTO = "auto"
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
