@@ -39,6 +39,12 @@ GROUPS: dict[str, tuple[str, str]] = {
         "job id matrix, credentials on cross-origin redirects, TLS default, no key in repr/str/logs/CLI",
     ),
     "test_limits": ("Limits", "oversized and deeply nested responses fail cleanly with bounded memory"),
+    "test_engine": (
+        "Engine",
+        "decompression bombs and stacked encodings within the cap (peak memory), a total deadline per"
+        " attempt against dripping servers, no credential to another origin through the user's"
+        " follow_redirects client, closed clients, a clean exception chain",
+    ),
     "test_foreign_values": (
         "Foreign values",
         "unusable Retry-After (year 10000, huge years, NaN, inf, junk) on every operation, sync and async,"
