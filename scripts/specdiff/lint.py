@@ -208,9 +208,14 @@ def validate_spec(doc: dict[str, Any]) -> list[LintFinding]:
     version = str(doc.get("openapi", ""))
     cls = OpenAPIV30SpecValidator if version.startswith("3.0") else OpenAPIV31SpecValidator
     findings = []
-    for err in cls(copy.deepcopy(doc)).iter_errors():
-        where = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in err.absolute_path)
-        findings.append(LintFinding("spec-invalid", "error", where, str(err.message)))
+    try:
+        for err in cls(copy.deepcopy(doc)).iter_errors():
+            where = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in err.absolute_path)
+            findings.append(LintFinding("spec-invalid", "error", where, str(err.message)))
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        # the validator walks on where a required node is null or missing: the document is invalid
+        message = f"the OpenAPI validator stopped on the document ({type(exc).__name__}: {exc})"
+        findings.append(LintFinding("spec-invalid", "error", "/", message))
     return findings
 
 

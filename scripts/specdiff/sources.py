@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import trim
 from ..trim import SpecError
+from .structure import check_structure
 from .yamlload import load_yaml_fast
 
 __all__ = [
@@ -29,7 +30,8 @@ _VERSION = re.compile(r"3\.[01]\.\d+(?:-[0-9A-Za-z.-]+)?")
 
 
 def check_document(doc: Any, name: str) -> dict[str, Any]:
-    """doc if it is an OpenAPI 3.0/3.1 document with a `paths` mapping; else SpecError saying why."""
+    """doc if it is an OpenAPI 3.0/3.1 document with a `paths` mapping and nodes of the types OpenAPI
+    allows (`structure.check_structure`); else SpecError saying why."""
     if doc is None:
         raise SpecError(f"{name}: the document is empty")
     if not isinstance(doc, dict):
@@ -43,7 +45,7 @@ def check_document(doc: Any, name: str) -> dict[str, Any]:
     if "openapi" in doc and not (isinstance(version, str) and _VERSION.fullmatch(version)):
         shown = repr(version) if isinstance(version, str) else f"{version!r} (a {type(version).__name__})"
         raise SpecError(f"{name}: unsupported OpenAPI version {shown} (supported: {SUPPORTED_VERSIONS})")
-    return trim.check_spec(doc, name)
+    return check_structure(trim.check_spec(doc, name), name)
 
 
 def load_text(text: str, name: str) -> dict[str, Any]:
