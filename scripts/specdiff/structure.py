@@ -201,57 +201,100 @@ class _Checker:
             self.mapping(link, join(ptr, "links", str(name)))
 
     # --- schemas -----------------------------------------------------------------------------
+    # Schemas are most of a document: each node is read once, key by key, and the pointer of a
+    # child is only built (from its parent's and its own tokens) when something is wrong there.
 
     def all_schemas(self) -> None:
-        while self.schemas:
-            node, ptr = self.schemas.pop()
-            if isinstance(node, bool):
+        stack: list[tuple[Any, Any]] = list(self.schemas)
+        self.schemas = []
+        seen = self.seen
+        push = stack.append
+        while stack:
+            node, where = stack.pop()
+            if not isinstance(node, dict):
+                if isinstance(node, bool):
+                    continue
+                raise self.fail(_pointer(where), "a schema (a mapping or a boolean)", node)
+            if id(node) in seen:
                 continue
-            node = self.mapping(node, ptr, "a schema (a mapping or a boolean)")
-            if id(node) in self.seen:
-                continue
-            self.seen.add(id(node))
-            self.schema(node, ptr)
+            seen.add(id(node))
+            for key, value in node.items():
+                kind = _SCHEMA_KEYS.get(key)
+                if kind is None:
+                    if not isinstance(key, str):
+                        raise SpecError(f"{self.name}: {_pointer(where) or '/'}: key {key!r} is not a string")
+                elif kind == _ONE:
+                    push((value, (where, key)))
+                elif value is None:
+                    continue
+                elif kind == _MANY:
+                    if not isinstance(value, list):
+                        raise self.fail(_pointer((where, key)), "a list", value)
+                    for i, sub in enumerate(value):
+                        push((sub, (where, key, i)))
+                elif kind == _MAP:
+                    if not isinstance(value, dict):
+                        raise self.fail(_pointer((where, key)), "a mapping", value)
+                    for name, sub in value.items():
+                        if not isinstance(name, str):
+                            raise SpecError(
+                                f"{self.name}: {_pointer((where, key))}: key {name!r} is not a string"
+                            )
+                        push((sub, (where, key, name)))
+                else:
+                    self.keyword(kind, value, (where, key))
 
-    def schema(self, node: dict[Any, Any], ptr: str) -> None:
-        self.keys_are_strings(node, ptr)
-        self.is_ref(node, ptr)
-        for key in _SCHEMA_ONE:
-            if key in node and not isinstance(node[key], bool):
-                self.schemas.append((node[key], join(ptr, key)))
-        for key in _SCHEMA_MANY:
-            for i, sub in enumerate(self.opt_list(node, key, ptr)):
-                self.schemas.append((sub, join(ptr, key, i)))
-        for key in _SCHEMA_MAPS:
-            entries = self.opt_mapping(node, key, ptr)
-            self.keys_are_strings(entries, join(ptr, key))
-            self.schemas.extend((sub, join(ptr, key, name)) for name, sub in entries.items())
-        self.strings(node, "required", ptr)
-        self.opt_list(node, "enum", ptr)
-        if "type" in node and not isinstance(node["type"], str):
-            if not isinstance(node["type"], list):
-                raise self.fail(join(ptr, "type"), "a type name or a list of them", node["type"])
-            self.strings(node, "type", ptr)
-        for key in _NUMBERS:
-            value = node.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-                raise self.fail(join(ptr, key), "a number", value)
-        for key in ("exclusiveMinimum", "exclusiveMaximum"):
-            value = node.get(key)
-            if value is not None and not isinstance(value, int | float):
-                raise self.fail(join(ptr, key), "a number or a boolean", value)
-        for key in ("pattern", "format"):
-            if key in node and node[key] is not None and not isinstance(node[key], str):
-                raise self.fail(join(ptr, key), "a string", node[key])
-        discriminator = node.get("discriminator")
-        if discriminator is not None:
-            dptr = join(ptr, "discriminator")
-            discriminator = self.mapping(discriminator, dptr)
-            if not isinstance(discriminator.get("propertyName"), str):
-                raise self.fail(join(dptr, "propertyName"), "a string", discriminator.get("propertyName"))
-            for value_name, target in self.opt_mapping(discriminator, "mapping", dptr).items():
+    def keyword(self, kind: int, value: Any, where: Any) -> None:
+        """The non-schema keywords of a schema whose type the diff relies on."""
+        if kind == _STRINGS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise self.fail(_pointer(where), "a list of strings", value)
+        if kind == _LIST and not isinstance(value, list):
+            raise self.fail(_pointer(where), "a list", value)
+        if kind == _TYPE and not (
+            isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        ):
+            raise self.fail(_pointer(where), "a type name or a list of them", value)
+        if kind == _NUMBER and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise self.fail(_pointer(where), "a number", value)
+        if kind == _EXCLUSIVE and not isinstance(value, int | float):
+            raise self.fail(_pointer(where), "a number or a boolean", value)
+        if kind == _STRING and not isinstance(value, str):
+            raise self.fail(_pointer(where), "a string", value)
+        if kind == _DISCRIMINATOR:
+            ptr = _pointer(where)
+            value = self.mapping(value, ptr)
+            if not isinstance(value.get("propertyName"), str):
+                raise self.fail(join(ptr, "propertyName"), "a string", value.get("propertyName"))
+            for value_name, target in self.opt_mapping(value, "mapping", ptr).items():
                 if not isinstance(target, str):
-                    raise self.fail(join(dptr, "mapping", str(value_name)), "a string", target)
+                    raise self.fail(join(ptr, "mapping", str(value_name)), "a string", target)
+
+
+_ONE, _MANY, _MAP, _STRINGS, _LIST, _TYPE, _NUMBER, _EXCLUSIVE, _STRING, _DISCRIMINATOR = range(10)
+_SCHEMA_KEYS: dict[Any, int] = {
+    **dict.fromkeys(_SCHEMA_ONE, _ONE),
+    **dict.fromkeys(_SCHEMA_MANY, _MANY),
+    **dict.fromkeys(_SCHEMA_MAPS, _MAP),
+    **dict.fromkeys(_NUMBERS, _NUMBER),
+    "required": _STRINGS,
+    "enum": _LIST,
+    "type": _TYPE,
+    "exclusiveMinimum": _EXCLUSIVE,
+    "exclusiveMaximum": _EXCLUSIVE,
+    "pattern": _STRING,
+    "format": _STRING,
+    "$ref": _STRING,
+    "discriminator": _DISCRIMINATOR,
+}
+
+
+def _pointer(where: Any) -> str:
+    """A JSON pointer from a chain (parent chain, token, ...) or a pointer string."""
+    tokens: list[Any] = []
+    while isinstance(where, tuple):
+        tokens[:0] = where[1:]
+        where = where[0]
+    return join(where, *tokens)
 
 
 def check_structure(doc: dict[str, Any], name: str) -> dict[str, Any]:

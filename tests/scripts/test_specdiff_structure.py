@@ -66,7 +66,11 @@ JOBS = ("paths", "/fine_tuning/jobs")
             "requestBody/content: expected a mapping, got a string",
         ),
         (("security",), {"a": 1}, "/security: expected a list, got a mapping"),
-        (("components", "schemas", "Job", "required"), "id", "Job/required: expected a list, got a string"),
+        (
+            ("components", "schemas", "Job", "required"),
+            "id",
+            "Job/required: expected a list of strings, got a string",
+        ),
         (
             ("components", "schemas", "Job", "properties"),
             [],
