@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict, TypeVar, Unpack
 
+import attrs
 import httpx2
 
 from . import _calls as calls
@@ -15,6 +16,7 @@ from ._config import (
     call_max_retries,
     call_timeout,
     check_options,
+    credentials_in,
     headers_setting,
     response_cap,
     retry_setting,
@@ -28,13 +30,14 @@ from ._constants import (
     MAX_POLL_INTERVAL,
     MAX_RESPONSE_BYTES,
 )
-from ._errors import APIStatusError, ConfigurationError, PaginationError, ResponseValidationError
+from ._errors import APIStatusError, ConfigurationError, Error, PaginationError, ResponseValidationError
 from ._http import AsyncEngine, Call, Reply, Settings, SyncEngine, TimeoutTypes, locate
 from ._models import Checkpoint, Item, Job, JobEvent, Page, parse_page
 from ._pagination import AsyncPager, SyncPager
 from ._params import CreateFields
 from ._providers import resolve_connection
 from ._retry import RetryPolicy
+from ._secrets import guard
 from ._status import JobStatus
 from ._wait import MAX_EVENT_PAGES_PER_POLL, OnEvent, OnUpdate, Waiter
 
@@ -90,11 +93,15 @@ def _settings(options: ClientOptions) -> Settings:
             InsecureTransportWarning,
             stacklevel=4,
         )
+    extra_headers = headers_setting(options.get("default_headers"))
+    if credentials_in(extra_headers):
+        connection = attrs.evolve(connection, extra_secrets=credentials_in(extra_headers))
+    guard(connection)  # the HTTP stack's DEBUG records never show its credentials
     return Settings(
         connection=connection,
         timeout=timeout,
         retry=policy,
-        extra_headers=headers_setting(options.get("default_headers")),
+        extra_headers=extra_headers,
         max_response_bytes=response_cap(options.get("max_response_bytes", MAX_RESPONSE_BYTES)),
     )
 
@@ -131,11 +138,11 @@ def _tls(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
         raise ConfigurationError(f"verify={verify!r}: cannot load CA certificates: {exc}") from exc
 
 
-def _parse(parser: Callable[[Any], T], data: Any, response: Reply) -> T:
+def _parse(parser: Callable[[Any], T], data: Any, response: Reply, redact: Callable[[str], str]) -> T:
     try:
         return parser(data)
     except ResponseValidationError as exc:
-        raise locate(exc, response) from exc.__cause__
+        raise locate(exc, response).redact(redact) from exc.__cause__
 
 
 _CLIENT_DOC = """
@@ -163,20 +170,25 @@ class Jobs:
 
     def __init__(self, engine: SyncEngine) -> None:
         self._engine = engine
+        self._redact = engine.settings.redact
 
     def _send(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> tuple[Any, Reply]:
         if timeout is not None or max_retries is not None:
             call_timeout(timeout)
             call_max_retries(max_retries)
-        return self._engine.request(call, timeout=timeout, max_retries=max_retries)
+        try:
+            return self._engine.request(call, timeout=timeout, max_retries=max_retries)
+        except Error as exc:  # server text in it may echo a credential
+            exc.redact(self._redact)
+            raise
 
     def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
         data, response = self._send(call, timeout, max_retries)
-        return _parse(Job.from_dict, data, response)
+        return _parse(Job.from_dict, data, response, self._redact)
 
     def _page(self, call: Call, item: type[Item], timeout: TimeoutTypes) -> Page[Item]:
         data, response = self._send(call, timeout, None)
-        return _parse(lambda d: parse_page(d, item), data, response)
+        return _parse(lambda d: parse_page(d, item), data, response, self._redact)
 
     def retrieve(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
         """The job with this id. Raises NotFoundError for an unknown id, InvalidJobIdError for a bad one."""
@@ -228,7 +240,9 @@ class Jobs:
         """All jobs, newest first, fetched lazily ``limit`` per page; ``metadata`` filters by key/value."""
         calls.list_jobs(None, limit, metadata)  # check the arguments now, not at first iteration
         return SyncPager(
-            lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout), "jobs.list"
+            lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout),
+            "jobs.list",
+            self._redact,
         )
 
     def events(
@@ -237,7 +251,9 @@ class Jobs:
         """The job's events, newest first, fetched lazily."""
         calls.events(job_id, None, limit)
         return SyncPager(
-            lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout), "jobs.events"
+            lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout),
+            "jobs.events",
+            self._redact,
         )
 
     def checkpoints(
@@ -248,6 +264,7 @@ class Jobs:
         return SyncPager(
             lambda after: self._page(calls.checkpoints(job_id, after, limit), Checkpoint, timeout),
             "jobs.checkpoints",
+            self._redact,
         )
 
     def wait(
@@ -278,10 +295,11 @@ class Jobs:
             max_poll_interval=max_poll_interval,
             on_update=on_update,
             on_poll=on_poll,
+            redact=self._redact,
         )
         while True:
             data, response = self._send(calls.retrieve(job_id), request_timeout, None)
-            job = _parse(Job.from_dict, data, response)
+            job = _parse(Job.from_dict, data, response, self._redact)
             if on_event is not None:
                 self._emit_events(job_id, waiter, on_event, request_timeout)
             if waiter.observe(job):
@@ -307,20 +325,25 @@ class AsyncJobs:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._redact = engine.settings.redact
 
     async def _send(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> tuple[Any, Reply]:
         if timeout is not None or max_retries is not None:
             call_timeout(timeout)
             call_max_retries(max_retries)
-        return await self._engine.request(call, timeout=timeout, max_retries=max_retries)
+        try:
+            return await self._engine.request(call, timeout=timeout, max_retries=max_retries)
+        except Error as exc:  # server text in it may echo a credential
+            exc.redact(self._redact)
+            raise
 
     async def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
         data, response = await self._send(call, timeout, max_retries)
-        return _parse(Job.from_dict, data, response)
+        return _parse(Job.from_dict, data, response, self._redact)
 
     async def _page(self, call: Call, item: type[Item], timeout: TimeoutTypes) -> Page[Item]:
         data, response = await self._send(call, timeout, None)
-        return _parse(lambda d: parse_page(d, item), data, response)
+        return _parse(lambda d: parse_page(d, item), data, response, self._redact)
 
     async def retrieve(
         self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
@@ -373,7 +396,9 @@ class AsyncJobs:
         """All jobs, newest first: ``async for job in client.jobs.list()``."""
         calls.list_jobs(None, limit, metadata)
         return AsyncPager(
-            lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout), "jobs.list"
+            lambda after: self._page(calls.list_jobs(after, limit, metadata), Job, timeout),
+            "jobs.list",
+            self._redact,
         )
 
     def events(
@@ -382,7 +407,9 @@ class AsyncJobs:
         """The job's events, newest first."""
         calls.events(job_id, None, limit)
         return AsyncPager(
-            lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout), "jobs.events"
+            lambda after: self._page(calls.events(job_id, after, limit), JobEvent, timeout),
+            "jobs.events",
+            self._redact,
         )
 
     def checkpoints(
@@ -393,6 +420,7 @@ class AsyncJobs:
         return AsyncPager(
             lambda after: self._page(calls.checkpoints(job_id, after, limit), Checkpoint, timeout),
             "jobs.checkpoints",
+            self._redact,
         )
 
     async def wait(
@@ -417,10 +445,11 @@ class AsyncJobs:
             max_poll_interval=max_poll_interval,
             on_update=on_update,
             on_poll=on_poll,
+            redact=self._redact,
         )
         while True:
             data, response = await self._send(calls.retrieve(job_id), request_timeout, None)
-            job = _parse(Job.from_dict, data, response)
+            job = _parse(Job.from_dict, data, response, self._redact)
             if on_event is not None:
                 await self._emit_events(job_id, waiter, on_event, request_timeout)
             if waiter.observe(job):

@@ -27,7 +27,7 @@ from typing import Any
 import httpx2
 
 from ._errors import ConfigurationError, Error, InvalidArgumentError
-from ._providers import check_header_values
+from ._providers import CREDENTIAL_HEADERS, CREDENTIAL_NAME, check_header_values
 from ._retry import RetryPolicy, check_max_retries
 
 #: Options whose value is a string (or None).
@@ -156,6 +156,16 @@ def headers_setting(value: object) -> dict[str, str]:
         headers[name] = header
     check_header_values(headers)
     return headers
+
+
+def credentials_in(headers: Mapping[str, str]) -> tuple[str, ...]:
+    """Values of default headers that carry credentials (by name: ``X-Api-Key``, ``X-Auth-Token``...),
+    to be redacted like the provider's own."""
+    return tuple(
+        value
+        for name, value in headers.items()
+        if name.lower() in CREDENTIAL_HEADERS or CREDENTIAL_NAME.search(name)
+    )
 
 
 def verify_setting(value: object) -> bool | str | ssl.SSLContext:

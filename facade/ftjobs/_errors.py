@@ -18,11 +18,16 @@
             └── RateLimitError 429, InternalServerError 5xx
 
 The request id (``x-request-id``) is part of ``str(error)`` so that it lands in logs and bug reports.
+Every text an error holds may come from a server (messages, bodies, request ids, cursors), and a
+server or proxy may echo the credential it received: the client passes each error it raises through
+:meth:`Error.redact` with its credentials, so that ``str``, ``repr``, attributes and tracebacks
+never show one.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     from ._models import Job
@@ -32,6 +37,36 @@ _BODY_EXCERPT = 500
 
 class Error(Exception):
     """Base class of every ftjobs exception."""
+
+    def redact(self, redact: Callable[[str], str]) -> Self:
+        """This error, with ``redact`` applied to every text it holds: args, attributes (nested
+        bodies included, keys and values) and notes. Returns self, for ``raise error.redact(...)``."""
+        self.args = tuple(_scrubbed(a, redact) for a in self.args)
+        for name, value in vars(self).items():
+            if name != "job":  # a Job is the server's data, returned as it came
+                setattr(self, name, _scrubbed(value, redact))
+        notes = getattr(self, "__notes__", None)
+        if isinstance(notes, list):
+            notes[:] = [_scrubbed(note, redact) for note in notes]
+        return self
+
+
+def _scrubbed(value: Any, redact: Callable[[str], str]) -> Any:
+    """value with redact applied to every string in it (a body too deep to walk is replaced)."""
+    try:
+        return _walk(value, redact)
+    except RecursionError:
+        return "<not shown: nested too deeply>"
+
+
+def _walk(value: Any, redact: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {_walk(k, redact): _walk(v, redact) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_walk(v, redact) for v in value)
+    return value
 
 
 class ConfigurationError(Error):

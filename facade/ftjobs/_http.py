@@ -209,13 +209,8 @@ class Settings:
         return Outgoing(call.method, base + target, origin, prefix + target.encode("ascii"), headers, body)
 
     def redact(self, text: str) -> str:
-        """text with every credential of this connection replaced by ***."""
-        for secret in self.connection.secrets:
-            text = text.replace(secret, "***")
-            bare = secret.removeprefix("Bearer ")
-            if bare != secret:
-                text = text.replace(bare, "***")
-        return text
+        """text with every credential of this connection replaced by *** (see Connection.secrets)."""
+        return self.connection.redact(text)
 
 
 def redirect_target(out: Outgoing, status: int, headers: Mapping[str, str]) -> Outgoing | None:
@@ -341,7 +336,7 @@ class Attempts:
                 self.call.path,
                 code,
                 len(body),
-                response.headers.get("x-request-id"),
+                self.settings.redact(response.headers.get("x-request-id") or "-"),  # may echo a key
             )
         if code < 300:
             return None
@@ -407,7 +402,8 @@ class Attempts:
             return json.loads(body)
         except (ValueError, RecursionError) as exc:
             kind = response.headers.get("content-type", "no content type")
-            excerpt = self.settings.redact(body[:200].decode("utf-8", errors="replace"))
+            # redacted before it is cut: a key across the cut would otherwise leave its first half
+            excerpt = self.settings.redact(body[:4096].decode("utf-8", errors="replace"))[:200]
             error = ResponseValidationError(
                 f"response is not JSON ({kind}; {type(exc).__name__}): {' '.join(excerpt.split())[:120]!r}",
                 body=excerpt,

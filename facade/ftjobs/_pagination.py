@@ -19,16 +19,22 @@ from ._models import Page
 T = TypeVar("T")
 
 _SHOWN = 60
+Redact = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
 
 
 class CursorTrail:
     """The cursors a walk has followed; :meth:`follow` refuses a repeat and a walk too long."""
 
-    def __init__(self, max_pages: int | None = None, what: str = "list") -> None:
+    def __init__(self, max_pages: int | None = None, what: str = "list", redact: Redact = _same) -> None:
         self._seen: set[bytes] = set()
         self.pages = 0
         self.max_pages = max_pages
         self.what = what
+        self.redact = redact
 
     def next_cursor(self, page: Page[Any]) -> str | None:
         """The cursor to fetch after page, None when the walk is over; PaginationError on a cycle."""
@@ -43,7 +49,7 @@ class CursorTrail:
                 " (its pages form a cycle; stopping instead of looping forever)",
                 cursor=cursor,
                 pages=self.pages,
-            )
+            ).redact(self.redact)
         self._seen.add(digest)
         if self.max_pages is not None and self.pages >= self.max_pages:
             raise PaginationError(
@@ -57,16 +63,19 @@ class CursorTrail:
 class SyncPager(Generic[T]):
     """Iterate items across pages; ``pages()`` iterates the pages themselves."""
 
-    def __init__(self, fetch: Callable[[str | None], Page[T]], what: str = "list") -> None:
+    def __init__(
+        self, fetch: Callable[[str | None], Page[T]], what: str = "list", redact: Redact = _same
+    ) -> None:
         self._fetch = fetch
         self._what = what
+        self._redact = redact
 
     def pages(self, *, max_pages: int | None = None) -> Iterator[Page[T]]:
         """Each page in turn, following the ``after`` cursor while the server says ``has_more``.
 
         Raises PaginationError if a cursor repeats, or when more than ``max_pages`` would be needed.
         """
-        trail = CursorTrail(max_pages, self._what)
+        trail = CursorTrail(max_pages, self._what, self._redact)
         after: str | None = None
         while True:
             page = self._fetch(after)
@@ -87,13 +96,16 @@ class SyncPager(Generic[T]):
 class AsyncPager(Generic[T]):
     """The async twin of SyncPager: ``async for item in pager``."""
 
-    def __init__(self, fetch: Callable[[str | None], Awaitable[Page[T]]], what: str = "list") -> None:
+    def __init__(
+        self, fetch: Callable[[str | None], Awaitable[Page[T]]], what: str = "list", redact: Redact = _same
+    ) -> None:
         self._fetch = fetch
         self._what = what
+        self._redact = redact
 
     async def pages(self, *, max_pages: int | None = None) -> AsyncIterator[Page[T]]:
         """Each page in turn (see :meth:`SyncPager.pages`)."""
-        trail = CursorTrail(max_pages, self._what)
+        trail = CursorTrail(max_pages, self._what, self._redact)
         after: str | None = None
         while True:
             page = await self._fetch(after)

@@ -6,6 +6,7 @@ Order for every setting: explicit argument, then environment variable, then defa
 from __future__ import annotations
 
 import os
+import re
 import urllib.parse
 from collections.abc import Mapping
 from typing import Literal
@@ -32,6 +33,24 @@ SECRET_HEADERS = frozenset(
         "openai-project",
     }
 )
+#: Of those, the values redacted from everything a response can bring back (errors, logs, CLI):
+#: the credentials proper. Provider slugs (``openai``) and organization ids are not hidden, so that a
+#: message saying "openai" stays readable.
+CREDENTIAL_HEADERS = frozenset(
+    {
+        "authorization",
+        "api-key",
+        "x-portkey-api-key",
+        "x-portkey-virtual-key",
+        "x-portkey-config",
+        "x-portkey-custom-host",
+    }
+)
+#: A default header whose name says it carries a credential (``X-Api-Key``, ``X-Auth-Token``...).
+CREDENTIAL_NAME = re.compile(r"key|token|secret|auth|password|credential|cookie|signature", re.IGNORECASE)
+#: Values shorter than this are not redacted (``"***"`` for every ``"k"`` would garble every message);
+#: real keys are tens of characters.
+MIN_SECRET_LENGTH = 6
 
 
 @attrs.frozen(repr=False)
@@ -42,14 +61,30 @@ class Connection:
     base_url: str
     headers: Mapping[str, str]
     params: Mapping[str, str] = attrs.field(factory=dict)
+    #: Credentials sent in other headers (``default_headers`` such as ``X-Api-Key``), redacted too.
+    extra_secrets: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"Connection(provider={self.provider!r}, base_url={self.base_url!r})"
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """The secret values, for redaction."""
-        return tuple(v for k, v in self.headers.items() if k.lower() in SECRET_HEADERS and v)
+        """Every form of every credential to redact, longest first: the header value, the bare
+        token of ``Bearer``, and their percent-encoded forms."""
+        values = [v for k, v in self.headers.items() if k.lower() in CREDENTIAL_HEADERS]
+        found: set[str] = set()
+        for value in (*values, *self.extra_secrets):
+            for form in (value, value.removeprefix("Bearer ").strip()):
+                if len(form) >= MIN_SECRET_LENGTH:
+                    found.update((form, urllib.parse.quote(form, safe="")))
+        return tuple(sorted(found, key=len, reverse=True))
+
+    def redact(self, text: str) -> str:
+        """text with every credential of this connection replaced by ``***``."""
+        for secret in self.secrets:
+            if secret in text:
+                text = text.replace(secret, "***")
+        return text
 
 
 def _pick(value: str | None, env: str | None) -> str | None:

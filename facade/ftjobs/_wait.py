@@ -76,6 +76,7 @@ class Waiter:
         on_update: OnUpdate | None = None,
         on_poll: OnUpdate | None = None,
         clock: Callable[[], float] | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
         timeout = wait_timeout(timeout)
         first, maximum = (
@@ -90,6 +91,7 @@ class Waiter:
         self.max_interval = max(maximum, first)
         self.on_update = on_update
         self.on_poll = on_poll
+        self.redact = redact
         self.last: Job | None = None
         self._last_status: JobStatus | None = None
         self.seen_events: set[str | None] = set()
@@ -145,9 +147,10 @@ class Waiter:
     def timed_out(self) -> WaitTimeoutError:
         """The error for a deadline passed, carrying the last job seen."""
         status = self.last.status.value if self.last else "unknown"
-        return WaitTimeoutError(
+        error = WaitTimeoutError(
             f"job {self.job_id} did not finish within {self.timeout:g}s (last status: {status})", self.last
         )
+        return error if self.redact is None else error.redact(self.redact)
 
     def expired(self) -> bool:
         """True once the deadline (if any) has passed."""

@@ -51,6 +51,12 @@ GROUPS: dict[str, tuple[str, str]] = {
         " and in wait(); every bad client option a ConfigurationError, every bad call argument an"
         " InvalidArgumentError, before anything is sent",
     ),
+    "test_redaction": (
+        "Echoed credentials",
+        "a proxy echoing every credential (bearer, api-key, x-portkey-*, provider key, default-header key)"
+        " into request ids, content types, error bodies (nested, as keys, \\u-escaped), excerpts, job status"
+        " and cursors: never in str/repr/attributes/tracebacks, any logger's DEBUG records, CLI output",
+    ),
     "test_pagination": (
         "Pagination",
         "cursor cycles (A -> A, A -> B -> A, longer) end list/events/checkpoints with PaginationError, sync"

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 if TYPE_CHECKING:
     from ftjobs import Client, Job
@@ -190,11 +191,38 @@ def _dump(data: Any, out: IO[str]) -> None:
     out.write(json_line(data) + "\n")
 
 
+#: The client's redaction, once there is a client: whatever a server echoes, no key is written.
+_REDACT: list[Callable[[str], str]] = []
+
+
+def _redact(text: str) -> str:
+    for redact in _REDACT:
+        text = redact(text)
+    return text
+
+
+class _Redacted(io.TextIOBase):
+    """stdout with the client's credentials redacted from every write (a server may echo them)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_redact(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+
 def _complain(message: object) -> None:
-    """One line on stderr, server text in it escaped."""
+    """One line on stderr, server text in it escaped, credentials redacted."""
     from ._format import clean
 
-    sys.stderr.write(f"ftjobs: {clean(message)}\n")
+    sys.stderr.write(_redact(f"ftjobs: {clean(message)}\n"))
 
 
 def _tolerant_streams() -> None:
@@ -427,9 +455,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ftjobs import APIError, ConfigurationError, Error, InvalidArgumentError
 
     _tolerant_streams()
-    out = sys.stdout
+    _REDACT.clear()
     try:
         with _client(args) as client:
+            _REDACT[:] = [client._settings.redact]
+            out = cast(IO[str], _Redacted(sys.stdout))
             return _COMMANDS[args.command](client, args, out)
     except (ConfigurationError, InvalidArgumentError, _Usage) as exc:
         _complain(exc)
