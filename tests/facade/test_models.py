@@ -331,6 +331,22 @@ def test_generated_errors_become_response_validation_errors(
     assert info.value.__cause__ is error
 
 
+def test_the_generated_layers_invalid_data_gives_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ftjobs_generated.types.InvalidData (path, expected, got) becomes the same path-naming message."""
+    from ftjobs_generated.models import FineTuningJob
+    from ftjobs_generated.types import InvalidData
+
+    def fail(src_dict: Any) -> Any:
+        raise InvalidData(("integrations", 0, "wandb"), "an object", "string")
+
+    monkeypatch.setattr(FineTuningJob, "from_dict", fail)
+    with pytest.raises(
+        ftjobs.ResponseValidationError,
+        match=r"^job\.integrations\[0\]\.wandb: expected an object, got string$",
+    ):
+        job().generated  # noqa: B018
+
+
 def test_views_are_frozen() -> None:
     """Every view is immutable."""
     parsed = job(hyperparameters={"n_epochs": 1}, error={"code": "c"})
