@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -220,7 +221,7 @@ def hostile_text(draw: st.DrawFn) -> bytes:
             [
                 "bomb", "deep", "dup", "version", "swagger", "cycle", "recursive-alias", "undefined-alias",
                 "tag", "documents", "not-mapping", "binary", "not-utf8", "blank", "dangling-ref",
-                "remote-ref", "huge-int", "no-paths",
+                "remote-ref", "huge-int", "no-paths", "wrong-type",
             ]
         )
     )  # fmt: skip
@@ -271,6 +272,13 @@ def hostile_text(draw: st.DrawFn) -> bytes:
     elif kind == "remote-ref":
         url = draw(st.sampled_from(["other.yaml#/Job", "https://example.invalid/x.yaml", "Job"]))
         text = text.replace("#/components/schemas/Job", url, 1)
+    elif kind == "wrong-type":  # a node of a type OpenAPI does not allow there
+        key = draw(st.sampled_from(["responses:", "parameters:", "paths:", "security:", "required:"]))
+        value = draw(st.sampled_from(["5", "'text'", "true", "[[1]]" if key != "required:" else "{a: 1}"]))
+        indent = re.search(rf"^( *){key}$", text, re.MULTILINE)
+        assert indent is not None
+        at = indent.group(1)
+        text = text.replace(f"\n{at}{key}\n", f"\n{at}{key} {value}\n{at}x-was-{key[:-1]}:\n", 1)
     elif kind == "huge-int":
         text += f"\nx-big: {'9' * draw(st.integers(5000, 6000))}\n"
     else:
