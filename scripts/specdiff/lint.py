@@ -171,10 +171,11 @@ def check_examples(doc: dict[str, Any]) -> list[LintFinding]:
             for text, where in _meta_examples(op, op_ptr):
                 try:
                     value, strict = parse_lenient(text)
-                except ValueError as exc:
+                except (ValueError, RecursionError) as exc:
+                    reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
                     findings.append(
                         LintFinding(
-                            "example-unparseable", "warning", where, f"response example is not JSON: {exc}"
+                            "example-unparseable", "warning", where, f"response example is not JSON: {reason}"
                         )
                     )
                     continue

@@ -305,3 +305,21 @@ def test_generated_hostile_history_fails_the_report(raw: bytes) -> None:
         spec = Path(tmp) / "hostile.yaml"
         spec.write_bytes(raw)
         assert_unusable(["report", "--upstream", str(upstream_with(spec, Path(tmp)))])
+
+
+def test_lint_deeply_nested_json_example_is_a_warning(tmp_path: Path) -> None:
+    """An `x-oaiMeta` response nested 50,000 deep (JSON text, not YAML): an `example-unparseable`
+    warning, no RecursionError."""
+    head, tail = GOOD_TEXT.split("    get:\n", 1)
+    deep = "[" * 50_000 + "]" * 50_000
+    spec = tmp_path / "deep-example.yaml"
+    spec.write_text(
+        f"{head}    get:\n      x-oaiMeta:\n        examples:\n          response: '{deep}'\n{tail}",
+        encoding="utf-8",
+    )
+    status, out, err = run(["lint", str(spec), "--format", "json"])
+    assert status == 0 and err == ""
+    findings = json.loads(out)["findings"]
+    assert [(f["id"], f["message"]) for f in findings] == [
+        ("example-unparseable", "response example is not JSON: nested too deeply")
+    ]
