@@ -30,8 +30,15 @@ from ._constants import (
     MAX_POLL_INTERVAL,
     MAX_RESPONSE_BYTES,
 )
-from ._errors import APIStatusError, ConfigurationError, Error, PaginationError, ResponseValidationError
-from ._http import AsyncEngine, Call, Reply, Settings, SyncEngine, TimeoutTypes, locate
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    ConfigurationError,
+    Error,
+    PaginationError,
+    ResponseValidationError,
+)
+from ._http import AsyncEngine, Call, Reply, Settings, SyncEngine, TimeoutTypes, attempt_limit, locate
 from ._models import Checkpoint, Item, Job, JobEvent, Page, parse_page
 from ._pagination import AsyncPager, SyncPager
 from ._params import CreateFields
@@ -104,6 +111,13 @@ def _settings(options: ClientOptions) -> Settings:
         extra_headers=extra_headers,
         max_response_bytes=response_cap(options.get("max_response_bytes", MAX_RESPONSE_BYTES)),
     )
+
+
+def _poll_timeout(settings: Settings, waiter: Waiter, request_timeout: TimeoutTypes) -> TimeoutTypes:
+    """The timeout of a wait's next request: its own, or the time left before the wait's deadline."""
+    own = request_timeout if request_timeout is not None else settings.timeout
+    cap = waiter.request_limit(attempt_limit(own if isinstance(own, httpx2.Timeout) else httpx2.Timeout(own)))
+    return request_timeout if cap is None else cap
 
 
 def _create_call(fields: CreateFields) -> Call:
@@ -297,11 +311,18 @@ class Jobs:
             on_poll=on_poll,
             redact=self._redact,
         )
+        call_timeout(request_timeout)
         while True:
-            data, response = self._send(calls.retrieve(job_id), request_timeout, None)
+            per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
+            try:
+                data, response = self._send(calls.retrieve(job_id), per_request, None)
+            except APIConnectionError as exc:
+                if waiter.expired():  # the deadline passed while the server did not answer
+                    raise waiter.timed_out() from exc
+                raise
             job = _parse(Job.from_dict, data, response, self._redact)
             if on_event is not None:
-                self._emit_events(job_id, waiter, on_event, request_timeout)
+                self._emit_events(job_id, waiter, on_event, per_request)
             if waiter.observe(job):
                 return job
             time.sleep(waiter.delay(response.headers))
@@ -447,11 +468,18 @@ class AsyncJobs:
             on_poll=on_poll,
             redact=self._redact,
         )
+        call_timeout(request_timeout)
         while True:
-            data, response = await self._send(calls.retrieve(job_id), request_timeout, None)
+            per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
+            try:
+                data, response = await self._send(calls.retrieve(job_id), per_request, None)
+            except APIConnectionError as exc:
+                if waiter.expired():  # the deadline passed while the server did not answer
+                    raise waiter.timed_out() from exc
+                raise
             job = _parse(Job.from_dict, data, response, self._redact)
             if on_event is not None:
-                await self._emit_events(job_id, waiter, on_event, request_timeout)
+                await self._emit_events(job_id, waiter, on_event, per_request)
             if waiter.observe(job):
                 return job
             await asyncio.sleep(waiter.delay(response.headers))

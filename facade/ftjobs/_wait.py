@@ -26,6 +26,9 @@ logger = logging.getLogger("ftjobs")
 #: Pages of events read per poll at most (100 events each): a real job never writes 10,000 events
 #: between two polls, and a server sending distinct cursors forever cannot hold a poll longer.
 MAX_EVENT_PAGES_PER_POLL = 100
+#: The shortest limit a request of a wait gets once its deadline is near (or passed): the last poll
+#: at the deadline still has time to connect and answer.
+MIN_REQUEST_LIMIT = 1.0
 
 
 def _number(name: str, value: object) -> float:
@@ -134,6 +137,14 @@ class Waiter:
                 raise self.timed_out()
             delay = min(delay, remaining)
         return delay
+
+    def request_limit(self, attempt: float | None) -> float | None:
+        """A shorter total limit for the next request when the deadline is nearer than ``attempt`` (the
+        request's own limit, None for unbounded); None to keep the request's own."""
+        if self.deadline is None:
+            return None
+        remaining = max(self.deadline - self.clock(), MIN_REQUEST_LIMIT)
+        return remaining if attempt is None or remaining < attempt else None
 
     def walk_done(self, page: Iterable[JobEvent]) -> bool:
         """After one page of events: stop the walk once it reaches events already seen, or the deadline

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +25,7 @@ import ftjobs
 from ftjobs._wait import MAX_EVENT_PAGES_PER_POLL
 
 from . import support
-from .loopback import JOB, Loopback
+from .loopback import JOB, Loopback, RawServer
 
 KINDS = ("list", "events", "checkpoints")
 #: Generous bound on any call here: a hang shows up as a failure, not as a stuck suite.
@@ -247,6 +248,34 @@ def test_wait_returns_a_finished_job_despite_cycling_event_pages(
     assert isinstance(outcome, ftjobs.Job) and outcome.status.value == "succeeded"
     assert sorted(emitted) == ["ftevent-0", "ftevent-1", "ftevent-2"]
     assert any("cursor" in record.getMessage() for record in caplog.records if record.name == "ftjobs")
+
+
+class Dripping:
+    """Job requests get a whole head, then one body byte every 0.5 s: each poll lasts as long as the
+    client lets it."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.server = RawServer(self._respond)
+        self.server.on_exit = self.stop.set
+
+    def _respond(self, conn: Any, line: str) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+        while not self.stop.wait(0.5):
+            conn.sendall(b" ")
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_wait_ends_near_its_deadline_when_polls_drip(mode: str) -> None:
+    """wait(timeout=2) whose polls drip (request timeout 30 s, 2 retries): WaitTimeoutError in seconds,
+    not 3 x 30 s: each poll's limit is the time left, and a poll failing past the deadline is a timeout."""
+    dripping = Dripping()
+    with dripping.server:
+        took, emitted, outcome = _wait(dripping.server.url, mode, timeout=2.0, request_timeout=30.0)
+    assert isinstance(outcome, ftjobs.WaitTimeoutError), outcome
+    assert isinstance(outcome.__cause__, ftjobs.APITimeoutError)
+    assert 2.0 <= took < 20.0, took
+    assert emitted == []
 
 
 def _cli(url: str, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
