@@ -1,74 +1,35 @@
 """Every response the local server produces validates against openapi/fine_tuning.yaml.
 
-Schemas are the spec's own response schemas (Draft 2020-12, ``#/components/...`` refs resolved
-through a registry holding the whole spec document). Error bodies use OpenAI's ``ErrorResponse``
-(upstream ``components.schemas.ErrorResponse``/``Error``, not in our trimmed spec), copied below.
+The validators are spec_check's (the spec's own response schemas, Draft 2020-12, and OpenAI's
+error shape), the same that check every Harness response; this test drives every operation through
+every job status.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx2
-import jsonschema
 import pytest
-import referencing
-import yaml
-from referencing.jsonschema import DRAFT202012
 
 from ftjobs._server import Server
 
 from .conftest import STEP, Harness, frozen_clock
-
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "fine_tuning.yaml"
-SPEC_URI = "urn:ftjobs:fine_tuning.yaml"
-ERROR_RESPONSE = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["type", "message", "param", "code"],
-            "properties": {
-                "code": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-                "message": {"type": "string"},
-                "param": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-                "type": {"type": "string"},
-            },
-        }
-    },
-}
+from .spec_check import SPEC_URI, checker
 
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
-    return document
+    return checker().spec
 
 
 @pytest.fixture(scope="module")
-def validators(spec: dict[str, Any]) -> dict[str, jsonschema.protocols.Validator]:
+def validators() -> dict[str, Any]:
     """operationId -> validator of its 200 response; 'error' -> ErrorResponse; 'create' -> request."""
-    document = copy.deepcopy(spec)
-    assert '"exclusiveMinimum": true' not in json.dumps(document)  # overlay 03 wrote the 3.1 form
-    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
-        SPEC_URI, DRAFT202012.create_resource(document)
-    )
-
-    def validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
-        return jsonschema.Draft202012Validator(schema, registry=registry)
-
-    out = {"error": validator(ERROR_RESPONSE)}
-    for path, operations in spec["paths"].items():
-        for method, operation in operations.items():
-            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
-            out[operation["operationId"]] = validator({"$ref": SPEC_URI + schema["$ref"]})
-            out[f"{method.upper()} {path}"] = out[operation["operationId"]]
-    out["create"] = validator({"$ref": SPEC_URI + "#/components/schemas/CreateFineTuningJobRequest"})
+    check = checker()
+    out: dict[str, Any] = {"error": check.error, **check.operations}
+    out["create"] = check.validator({"$ref": SPEC_URI + "#/components/schemas/CreateFineTuningJobRequest"})
     return out
 
 
