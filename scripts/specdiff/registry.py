@@ -18,6 +18,7 @@ from .rules import (
     enums,
     extensible_enums,
     headers,
+    keywords,
     links,
     nullability,
     operations,
@@ -196,10 +197,31 @@ RULES: tuple[Rule, ...] = (
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 
+# schema handlers that only read keywords the canonical form leaves out: run through one
+# dispatcher that skips those whose keywords neither document uses (rules/keywords.py)
+KEYWORD_FAMILIES: dict[Callable[..., None], frozenset[str]] = {
+    access.check: access.USES,
+    deprecation.check_properties: deprecation.PROPERTIES_USE,
+    EXT.check: EXT.USES,
+    AP.check: AP.USES,
+    arrays.check: arrays.USES,
+    discriminator.check: discriminator.USES,
+    subschemas.check: subschemas.USES,
+}
+
+
 def handlers(unit: str) -> list[Callable[..., None]]:
-    """The distinct handlers of a unit, in table order."""
+    """The distinct handlers of a unit, in table order (keyword families as one dispatcher, at the
+    place of the first of them)."""
     out: list[Callable[..., None]] = []
+    families: list[tuple[Callable[..., None], frozenset[str]]] = []
     for rule in RULES:
-        if rule.unit == unit and rule.handler not in out:
+        if rule.unit != unit or rule.handler in out or any(rule.handler is h for h, _ in families):
+            continue
+        if rule.handler in KEYWORD_FAMILIES:
+            if not families:
+                out.append(keywords.dispatch(families))  # the list fills up below
+            families.append((rule.handler, KEYWORD_FAMILIES[rule.handler]))
+        else:
             out.append(rule.handler)
     return out

@@ -308,3 +308,15 @@ def test_link_documentation_is_no_change() -> None:
     get(base)["responses"]["200"]["links"] = {"Next": {"operationId": "list", "description": "a"}}
     get(rev)["responses"]["200"]["links"] = {"Next": {"operationId": "list", "description": "b"}}
     assert ids(base, rev) == []
+
+
+def test_a_document_edited_between_two_diffs_is_seen_afresh() -> None:
+    """What the keyword families know about a document (which keywords it uses) is not kept across
+    diffs: editing it after a diff and diffing again sees the edit."""
+    base, rev = doc(), doc()
+    assert ids(base, rev) == []
+    schemas(rev)["Req"]["properties"]["kind"]["readOnly"] = True
+    assert ids(base, rev) == ["request-property-became-read-only"]
+    schemas(rev)["Req"]["properties"]["kind"]["x-extensible-enum"] = ["a"]
+    schemas(base)["Req"]["properties"]["kind"]["x-extensible-enum"] = ["a", "b"]
+    assert ids(base, rev) == ["request-extensible-enum-value-removed", "request-property-became-read-only"]

@@ -7,7 +7,9 @@ A readOnly property is never sent (OpenAPI: "SHOULD NOT be sent as part of the r
 from __future__ import annotations
 
 from ..model import SchemaPair, Sink
-from .keywords import child_flag, used
+from .keywords import child_flag
+
+USES = frozenset({"readOnly", "writeOnly"})  # the keywords it reads (rules/keywords.py dispatch)
 
 REQUEST_PROPERTY_BECAME_READ_ONLY = "request-property-became-read-only"
 REQUEST_PROPERTY_BECAME_WRITABLE = "request-property-became-writable"
@@ -17,8 +19,6 @@ RESPONSE_PROPERTY_NO_LONGER_WRITE_ONLY = "response-property-no-longer-write-only
 
 
 def check(sink: Sink, pair: SchemaPair) -> None:
-    if not used(pair.base_resolver, pair.revision_resolver, "readOnly", "writeOnly"):
-        return
     b, r = pair.base, pair.revision
     if b.variants or r.variants or not b.properties or not r.properties:
         return

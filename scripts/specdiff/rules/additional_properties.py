@@ -8,7 +8,9 @@ from typing import Any
 
 from ..model import SchemaPair, Sink
 from ..normalize import Norm
-from .keywords import used, value
+from .keywords import value
+
+USES = frozenset({"additionalProperties"})  # the keywords it reads (rules/keywords.py dispatch)
 
 REQUEST_ADDITIONAL_PROPERTIES_TIGHTENED = "request-additional-properties-tightened"
 REQUEST_ADDITIONAL_PROPERTIES_LOOSENED = "request-additional-properties-loosened"
@@ -31,8 +33,6 @@ def _object(n: Norm) -> bool:
 
 
 def check(sink: Sink, pair: SchemaPair) -> None:
-    if not used(pair.base_resolver, pair.revision_resolver, "additionalProperties"):
-        return
     b, r = pair.base, pair.revision
     if not (_object(b) and _object(r)):
         return

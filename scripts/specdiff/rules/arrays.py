@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ..model import SchemaPair, Sink
-from .keywords import used, value
+from .keywords import value
+
+USES = frozenset({"uniqueItems"})  # the keywords it reads (rules/keywords.py dispatch)
 
 REQUEST_ITEMS_BECAME_UNIQUE = "request-items-became-unique"
 REQUEST_ITEMS_NO_LONGER_UNIQUE = "request-items-no-longer-unique"
@@ -12,8 +14,6 @@ RESPONSE_ITEMS_BECAME_UNIQUE = "response-items-became-unique"
 
 
 def check(sink: Sink, pair: SchemaPair) -> None:
-    if not used(pair.base_resolver, pair.revision_resolver, "uniqueItems"):
-        return
     b, r = pair.base, pair.revision
     if b.items is None and r.items is None:
         return

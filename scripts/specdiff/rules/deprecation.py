@@ -16,6 +16,7 @@ from ..model import OpPair, SchemaPair, Sink, SpecPair
 from ..normalize import join
 from ..paths import operations, path_key
 from .headers import LIFECYCLE, headers
+from .keywords import child_flag
 
 OPERATION_REACTIVATED = "operation-reactivated"
 OPERATION_SUNSET_SET = "operation-sunset-set"
@@ -34,6 +35,7 @@ REQUEST_PARAMETER_DEPRECATED = "request-parameter-deprecated"
 REQUEST_PROPERTY_DEPRECATED = "request-property-deprecated"
 RESPONSE_PROPERTY_DEPRECATED = "response-property-deprecated"
 
+PROPERTIES_USE = frozenset({"deprecated"})  # what check_properties reads (keywords dispatch)
 STABILITY = {"draft": 0, "alpha": 1, "beta": 2, "stable": 3}
 UNSTABLE = frozenset({"draft", "alpha"})
 
@@ -169,8 +171,7 @@ def check_properties(sink: Sink, pair: SchemaPair) -> None:
         r_child = r.properties.get(name)
         if r_child is None:
             continue
-        if (
-            pair.revision_resolver.norm(*r_child).deprecated
-            and not pair.base_resolver.norm(*b_child).deprecated
+        if child_flag(pair.revision_resolver, r_child, "deprecated") and not child_flag(
+            pair.base_resolver, b_child, "deprecated"
         ):
             sink.emit(rule, b_child[1], r_child[1], name=name)

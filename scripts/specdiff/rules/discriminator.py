@@ -7,7 +7,9 @@ from typing import Any
 
 from ..model import SchemaPair, Sink
 from ..normalize import join
-from .keywords import extras, used
+from .keywords import extras
+
+USES = frozenset({"discriminator"})  # the keywords it reads (rules/keywords.py dispatch)
 
 DISCRIMINATOR_ADDED = "discriminator-added"
 DISCRIMINATOR_REMOVED = "discriminator-removed"
@@ -25,8 +27,8 @@ def _mapping(disc: dict[str, Any]) -> dict[str, str]:
 
 
 def check(sink: Sink, pair: SchemaPair) -> None:
-    if not used(pair.base_resolver, pair.revision_resolver, "discriminator"):
-        return
+    if not (pair.base.variants or pair.revision.variants):
+        return  # no alternatives to name (a discriminator on an allOf base counts where it is used)
     b_hit = extras(pair.base_resolver, pair.base.ptr).get("discriminator")
     r_hit = extras(pair.revision_resolver, pair.revision.ptr).get("discriminator")
     if b_hit is None and r_hit is None:

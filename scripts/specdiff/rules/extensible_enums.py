@@ -10,7 +10,9 @@ from typing import Any
 
 from ..model import SchemaPair, Sink
 from ..normalize import canon
-from .keywords import used, value
+from .keywords import value
+
+USES = frozenset({"x-extensible-enum"})  # the keywords it reads (rules/keywords.py dispatch)
 
 REQUEST_EXTENSIBLE_ENUM_VALUE_REMOVED = "request-extensible-enum-value-removed"
 REQUEST_EXTENSIBLE_ENUM_VALUE_ADDED = "request-extensible-enum-value-added"
@@ -23,8 +25,6 @@ def _values(raw: Any) -> frozenset[str] | None:
 
 
 def check(sink: Sink, pair: SchemaPair) -> None:
-    if not used(pair.base_resolver, pair.revision_resolver, "x-extensible-enum"):
-        return
     b, r = pair.base, pair.revision
     old = _values(value(pair.base_resolver, b.ptr, "x-extensible-enum"))
     new = _values(value(pair.revision_resolver, r.ptr, "x-extensible-enum"))

@@ -12,7 +12,9 @@ from typing import Any
 
 from ..model import SchemaPair, Sink
 from ..normalize import join
-from .keywords import Found, extras, used
+from .keywords import Found, extras
+
+USES = frozenset({"not", "if", "patternProperties"})  # the keywords it reads (rules/keywords.py dispatch)
 
 REQUEST_NOT_ADDED = "request-not-added"
 REQUEST_NOT_REMOVED = "request-not-removed"
@@ -60,8 +62,6 @@ def _presence(
 
 
 def check(sink: Sink, pair: SchemaPair) -> None:
-    if not used(pair.base_resolver, pair.revision_resolver, "not", "if", "patternProperties"):
-        return
     b_found = extras(pair.base_resolver, pair.base.ptr)
     r_found = extras(pair.revision_resolver, pair.revision.ptr)
     if not b_found and not r_found:
