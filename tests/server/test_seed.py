@@ -1,4 +1,4 @@
-"""The seeded examples are the spec's examples, verbatim (parsed by ftjobs._lenient), listed newest first."""
+"""The seeded examples are the spec's examples (read from the packaged JSON copy), listed newest first."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "fine_tuning.yaml"
 
 @pytest.mark.parametrize("name", sorted(_seed.SOURCES))
 def test_seed_text_matches_the_spec(name: str) -> None:
-    """Each stored example text equals its x-oaiMeta example in openapi/fine_tuning.yaml."""
+    """Each seed text (from the packaged JSON) equals its x-oaiMeta example in openapi/fine_tuning.yaml."""
     path, method, title = _seed.SOURCES[name]
     examples = yaml.safe_load(SPEC_PATH.read_text())["paths"][path][method]["x-oaiMeta"]["examples"]
     if isinstance(examples, list):
