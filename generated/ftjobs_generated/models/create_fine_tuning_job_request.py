@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,17 +12,6 @@ from ..models.create_fine_tuning_job_request_model import (
     CreateFineTuningJobRequestModel,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.create_fine_tuning_job_request_hyperparameters import (
-        CreateFineTuningJobRequestHyperparameters,
-    )
-    from ..models.create_fine_tuning_job_request_integration import (
-        CreateFineTuningJobRequestIntegration,
-    )
-    from ..models.fine_tune_method import FineTuneMethod
-    from ..models.metadata import Metadata
-
 
 T = TypeVar("T", bound="CreateFineTuningJobRequest")
 
@@ -87,8 +76,6 @@ class CreateFineTuningJobRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         _p_model = self.model
@@ -142,15 +129,6 @@ class CreateFineTuningJobRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.create_fine_tuning_job_request_hyperparameters import (
-                CreateFineTuningJobRequestHyperparameters,  # noqa: PLC0415
-            )
-            from ..models.create_fine_tuning_job_request_integration import (
-                CreateFineTuningJobRequestIntegration,  # noqa: PLC0415
-            )
-            from ..models.fine_tune_method import FineTuneMethod  # noqa: PLC0415
-            from ..models.metadata import Metadata  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -311,3 +289,13 @@ class CreateFineTuningJobRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.create_fine_tuning_job_request_hyperparameters import (
+    CreateFineTuningJobRequestHyperparameters,  # noqa: E402
+)
+from ..models.create_fine_tuning_job_request_integration import (
+    CreateFineTuningJobRequestIntegration,  # noqa: E402
+)
+from ..models.fine_tune_method import FineTuneMethod  # noqa: E402
+from ..models.metadata import Metadata  # noqa: E402

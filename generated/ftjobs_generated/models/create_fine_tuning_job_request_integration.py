@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,12 +12,6 @@ from ..models.create_fine_tuning_job_request_integration_type import (
     CreateFineTuningJobRequestIntegrationType,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.create_fine_tuning_job_request_integration_wandb import (
-        CreateFineTuningJobRequestIntegrationWandb,
-    )
-
 
 T = TypeVar("T", bound="CreateFineTuningJobRequestIntegration")
 
@@ -58,10 +52,6 @@ class CreateFineTuningJobRequestIntegration:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.create_fine_tuning_job_request_integration_wandb import (
-                CreateFineTuningJobRequestIntegrationWandb,  # noqa: PLC0415
-            )
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -121,3 +111,8 @@ class CreateFineTuningJobRequestIntegration:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.create_fine_tuning_job_request_integration_wandb import (
+    CreateFineTuningJobRequestIntegrationWandb,  # noqa: E402
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,13 +11,6 @@ from attrs import field as _attrs_field
 from ..models.eval_item_role import EvalItemRole
 from ..models.eval_item_type import EvalItemType
 from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.eval_item_content_output_text import EvalItemContentOutputText
-    from ..models.eval_item_input_image import EvalItemInputImage
-    from ..models.input_audio import InputAudio
-    from ..models.input_text_content import InputTextContent
-
 
 T = TypeVar("T", bound="EvalItem")
 
@@ -61,11 +54,6 @@ class EvalItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.eval_item_content_output_text import EvalItemContentOutputText  # noqa: PLC0415
-        from ..models.eval_item_input_image import EvalItemInputImage  # noqa: PLC0415
-        from ..models.input_audio import InputAudio  # noqa: PLC0415
-        from ..models.input_text_content import InputTextContent  # noqa: PLC0415
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         _p_role = self.role
@@ -118,11 +106,6 @@ class EvalItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.eval_item_content_output_text import EvalItemContentOutputText  # noqa: PLC0415
-            from ..models.eval_item_input_image import EvalItemInputImage  # noqa: PLC0415
-            from ..models.input_audio import InputAudio  # noqa: PLC0415
-            from ..models.input_text_content import InputTextContent  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -271,3 +254,9 @@ class EvalItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.eval_item_content_output_text import EvalItemContentOutputText  # noqa: E402
+from ..models.eval_item_input_image import EvalItemInputImage  # noqa: E402
+from ..models.input_audio import InputAudio  # noqa: E402
+from ..models.input_text_content import InputTextContent  # noqa: E402

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.fine_tune_method_type import FineTuneMethodType
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.fine_tune_dpo_method import FineTuneDPOMethod
-    from ..models.fine_tune_reinforcement_method import FineTuneReinforcementMethod
-    from ..models.fine_tune_supervised_method import FineTuneSupervisedMethod
-
 
 T = TypeVar("T", bound="FineTuneMethod")
 
@@ -66,12 +60,6 @@ class FineTuneMethod:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.fine_tune_dpo_method import FineTuneDPOMethod  # noqa: PLC0415
-            from ..models.fine_tune_reinforcement_method import (
-                FineTuneReinforcementMethod,  # noqa: PLC0415
-            )
-            from ..models.fine_tune_supervised_method import FineTuneSupervisedMethod  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -158,3 +146,8 @@ class FineTuneMethod:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.fine_tune_dpo_method import FineTuneDPOMethod  # noqa: E402
+from ..models.fine_tune_reinforcement_method import FineTuneReinforcementMethod  # noqa: E402
+from ..models.fine_tune_supervised_method import FineTuneSupervisedMethod  # noqa: E402

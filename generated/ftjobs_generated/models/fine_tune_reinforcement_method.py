@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.fine_tune_reinforcement_hyperparameters import (
-        FineTuneReinforcementHyperparameters,
-    )
-    from ..models.grader_multi import GraderMulti
-    from ..models.grader_python import GraderPython
-    from ..models.grader_score_model import GraderScoreModel
-    from ..models.grader_string_check import GraderStringCheck
-    from ..models.grader_text_similarity import GraderTextSimilarity
-
 
 T = TypeVar("T", bound="FineTuneReinforcementMethod")
 
@@ -47,12 +36,6 @@ class FineTuneReinforcementMethod:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.grader_multi import GraderMulti  # noqa: PLC0415
-        from ..models.grader_python import GraderPython  # noqa: PLC0415
-        from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
-        from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
-        from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         _p_grader = self.grader
@@ -82,15 +65,6 @@ class FineTuneReinforcementMethod:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.fine_tune_reinforcement_hyperparameters import (
-                FineTuneReinforcementHyperparameters,  # noqa: PLC0415
-            )
-            from ..models.grader_multi import GraderMulti  # noqa: PLC0415
-            from ..models.grader_python import GraderPython  # noqa: PLC0415
-            from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
-            from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
-            from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -188,3 +162,13 @@ class FineTuneReinforcementMethod:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.fine_tune_reinforcement_hyperparameters import (
+    FineTuneReinforcementHyperparameters,  # noqa: E402
+)
+from ..models.grader_multi import GraderMulti  # noqa: E402
+from ..models.grader_python import GraderPython  # noqa: E402
+from ..models.grader_score_model import GraderScoreModel  # noqa: E402
+from ..models.grader_string_check import GraderStringCheck  # noqa: E402
+from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: E402

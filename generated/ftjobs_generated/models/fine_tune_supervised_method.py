@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.fine_tune_supervised_hyperparameters import (
-        FineTuneSupervisedHyperparameters,
-    )
-
 
 T = TypeVar("T", bound="FineTuneSupervisedMethod")
 
@@ -44,10 +38,6 @@ class FineTuneSupervisedMethod:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.fine_tune_supervised_hyperparameters import (
-                FineTuneSupervisedHyperparameters,  # noqa: PLC0415
-            )
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -100,3 +90,8 @@ class FineTuneSupervisedMethod:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.fine_tune_supervised_hyperparameters import (
+    FineTuneSupervisedHyperparameters,  # noqa: E402
+)

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.fine_tuning_integration_type import FineTuningIntegrationType
 from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.fine_tuning_integration_wandb import FineTuningIntegrationWandb
-
 
 T = TypeVar("T", bound="FineTuningIntegration")
 
@@ -52,10 +48,6 @@ class FineTuningIntegration:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.fine_tuning_integration_wandb import (
-                FineTuningIntegrationWandb,  # noqa: PLC0415
-            )
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -110,3 +102,6 @@ class FineTuningIntegration:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.fine_tuning_integration_wandb import FineTuningIntegrationWandb  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,14 +11,6 @@ from attrs import field as _attrs_field
 from ..models.fine_tuning_job_object import FineTuningJobObject
 from ..models.fine_tuning_job_status import FineTuningJobStatus
 from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.fine_tune_method import FineTuneMethod
-    from ..models.fine_tuning_integration import FineTuningIntegration
-    from ..models.fine_tuning_job_error import FineTuningJobError
-    from ..models.fine_tuning_job_hyperparameters import FineTuningJobHyperparameters
-    from ..models.metadata import Metadata
-
 
 T = TypeVar("T", bound="FineTuningJob")
 
@@ -75,12 +67,6 @@ class FineTuningJob:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.fine_tuning_job_error import FineTuningJobError  # noqa: PLC0415
-        from ..models.fine_tuning_job_hyperparameters import (
-            FineTuningJobHyperparameters,  # noqa: PLC0415
-        )
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         _p_id = self.id
@@ -171,14 +157,6 @@ class FineTuningJob:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.fine_tune_method import FineTuneMethod  # noqa: PLC0415
-            from ..models.fine_tuning_integration import FineTuningIntegration  # noqa: PLC0415
-            from ..models.fine_tuning_job_error import FineTuningJobError  # noqa: PLC0415
-            from ..models.fine_tuning_job_hyperparameters import (
-                FineTuningJobHyperparameters,  # noqa: PLC0415
-            )
-            from ..models.metadata import Metadata  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -467,3 +445,10 @@ class FineTuningJob:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.fine_tune_method import FineTuneMethod  # noqa: E402
+from ..models.fine_tuning_integration import FineTuningIntegration  # noqa: E402
+from ..models.fine_tuning_job_error import FineTuningJobError  # noqa: E402
+from ..models.fine_tuning_job_hyperparameters import FineTuningJobHyperparameters  # noqa: E402
+from ..models.metadata import Metadata  # noqa: E402

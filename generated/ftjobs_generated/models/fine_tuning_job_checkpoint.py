@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.fine_tuning_job_checkpoint_object import FineTuningJobCheckpointObject
 from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.fine_tuning_job_checkpoint_metrics import (
-        FineTuningJobCheckpointMetrics,
-    )
-
 
 T = TypeVar("T", bound="FineTuningJobCheckpoint")
 
@@ -77,10 +71,6 @@ class FineTuningJobCheckpoint:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.fine_tuning_job_checkpoint_metrics import (
-                FineTuningJobCheckpointMetrics,  # noqa: PLC0415
-            )
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -185,3 +175,6 @@ class FineTuningJobCheckpoint:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.fine_tuning_job_checkpoint_metrics import FineTuningJobCheckpointMetrics  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,10 +12,6 @@ from ..models.fine_tuning_job_event_level import FineTuningJobEventLevel
 from ..models.fine_tuning_job_event_object import FineTuningJobEventObject
 from ..models.fine_tuning_job_event_type import FineTuningJobEventType
 from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.fine_tuning_job_event_data import FineTuningJobEventData
-
 
 T = TypeVar("T", bound="FineTuningJobEvent")
 
@@ -44,8 +40,6 @@ class FineTuningJobEvent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.fine_tuning_job_event_data import FineTuningJobEventData  # noqa: PLC0415
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         _p_object_ = self.object_
@@ -84,8 +78,6 @@ class FineTuningJobEvent:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.fine_tuning_job_event_data import FineTuningJobEventData  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -189,3 +181,6 @@ class FineTuningJobEvent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.fine_tuning_job_event_data import FineTuningJobEventData  # noqa: E402

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grader_multi_type import GraderMultiType
 from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.grader_label_model import GraderLabelModel
-    from ..models.grader_python import GraderPython
-    from ..models.grader_score_model import GraderScoreModel
-    from ..models.grader_string_check import GraderStringCheck
-    from ..models.grader_text_similarity import GraderTextSimilarity
-
 
 T = TypeVar("T", bound="GraderMulti")
 
@@ -48,12 +40,6 @@ class GraderMulti:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.grader_label_model import GraderLabelModel  # noqa: PLC0415
-        from ..models.grader_python import GraderPython  # noqa: PLC0415
-        from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
-        from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
-        from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         _p_type_ = self.type_
@@ -89,12 +75,6 @@ class GraderMulti:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.grader_label_model import GraderLabelModel  # noqa: PLC0415
-            from ..models.grader_python import GraderPython  # noqa: PLC0415
-            from ..models.grader_score_model import GraderScoreModel  # noqa: PLC0415
-            from ..models.grader_string_check import GraderStringCheck  # noqa: PLC0415
-            from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -201,3 +181,10 @@ class GraderMulti:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.grader_label_model import GraderLabelModel  # noqa: E402
+from ..models.grader_python import GraderPython  # noqa: E402
+from ..models.grader_score_model import GraderScoreModel  # noqa: E402
+from ..models.grader_string_check import GraderStringCheck  # noqa: E402
+from ..models.grader_text_similarity import GraderTextSimilarity  # noqa: E402

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.input_audio_type import InputAudioType
 from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.input_audio_input_audio import InputAudioInputAudio
-
 
 T = TypeVar("T", bound="InputAudio")
 
@@ -50,8 +46,6 @@ class InputAudio:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.input_audio_input_audio import InputAudioInputAudio  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -110,3 +104,6 @@ class InputAudio:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.input_audio_input_audio import InputAudioInputAudio  # noqa: E402

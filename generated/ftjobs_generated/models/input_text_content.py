@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.input_text_content_type import InputTextContentType
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
-
 
 T = TypeVar("T", bound="InputTextContent")
 
@@ -58,10 +54,6 @@ class InputTextContent:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.prompt_cache_breakpoint_config import (
-                PromptCacheBreakpointConfig,  # noqa: PLC0415
-            )
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -130,3 +122,6 @@ class InputTextContent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig  # noqa: E402

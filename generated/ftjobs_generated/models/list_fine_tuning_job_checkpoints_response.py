@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,10 +12,6 @@ from ..models.list_fine_tuning_job_checkpoints_response_object import (
     ListFineTuningJobCheckpointsResponseObject,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.fine_tuning_job_checkpoint import FineTuningJobCheckpoint
-
 
 T = TypeVar("T", bound="ListFineTuningJobCheckpointsResponse")
 
@@ -71,8 +67,6 @@ class ListFineTuningJobCheckpointsResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.fine_tuning_job_checkpoint import FineTuningJobCheckpoint  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -162,3 +156,6 @@ class ListFineTuningJobCheckpointsResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.fine_tuning_job_checkpoint import FineTuningJobCheckpoint  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,10 +12,6 @@ from ..models.list_paginated_fine_tuning_jobs_response_object import (
     ListPaginatedFineTuningJobsResponseObject,
 )
 from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
-
-if TYPE_CHECKING:
-    from ..models.fine_tuning_job import FineTuningJob
-
 
 T = TypeVar("T", bound="ListPaginatedFineTuningJobsResponse")
 
@@ -61,8 +57,6 @@ class ListPaginatedFineTuningJobsResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         try:
-            from ..models.fine_tuning_job import FineTuningJob  # noqa: PLC0415
-
             if not isinstance(src_dict, dict) and not isinstance(src_dict, Mapping):
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
@@ -136,3 +130,6 @@ class ListPaginatedFineTuningJobsResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.fine_tuning_job import FineTuningJob  # noqa: E402
