@@ -21,6 +21,7 @@ from .yamlload import load_yaml_fast
 
 _KEY = re.compile(r"""(?:'((?:[^']|'')*)'|"([^"\\]*)"|([^'"#\s\-?:&*!|>%@`{\[][^#]*?))\s*:(?:\s|$)""")
 _KEPT_TOP = ("openapi", "info", "servers", "security", "tags")
+_TOP_KEYS = tuple(re.compile(rf"^{key}:", re.MULTILINE) for key in ("openapi", "paths", "components"))
 MIN_SIZE = 200_000
 
 
@@ -92,6 +93,8 @@ def load_sliced(text: str, name: str, prefixes: Sequence[str]) -> dict[str, Any]
     """The document restricted to paths starting with prefixes and their closure; None if not sliceable."""
     if len(text) < MIN_SIZE or any(not p.strip("/") for p in prefixes):
         return None  # small, or every path is kept (`--paths /`): nothing to slice away
+    if not all(top.search(text) for top in _TOP_KEYS):
+        return None  # not a block-style OpenAPI document: the whole parse says what it is
     try:
         return _load(text.split("\n"), name, tuple(prefixes))
     except _Shape:

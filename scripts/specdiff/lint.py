@@ -212,7 +212,8 @@ def validate_spec(doc: dict[str, Any]) -> list[LintFinding]:
     try:
         for err in cls(copy.deepcopy(doc)).iter_errors():
             where = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in err.absolute_path)
-            findings.append(LintFinding("spec-invalid", "error", where, str(err.message)))
+            message = str(err.message).split("\n\n", 1)[0]  # not the instance, which may be the document
+            findings.append(LintFinding("spec-invalid", "error", where, message))
     except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
         # the validator walks on where a required node is null or missing: the document is invalid
         message = f"the OpenAPI validator stopped on the document ({type(exc).__name__}: {exc})"

@@ -24,7 +24,7 @@ __all__ = [
     "read_side",
 ]
 
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 32 * 1024 * 1024
 SUPPORTED_VERSIONS = "3.0.x, 3.1.x"
 _VERSION = re.compile(r"3\.[01]\.\d+(?:-[0-9A-Za-z.-]+)?")
 
@@ -50,7 +50,7 @@ def check_document(doc: Any, name: str) -> dict[str, Any]:
 
 def load_text(text: str, name: str) -> dict[str, Any]:
     """Parse text into an OpenAPI document (the bounded fast loader, then the document checks)."""
-    return check_document(load_yaml_fast(text, name), name)
+    return check_document(load_yaml_fast(text, name, mapping=True), name)
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -61,8 +61,9 @@ def _where(event: Any) -> str:
 
 
 class _Builder:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, mapping: bool = False) -> None:
         self.name = name
+        self.mapping = mapping
         self.loader = trim._Loader("")
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
@@ -105,6 +106,10 @@ class _Builder:
         if isinstance(ev, yaml.StreamEndEvent):
             return None
         ev = get()  # the event after DocumentStartEvent
+        is_list = isinstance(ev, yaml.SequenceStartEvent)
+        if self.mapping and (is_list or (isinstance(ev, yaml.ScalarEvent) and ev.value)):
+            top = "a list" if is_list else "a scalar"
+            raise self.fail(f"not an OpenAPI 3 document (the top level is {top})")
         while True:
             kind = type(ev)
             size = 1
@@ -196,11 +201,15 @@ class _Builder:
         return out
 
 
-def load_yaml_fast(text: str, name: str) -> Any:
-    """Parse YAML like trim's loader (same resolvers: dates stay strings), bounded; SpecError if unusable."""
+def load_yaml_fast(text: str, name: str, *, mapping: bool = False) -> Any:
+    """Parse YAML like trim's loader (same resolvers: dates stay strings), bounded; SpecError if unusable.
+
+    With `mapping`, a document whose top level is a list or a scalar is refused at its first event
+    (an OpenAPI document is a mapping: no need to read megabytes of something else).
+    """
     parser = trim._Loader(text)
     try:
-        return _Builder(name).build(parser)
+        return _Builder(name, mapping).build(parser)
     except yaml.YAMLError as exc:
         raise SpecError(f"{name}: not valid YAML: {exc}") from exc
     finally:

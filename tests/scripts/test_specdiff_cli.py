@@ -206,3 +206,15 @@ def test_full_upstream_spec_is_trimmed_to_paths(capsys: pytest.CaptureFixture[st
     assert "0 change(s)" in capsys.readouterr().out
     assert main(["diff", *pair("path-added"), "--paths", "/nothing"]) == 2
     assert "no path starts with" in capsys.readouterr().err
+
+
+def test_lint_validator_message_is_one_paragraph(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A spec-invalid message is the validator's first paragraph, never the whole instance (which can
+    be the whole document)."""
+    spec = tmp_path / "no-info.yaml"
+    spec.write_text("openapi: 3.1.0\npaths:\n  /fine_tuning/jobs: {}\n", encoding="utf-8")
+    assert main(["lint", str(spec), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert findings == [
+        {"id": "spec-invalid", "level": "error", "location": "/", "message": '"info" is a required property'}
+    ]
