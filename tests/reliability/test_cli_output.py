@@ -77,6 +77,15 @@ def _hostile(method: str, path: str, headers: dict[str, str]) -> tuple[int, dict
     if "ftjob-error" in parts:
         body = {"error": {"message": HOSTILE, "code": HOSTILE, "type": HOSTILE, "param": HOSTILE}}
         return 400, head, json.dumps(body).encode()
+    if "ftjob-odd" in parts:  # numbers no float holds, NaN, and a field of the wrong type
+        if parts[-1] == "checkpoints":
+            odd = [
+                {**CHECKPOINT, "metrics": {"train_loss": 10**400}},
+                {**CHECKPOINT, "metrics": {"train_loss": "NaN"}},
+            ]
+            text = json.dumps({"object": "list", "data": odd, "has_more": False})
+            return 200, head, text.replace('"NaN"', "NaN").encode()
+        return 200, head, json.dumps({**_job("ftjob-odd", "running"), "model": 10**400}).encode()
     if parts[-1] == "events":
         doc: Any = {"object": "list", "data": [EVENT], "has_more": False}
     elif parts[-1] == "checkpoints":
@@ -191,6 +200,20 @@ def test_wait_reports_a_failed_job_with_escaped_error(hostile: str) -> None:
     _assert_safe(out, err)
     assert code == 3
     assert SHOWN in err
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_numbers_no_float_holds_and_wrong_types_never_crash(hostile: str, json_flag: list[str]) -> None:
+    """A 400-digit train_loss and NaN are shown; a job field of the wrong type is exit 1, one line."""
+    code, out, err = _run(hostile, ["checkpoints", "ftjob-odd", *json_flag])
+    _assert_safe(out, err)
+    assert code == 0, err
+    assert "1" + "0" * 400 in out
+    code, out, err = _run(hostile, ["retrieve", "ftjob-odd", *json_flag])
+    _assert_safe(out, err)
+    assert code == 1
+    assert "model" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])

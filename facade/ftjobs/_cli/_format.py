@@ -168,9 +168,19 @@ def checkpoint_row(ckpt: Checkpoint) -> list[str]:
     return [
         clean(ckpt.id),
         str(ckpt.step_number if ckpt.step_number is not None else "-"),
-        f"{loss:.4f}" if isinstance(loss, int | float) and not isinstance(loss, bool) else "-",
+        _number(loss),
         clean(ckpt.fine_tuned_model_checkpoint or "-"),
     ]
+
+
+def _number(value: object) -> str:
+    """A metric with four decimals; '-' when absent or not a number; as is when too large for a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "-"
+    try:
+        return f"{value:.4f}"
+    except OverflowError:  # an int with hundreds of digits
+        return clean(value)
 
 
 CHECKPOINT_HEADERS = ("ID", "STEP", "TRAIN LOSS", "CHECKPOINT MODEL")
