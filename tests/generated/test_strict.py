@@ -9,6 +9,7 @@ type, like "auto" | integer). A value of any other type must be InvalidData nami
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import sys
 from collections.abc import Iterator
@@ -189,7 +190,9 @@ def test_every_case_parses_and_round_trips(label: str) -> None:
     if label == "rich reinforcement job":
         grader = parsed.method.reinforcement.grader
         assert type(grader) is models.GraderMulti and type(grader.graders) is models.GraderLabelModel
+        assert isinstance(grader.graders.input_, list)
         parts = grader.graders.input_[0].content
+        assert isinstance(parts, list)
         assert [type(part).__name__ for part in parts] == [
             "str",
             "InputTextContent",
@@ -308,3 +311,21 @@ def test_unknown_variant_is_not_a_model_and_keeps_the_raw_object() -> None:
     assert (value.type, value.raw) == ("new_grader", raw) and value.raw is not raw
     assert value.to_dict() == raw and value.to_dict() is not value.raw
     assert UnknownVariant.from_dict({"name": "x"}).type is None
+
+
+def test_invalid_data_names_the_path_the_expected_and_the_json_type() -> None:
+    """InvalidData is a ValueError with path/expected/got, a readable str, pickles, within() copies."""
+    job = {"integrations": [{"type": "wandb", "wandb": {"project": "p", "tags": ["a", 5]}}]}
+    with pytest.raises(InvalidData) as info:
+        models.FineTuningJob.from_dict(job)
+    error = info.value
+    assert isinstance(error, ValueError)
+    assert error.path == ("integrations", 0, "wandb", "tags", 1)
+    assert (error.expected, error.got) == ("string", "integer")
+    assert str(error) == "integrations[0].wandb.tags[1]: expected string, got integer"
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.path, str(copy)) == (InvalidData, error.path, str(error))
+    moved = error.within(("page", 3))
+    assert moved.path == ("page", 3, *error.path) and error.path[0] == "integrations"
+    with pytest.raises(InvalidData, match=r"^expected object, got list$"):
+        models.FineTuningJob.from_dict([job])  # type: ignore[arg-type]

@@ -59,7 +59,8 @@ def _attr(key: str) -> str:
 
 def _pause_example() -> dict[str, Any]:
     op = SPEC["paths"]["/fine_tuning/jobs/{fine_tuning_job_id}/pause"]["post"]
-    return json.loads(op["x-oaiMeta"]["examples"]["response"])
+    example: dict[str, Any] = json.loads(op["x-oaiMeta"]["examples"]["response"])
+    return example
 
 
 def _generated_enums() -> list[type[enum.Enum]]:
@@ -97,7 +98,7 @@ def test_every_job_example_in_the_spec_parses(label: str) -> None:
     job = FineTuningJob.from_dict(example)
     assert job.id == example["id"]
     assert job.status == example["status"]
-    assert not job.status.is_unknown
+    assert isinstance(job.status, FineTuningJobStatus) and not job.status.is_unknown
     for key in REQUIRED:
         if key not in example:
             assert getattr(job, _attr(key)) is UNSET
@@ -178,7 +179,11 @@ def test_list_response_with_unknown_status_parses() -> None:
     """A list page holding a job with an unknown status parses, the other jobs unaffected."""
     jobs = [{**_pause_example(), "status": "archived"}, JOB_EXAMPLES["retrieveFineTuningJob[0][0]"]]
     page = ListPaginatedFineTuningJobsResponse.from_dict({"object": "list", "data": jobs, "has_more": False})
-    assert [job.status.is_unknown for job in page.data] == [True, False]
+    assert isinstance(page.data, list)
+    assert [isinstance(job.status, FineTuningJobStatus) and job.status.is_unknown for job in page.data] == [
+        True,
+        False,
+    ]
 
 
 def test_unknown_event_level_parses() -> None:
@@ -202,7 +207,7 @@ def test_unknown_event_level_parses() -> None:
         (["queued"], "list"),
     ],
 )
-def test_non_string_enum_value_is_rejected(value: object, got: str) -> None:
+def test_non_string_enum_value_is_rejected(value: Any, got: str) -> None:
     """Only unknown strings are tolerated: other types are ValueError (enum), InvalidData (from_dict)."""
     with pytest.raises(ValueError, match="is not a valid FineTuningJobStatus"):
         FineTuningJobStatus(value)

@@ -20,10 +20,11 @@ T = TypeVar("T", bound="CreateFineTuningJobRequest")
 class CreateFineTuningJobRequest:
     """
     Attributes:
-        model (str | CreateFineTuningJobRequestModel): The name of the model to fine-tune. You can select one of the
+        model (str | CreateFineTuningJobRequestModel | Unset): The name of the model to fine-tune. You can select one of
+            the
             [supported models](/docs/guides/fine-tuning#which-models-can-be-fine-tuned).
              Example: gpt-4o-mini.
-        training_file (str): The ID of an uploaded file that contains training data.
+        training_file (str | Unset): The ID of an uploaded file that contains training data.
 
             See [upload file](/docs/api-reference/files/create) for how to upload a file.
 
@@ -64,8 +65,8 @@ class CreateFineTuningJobRequest:
         metadata (Metadata | None | Unset):
     """
 
-    model: str | CreateFineTuningJobRequestModel
-    training_file: str
+    model: str | CreateFineTuningJobRequestModel | Unset
+    training_file: str | Unset
     hyperparameters: CreateFineTuningJobRequestHyperparameters | Unset = UNSET
     suffix: str | None | Unset = UNSET
     validation_file: str | None | Unset = UNSET

@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.create_fine_tuning_job_request_integration_type import (
     CreateFineTuningJobRequestIntegrationType,
 )
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="CreateFineTuningJobRequestIntegration")
 
@@ -20,16 +20,16 @@ T = TypeVar("T", bound="CreateFineTuningJobRequestIntegration")
 class CreateFineTuningJobRequestIntegration:
     """
     Attributes:
-        type_ (CreateFineTuningJobRequestIntegrationType): The type of integration to enable. Currently, only "wandb"
-            (Weights and Biases) is supported.
-        wandb (CreateFineTuningJobRequestIntegrationWandb): The settings for your integration with Weights and Biases.
-            This payload specifies the project that
+        type_ (CreateFineTuningJobRequestIntegrationType | Unset): The type of integration to enable. Currently, only
+            "wandb" (Weights and Biases) is supported.
+        wandb (CreateFineTuningJobRequestIntegrationWandb | Unset): The settings for your integration with Weights and
+            Biases. This payload specifies the project that
             metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
             to your run, and set a default entity (team, username, etc) to be associated with your run.
     """
 
-    type_: CreateFineTuningJobRequestIntegrationType
-    wandb: CreateFineTuningJobRequestIntegrationWandb
+    type_: CreateFineTuningJobRequestIntegrationType | Unset
+    wandb: CreateFineTuningJobRequestIntegrationWandb | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -24,16 +24,16 @@ class EvalItem:
     interactions.
 
         Attributes:
-            role (EvalItemRole): The role of the message input. One of `user`, `assistant`, `system`, or
+            role (EvalItemRole | Unset): The role of the message input. One of `user`, `assistant`, `system`, or
                 `developer`.
             content (str | InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio | list[str |
                 InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio | UnknownVariant] |
-                UnknownVariant): Inputs to the model - can contain template strings. Supports text, output text, input images,
-                and input audio, either as a single item or an array of items.
+                UnknownVariant | Unset): Inputs to the model - can contain template strings. Supports text, output text, input
+                images, and input audio, either as a single item or an array of items.
             type_ (EvalItemType | Unset): The type of the message input. Always `message`.
     """
 
-    role: EvalItemRole
+    role: EvalItemRole | Unset
     content: (
         str
         | InputTextContent
@@ -49,6 +49,7 @@ class EvalItem:
             | UnknownVariant
         ]
         | UnknownVariant
+        | Unset
     )
     type_: EvalItemType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

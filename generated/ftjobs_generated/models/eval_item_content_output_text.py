@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.eval_item_content_output_text_type import EvalItemContentOutputTextType
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="EvalItemContentOutputText")
 
@@ -19,12 +19,12 @@ class EvalItemContentOutputText:
     """A text output from the model.
 
     Attributes:
-        type_ (EvalItemContentOutputTextType): The type of the output text. Always `output_text`.
-        text (str): The text output from the model.
+        type_ (EvalItemContentOutputTextType | Unset): The type of the output text. Always `output_text`.
+        text (str | Unset): The text output from the model.
     """
 
-    type_: EvalItemContentOutputTextType
-    text: str
+    type_: EvalItemContentOutputTextType | Unset
+    text: str | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

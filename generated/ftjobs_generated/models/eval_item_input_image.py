@@ -19,14 +19,14 @@ class EvalItemInputImage:
     """An image input block used within EvalItem content arrays.
 
     Attributes:
-        type_ (EvalItemInputImageType): The type of the image input. Always `input_image`.
-        image_url (str): The URL of the image input.
+        type_ (EvalItemInputImageType | Unset): The type of the image input. Always `input_image`.
+        image_url (str | Unset): The URL of the image input.
         detail (str | Unset): The detail level of the image to be sent to the model. One of `high`, `low`, or `auto`.
             Defaults to `auto`.
     """
 
-    type_: EvalItemInputImageType
-    image_url: str
+    type_: EvalItemInputImageType | Unset
+    image_url: str | Unset
     detail: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -19,13 +19,13 @@ class FineTuneMethod:
     """The method used for fine-tuning.
 
     Attributes:
-        type_ (FineTuneMethodType): The type of method. Is either `supervised`, `dpo`, or `reinforcement`.
+        type_ (FineTuneMethodType | Unset): The type of method. Is either `supervised`, `dpo`, or `reinforcement`.
         supervised (FineTuneSupervisedMethod | Unset): Configuration for the supervised fine-tuning method.
         dpo (FineTuneDPOMethod | Unset): Configuration for the DPO fine-tuning method.
         reinforcement (FineTuneReinforcementMethod | Unset): Configuration for the reinforcement fine-tuning method.
     """
 
-    type_: FineTuneMethodType
+    type_: FineTuneMethodType | Unset
     supervised: FineTuneSupervisedMethod | Unset = UNSET
     dpo: FineTuneDPOMethod | Unset = UNSET
     reinforcement: FineTuneReinforcementMethod | Unset = UNSET

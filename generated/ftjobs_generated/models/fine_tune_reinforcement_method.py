@@ -19,7 +19,7 @@ class FineTuneReinforcementMethod:
 
     Attributes:
         grader (GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderMulti |
-            UnknownVariant): The grader used for the fine-tuning job.
+            UnknownVariant | Unset): The grader used for the fine-tuning job.
         hyperparameters (FineTuneReinforcementHyperparameters | Unset): The hyperparameters used for the reinforcement
             fine-tuning job.
     """
@@ -31,6 +31,7 @@ class FineTuneReinforcementMethod:
         | GraderScoreModel
         | GraderMulti
         | UnknownVariant
+        | Unset
     )
     hyperparameters: FineTuneReinforcementHyperparameters | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.fine_tuning_integration_type import FineTuningIntegrationType
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="FineTuningIntegration")
 
@@ -18,15 +18,15 @@ T = TypeVar("T", bound="FineTuningIntegration")
 class FineTuningIntegration:
     """
     Attributes:
-        type_ (FineTuningIntegrationType): The type of the integration being enabled for the fine-tuning job
-        wandb (FineTuningIntegrationWandb): The settings for your integration with Weights and Biases. This payload
-            specifies the project that
+        type_ (FineTuningIntegrationType | Unset): The type of the integration being enabled for the fine-tuning job
+        wandb (FineTuningIntegrationWandb | Unset): The settings for your integration with Weights and Biases. This
+            payload specifies the project that
             metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
             to your run, and set a default entity (team, username, etc) to be associated with your run.
     """
 
-    type_: FineTuningIntegrationType
-    wandb: FineTuningIntegrationWandb
+    type_: FineTuningIntegrationType | Unset
+    wandb: FineTuningIntegrationWandb | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

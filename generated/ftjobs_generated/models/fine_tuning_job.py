@@ -20,46 +20,46 @@ class FineTuningJob:
     """The `fine_tuning.job` object represents a fine-tuning job that has been created through the API.
 
     Attributes:
-        id (str): The object identifier, which can be referenced in the API endpoints.
-        created_at (int): The Unix timestamp (in seconds) for when the fine-tuning job was created.
-        error (FineTuningJobError | None):
-        fine_tuned_model (str | None):
-        finished_at (int | None):
-        hyperparameters (FineTuningJobHyperparameters | None): The hyperparameters used for the fine-tuning job. This
-            value will only be returned when running `supervised` jobs.
-        model (str): The base model that is being fine-tuned.
-        object_ (FineTuningJobObject): The object type, which is always "fine_tuning.job".
-        organization_id (str): The organization that owns the fine-tuning job.
-        result_files (list[str]): The compiled results file ID(s) for the fine-tuning job. You can retrieve the results
-            with the [Files API](/docs/api-reference/files/retrieve-contents).
-        status (FineTuningJobStatus): The current status of the fine-tuning job, which can be either `validating_files`,
-            `queued`, `running`, `succeeded`, `failed`, or `cancelled`.
-        trained_tokens (int | None):
-        training_file (str): The file ID used for training. You can retrieve the training data with the [Files
+        id (str | Unset): The object identifier, which can be referenced in the API endpoints.
+        created_at (int | Unset): The Unix timestamp (in seconds) for when the fine-tuning job was created.
+        error (FineTuningJobError | None | Unset):
+        fine_tuned_model (str | None | Unset):
+        finished_at (int | None | Unset):
+        hyperparameters (FineTuningJobHyperparameters | None | Unset): The hyperparameters used for the fine-tuning job.
+            This value will only be returned when running `supervised` jobs.
+        model (str | Unset): The base model that is being fine-tuned.
+        object_ (FineTuningJobObject | Unset): The object type, which is always "fine_tuning.job".
+        organization_id (str | Unset): The organization that owns the fine-tuning job.
+        result_files (list[str] | Unset): The compiled results file ID(s) for the fine-tuning job. You can retrieve the
+            results with the [Files API](/docs/api-reference/files/retrieve-contents).
+        status (FineTuningJobStatus | Unset): The current status of the fine-tuning job, which can be either
+            `validating_files`, `queued`, `running`, `succeeded`, `failed`, or `cancelled`.
+        trained_tokens (int | None | Unset):
+        training_file (str | Unset): The file ID used for training. You can retrieve the training data with the [Files
             API](/docs/api-reference/files/retrieve-contents).
-        validation_file (str | None):
-        seed (int): The seed used for the fine-tuning job.
+        validation_file (str | None | Unset):
+        seed (int | Unset): The seed used for the fine-tuning job.
         integrations (list[FineTuningIntegration | UnknownVariant] | None | Unset):
         estimated_finish (int | None | Unset):
         method (FineTuneMethod | Unset): The method used for fine-tuning.
         metadata (Metadata | None | Unset):
     """
 
-    id: str
-    created_at: int
-    error: FineTuningJobError | None
-    fine_tuned_model: str | None
-    finished_at: int | None
-    hyperparameters: FineTuningJobHyperparameters | None
-    model: str
-    object_: FineTuningJobObject
-    organization_id: str
-    result_files: list[str]
-    status: FineTuningJobStatus
-    trained_tokens: int | None
-    training_file: str
-    validation_file: str | None
-    seed: int
+    id: str | Unset
+    created_at: int | Unset
+    error: FineTuningJobError | None | Unset
+    fine_tuned_model: str | None | Unset
+    finished_at: int | None | Unset
+    hyperparameters: FineTuningJobHyperparameters | None | Unset
+    model: str | Unset
+    object_: FineTuningJobObject | Unset
+    organization_id: str | Unset
+    result_files: list[str] | Unset
+    status: FineTuningJobStatus | Unset
+    trained_tokens: int | None | Unset
+    training_file: str | Unset
+    validation_file: str | None | Unset
+    seed: int | Unset
     integrations: list[FineTuningIntegration | UnknownVariant] | None | Unset = UNSET
     estimated_finish: int | None | Unset = UNSET
     method: FineTuneMethod | Unset = UNSET

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.fine_tuning_job_checkpoint_object import FineTuningJobCheckpointObject
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="FineTuningJobCheckpoint")
 
@@ -19,22 +19,22 @@ class FineTuningJobCheckpoint:
     """The `fine_tuning.job.checkpoint` object represents a model checkpoint for a fine-tuning job that is ready to use.
 
     Attributes:
-        id (str): The checkpoint identifier, which can be referenced in the API endpoints.
-        created_at (int): The Unix timestamp (in seconds) for when the checkpoint was created.
-        fine_tuned_model_checkpoint (str): The name of the fine-tuned checkpoint model that is created.
-        step_number (int): The step number that the checkpoint was created at.
-        metrics (FineTuningJobCheckpointMetrics): Metrics at the step number during the fine-tuning job.
-        fine_tuning_job_id (str): The name of the fine-tuning job that this checkpoint was created from.
-        object_ (FineTuningJobCheckpointObject): The object type, which is always "fine_tuning.job.checkpoint".
+        id (str | Unset): The checkpoint identifier, which can be referenced in the API endpoints.
+        created_at (int | Unset): The Unix timestamp (in seconds) for when the checkpoint was created.
+        fine_tuned_model_checkpoint (str | Unset): The name of the fine-tuned checkpoint model that is created.
+        step_number (int | Unset): The step number that the checkpoint was created at.
+        metrics (FineTuningJobCheckpointMetrics | Unset): Metrics at the step number during the fine-tuning job.
+        fine_tuning_job_id (str | Unset): The name of the fine-tuning job that this checkpoint was created from.
+        object_ (FineTuningJobCheckpointObject | Unset): The object type, which is always "fine_tuning.job.checkpoint".
     """
 
-    id: str
-    created_at: int
-    fine_tuned_model_checkpoint: str
-    step_number: int
-    metrics: FineTuningJobCheckpointMetrics
-    fine_tuning_job_id: str
-    object_: FineTuningJobCheckpointObject
+    id: str | Unset
+    created_at: int | Unset
+    fine_tuned_model_checkpoint: str | Unset
+    step_number: int | Unset
+    metrics: FineTuningJobCheckpointMetrics | Unset
+    fine_tuning_job_id: str | Unset
+    object_: FineTuningJobCheckpointObject | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

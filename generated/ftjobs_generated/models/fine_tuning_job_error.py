@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="FineTuningJobError")
 
@@ -18,14 +18,14 @@ class FineTuningJobError:
     """For fine-tuning jobs that have `failed`, this will contain more information on the cause of the failure.
 
     Attributes:
-        code (str | None): A machine-readable error code.
-        message (str | None): A human-readable error message.
-        param (str | None):
+        code (str | None | Unset): A machine-readable error code.
+        message (str | None | Unset): A human-readable error message.
+        param (str | None | Unset):
     """
 
-    code: str | None
-    message: str | None
-    param: str | None
+    code: str | None | Unset
+    message: str | None | Unset
+    param: str | None | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

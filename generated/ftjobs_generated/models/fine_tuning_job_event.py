@@ -21,20 +21,20 @@ class FineTuningJobEvent:
     """Fine-tuning job event object
 
     Attributes:
-        object_ (FineTuningJobEventObject): The object type, which is always "fine_tuning.job.event".
-        id (str): The object identifier.
-        created_at (int): The Unix timestamp (in seconds) for when the fine-tuning job was created.
-        level (FineTuningJobEventLevel): The log level of the event.
-        message (str): The message of the event.
+        object_ (FineTuningJobEventObject | Unset): The object type, which is always "fine_tuning.job.event".
+        id (str | Unset): The object identifier.
+        created_at (int | Unset): The Unix timestamp (in seconds) for when the fine-tuning job was created.
+        level (FineTuningJobEventLevel | Unset): The log level of the event.
+        message (str | Unset): The message of the event.
         type_ (FineTuningJobEventType | Unset): The type of event.
         data (FineTuningJobEventData | None | Unset): The data associated with the event.
     """
 
-    object_: FineTuningJobEventObject
-    id: str
-    created_at: int
-    level: FineTuningJobEventLevel
-    message: str
+    object_: FineTuningJobEventObject | Unset
+    id: str | Unset
+    created_at: int | Unset
+    level: FineTuningJobEventLevel | Unset
+    message: str | Unset
     type_: FineTuningJobEventType | Unset = UNSET
     data: FineTuningJobEventData | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grader_label_model_type import GraderLabelModelType
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="GraderLabelModel")
 
@@ -20,20 +20,20 @@ class GraderLabelModel:
     in the evaluation.
 
         Attributes:
-            type_ (GraderLabelModelType): The object type, which is always `label_model`.
-            name (str): The name of the grader.
-            model (str): The model to use for the evaluation. Must support structured outputs.
-            input_ (list[EvalItem]):
-            labels (list[str]): The labels to assign to each item in the evaluation.
-            passing_labels (list[str]): The labels that indicate a passing result. Must be a subset of labels.
+            type_ (GraderLabelModelType | Unset): The object type, which is always `label_model`.
+            name (str | Unset): The name of the grader.
+            model (str | Unset): The model to use for the evaluation. Must support structured outputs.
+            input_ (list[EvalItem] | Unset):
+            labels (list[str] | Unset): The labels to assign to each item in the evaluation.
+            passing_labels (list[str] | Unset): The labels that indicate a passing result. Must be a subset of labels.
     """
 
-    type_: GraderLabelModelType
-    name: str
-    model: str
-    input_: list[EvalItem]
-    labels: list[str]
-    passing_labels: list[str]
+    type_: GraderLabelModelType | Unset
+    name: str | Unset
+    model: str | Unset
+    input_: list[EvalItem] | Unset
+    labels: list[str] | Unset
+    passing_labels: list[str] | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

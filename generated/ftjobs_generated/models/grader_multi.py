@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grader_multi_type import GraderMultiType
-from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
 
 T = TypeVar("T", bound="GraderMulti")
 
@@ -19,14 +19,14 @@ class GraderMulti:
     """A MultiGrader object combines the output of multiple graders to produce a single score.
 
     Attributes:
-        type_ (GraderMultiType): The object type, which is always `multi`. Default: GraderMultiType.MULTI.
-        name (str): The name of the grader.
+        type_ (GraderMultiType | Unset): The object type, which is always `multi`. Default: GraderMultiType.MULTI.
+        name (str | Unset): The name of the grader.
         graders (GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderLabelModel |
-            UnknownVariant):
-        calculate_output (str): A formula to calculate the output based on grader results.
+            UnknownVariant | Unset):
+        calculate_output (str | Unset): A formula to calculate the output based on grader results.
     """
 
-    name: str
+    name: str | Unset
     graders: (
         GraderStringCheck
         | GraderTextSimilarity
@@ -34,9 +34,10 @@ class GraderMulti:
         | GraderScoreModel
         | GraderLabelModel
         | UnknownVariant
+        | Unset
     )
-    calculate_output: str
-    type_: GraderMultiType = GraderMultiType.MULTI
+    calculate_output: str | Unset
+    type_: GraderMultiType | Unset = GraderMultiType.MULTI
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

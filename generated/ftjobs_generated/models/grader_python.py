@@ -19,15 +19,15 @@ class GraderPython:
     """A PythonGrader object that runs a python script on the input.
 
     Attributes:
-        type_ (GraderPythonType): The object type, which is always `python`.
-        name (str): The name of the grader.
-        source (str): The source code of the python script.
+        type_ (GraderPythonType | Unset): The object type, which is always `python`.
+        name (str | Unset): The name of the grader.
+        source (str | Unset): The source code of the python script.
         image_tag (str | Unset): The image tag to use for the python script.
     """
 
-    type_: GraderPythonType
-    name: str
-    source: str
+    type_: GraderPythonType | Unset
+    name: str | Unset
+    source: str | Unset
     image_tag: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -19,19 +19,19 @@ class GraderScoreModel:
     """A ScoreModelGrader object that uses a model to assign a score to the input.
 
     Attributes:
-        type_ (GraderScoreModelType): The object type, which is always `score_model`.
-        name (str): The name of the grader.
-        model (str): The model to use for the evaluation.
-        input_ (list[EvalItem]): The input messages evaluated by the grader. Supports text, output text, input image,
-            and input audio content blocks, and may include template strings.
+        type_ (GraderScoreModelType | Unset): The object type, which is always `score_model`.
+        name (str | Unset): The name of the grader.
+        model (str | Unset): The model to use for the evaluation.
+        input_ (list[EvalItem] | Unset): The input messages evaluated by the grader. Supports text, output text, input
+            image, and input audio content blocks, and may include template strings.
         sampling_params (GraderScoreModelSamplingParams | Unset): The sampling parameters for the model.
         range_ (list[float] | Unset): The range of the score. Defaults to `[0, 1]`.
     """
 
-    type_: GraderScoreModelType
-    name: str
-    model: str
-    input_: list[EvalItem]
+    type_: GraderScoreModelType | Unset
+    name: str | Unset
+    model: str | Unset
+    input_: list[EvalItem] | Unset
     sampling_params: GraderScoreModelSamplingParams | Unset = UNSET
     range_: list[float] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

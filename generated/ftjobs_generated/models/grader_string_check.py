@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.grader_string_check_operation import GraderStringCheckOperation
 from ..models.grader_string_check_type import GraderStringCheckType
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="GraderStringCheck")
 
@@ -21,19 +21,19 @@ class GraderStringCheck:
     operation.
 
         Attributes:
-            type_ (GraderStringCheckType): The object type, which is always `string_check`.
-            name (str): The name of the grader.
-            input_ (str): The input text. This may include template strings.
-            reference (str): The reference text. This may include template strings.
-            operation (GraderStringCheckOperation): The string check operation to perform. One of `eq`, `ne`, `like`, or
-                `ilike`.
+            type_ (GraderStringCheckType | Unset): The object type, which is always `string_check`.
+            name (str | Unset): The name of the grader.
+            input_ (str | Unset): The input text. This may include template strings.
+            reference (str | Unset): The reference text. This may include template strings.
+            operation (GraderStringCheckOperation | Unset): The string check operation to perform. One of `eq`, `ne`,
+                `like`, or `ilike`.
     """
 
-    type_: GraderStringCheckType
-    name: str
-    input_: str
-    reference: str
-    operation: GraderStringCheckOperation
+    type_: GraderStringCheckType | Unset
+    name: str | Unset
+    input_: str | Unset
+    reference: str | Unset
+    operation: GraderStringCheckOperation | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

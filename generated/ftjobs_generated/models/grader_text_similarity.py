@@ -12,7 +12,7 @@ from ..models.grader_text_similarity_evaluation_metric import (
     GraderTextSimilarityEvaluationMetric,
 )
 from ..models.grader_text_similarity_type import GraderTextSimilarityType
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="GraderTextSimilarity")
 
@@ -22,21 +22,21 @@ class GraderTextSimilarity:
     """A TextSimilarityGrader object which grades text based on similarity metrics.
 
     Attributes:
-        type_ (GraderTextSimilarityType): The type of grader. Default: GraderTextSimilarityType.TEXT_SIMILARITY.
-        name (str): The name of the grader.
-        input_ (str): The text being graded.
-        reference (str): The text being graded against.
-        evaluation_metric (GraderTextSimilarityEvaluationMetric): The evaluation metric to use. One of `cosine`,
+        type_ (GraderTextSimilarityType | Unset): The type of grader. Default: GraderTextSimilarityType.TEXT_SIMILARITY.
+        name (str | Unset): The name of the grader.
+        input_ (str | Unset): The text being graded.
+        reference (str | Unset): The text being graded against.
+        evaluation_metric (GraderTextSimilarityEvaluationMetric | Unset): The evaluation metric to use. One of `cosine`,
             `fuzzy_match`, `bleu`,
             `gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
             or `rouge_l`.
     """
 
-    name: str
-    input_: str
-    reference: str
-    evaluation_metric: GraderTextSimilarityEvaluationMetric
-    type_: GraderTextSimilarityType = GraderTextSimilarityType.TEXT_SIMILARITY
+    name: str | Unset
+    input_: str | Unset
+    reference: str | Unset
+    evaluation_metric: GraderTextSimilarityEvaluationMetric | Unset
+    type_: GraderTextSimilarityType | Unset = GraderTextSimilarityType.TEXT_SIMILARITY
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.input_audio_type import InputAudioType
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="InputAudio")
 
@@ -19,12 +19,12 @@ class InputAudio:
     """An audio input to the model.
 
     Attributes:
-        type_ (InputAudioType): The type of the input item. Always `input_audio`.
-        input_audio (InputAudioInputAudio):
+        type_ (InputAudioType | Unset): The type of the input item. Always `input_audio`.
+        input_audio (InputAudioInputAudio | Unset):
     """
 
-    type_: InputAudioType
-    input_audio: InputAudioInputAudio
+    type_: InputAudioType | Unset
+    input_audio: InputAudioInputAudio | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

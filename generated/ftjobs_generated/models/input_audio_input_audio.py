@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.input_audio_input_audio_format import InputAudioInputAudioFormat
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="InputAudioInputAudio")
 
@@ -18,13 +18,14 @@ T = TypeVar("T", bound="InputAudioInputAudio")
 class InputAudioInputAudio:
     """
     Attributes:
-        data (str): Base64-encoded audio data.
-        format_ (InputAudioInputAudioFormat): The format of the audio data. Currently supported formats are `mp3` and
+        data (str | Unset): Base64-encoded audio data.
+        format_ (InputAudioInputAudioFormat | Unset): The format of the audio data. Currently supported formats are
+            `mp3` and
             `wav`.
     """
 
-    data: str
-    format_: InputAudioInputAudioFormat
+    data: str | Unset
+    format_: InputAudioInputAudioFormat | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

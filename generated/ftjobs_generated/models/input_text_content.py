@@ -19,16 +19,16 @@ class InputTextContent:
     """A text input to the model.
 
     Attributes:
-        type_ (InputTextContentType): The type of the input item. Always `input_text`. Default:
+        type_ (InputTextContentType | Unset): The type of the input item. Always `input_text`. Default:
             InputTextContentType.INPUT_TEXT.
-        text (str): The text input to the model.
+        text (str | Unset): The text input to the model.
         prompt_cache_breakpoint (PromptCacheBreakpointConfig | Unset): Marks the exact end of a reusable prompt prefix.
             The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a
             token block.
     """
 
-    text: str
-    type_: InputTextContentType = InputTextContentType.INPUT_TEXT
+    text: str | Unset
+    type_: InputTextContentType | Unset = InputTextContentType.INPUT_TEXT
     prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -20,16 +20,16 @@ T = TypeVar("T", bound="ListFineTuningJobCheckpointsResponse")
 class ListFineTuningJobCheckpointsResponse:
     """
     Attributes:
-        data (list[FineTuningJobCheckpoint]):
-        object_ (ListFineTuningJobCheckpointsResponseObject):
-        has_more (bool):
+        data (list[FineTuningJobCheckpoint] | Unset):
+        object_ (ListFineTuningJobCheckpointsResponseObject | Unset):
+        has_more (bool | Unset):
         first_id (str | None | Unset):
         last_id (str | None | Unset):
     """
 
-    data: list[FineTuningJobCheckpoint]
-    object_: ListFineTuningJobCheckpointsResponseObject
-    has_more: bool
+    data: list[FineTuningJobCheckpoint] | Unset
+    object_: ListFineTuningJobCheckpointsResponseObject | Unset
+    has_more: bool | Unset
     first_id: str | None | Unset = UNSET
     last_id: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

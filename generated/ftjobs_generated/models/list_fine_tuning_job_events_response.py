@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.list_fine_tuning_job_events_response_object import (
     ListFineTuningJobEventsResponseObject,
 )
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="ListFineTuningJobEventsResponse")
 
@@ -20,14 +20,14 @@ T = TypeVar("T", bound="ListFineTuningJobEventsResponse")
 class ListFineTuningJobEventsResponse:
     """
     Attributes:
-        data (list[FineTuningJobEvent]):
-        object_ (ListFineTuningJobEventsResponseObject):
-        has_more (bool):
+        data (list[FineTuningJobEvent] | Unset):
+        object_ (ListFineTuningJobEventsResponseObject | Unset):
+        has_more (bool | Unset):
     """
 
-    data: list[FineTuningJobEvent]
-    object_: ListFineTuningJobEventsResponseObject
-    has_more: bool
+    data: list[FineTuningJobEvent] | Unset
+    object_: ListFineTuningJobEventsResponseObject | Unset
+    has_more: bool | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.list_paginated_fine_tuning_jobs_response_object import (
     ListPaginatedFineTuningJobsResponseObject,
 )
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="ListPaginatedFineTuningJobsResponse")
 
@@ -20,14 +20,14 @@ T = TypeVar("T", bound="ListPaginatedFineTuningJobsResponse")
 class ListPaginatedFineTuningJobsResponse:
     """
     Attributes:
-        data (list[FineTuningJob]):
-        has_more (bool):
-        object_ (ListPaginatedFineTuningJobsResponseObject):
+        data (list[FineTuningJob] | Unset):
+        has_more (bool | Unset):
+        object_ (ListPaginatedFineTuningJobsResponseObject | Unset):
     """
 
-    data: list[FineTuningJob]
-    has_more: bool
-    object_: ListPaginatedFineTuningJobsResponseObject
+    data: list[FineTuningJob] | Unset
+    has_more: bool | Unset
+    object_: ListPaginatedFineTuningJobsResponseObject | Unset
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

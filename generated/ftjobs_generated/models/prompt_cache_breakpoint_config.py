@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.prompt_cache_breakpoint_config_mode import PromptCacheBreakpointConfigMode
-from ..types import TOO_DEEP, UNSET, InvalidData, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
 
 T = TypeVar("T", bound="PromptCacheBreakpointConfig")
 
@@ -20,11 +20,13 @@ class PromptCacheBreakpointConfig:
     `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
 
         Attributes:
-            mode (PromptCacheBreakpointConfigMode): The breakpoint mode. Always `explicit`. Default:
+            mode (PromptCacheBreakpointConfigMode | Unset): The breakpoint mode. Always `explicit`. Default:
                 PromptCacheBreakpointConfigMode.EXPLICIT.
     """
 
-    mode: PromptCacheBreakpointConfigMode = PromptCacheBreakpointConfigMode.EXPLICIT
+    mode: PromptCacheBreakpointConfigMode | Unset = (
+        PromptCacheBreakpointConfigMode.EXPLICIT
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
