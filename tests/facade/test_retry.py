@@ -7,7 +7,7 @@ import email.utils
 import httpx2
 import pytest
 
-from ftjobs import RetryPolicy
+from ftjobs import ConfigurationError, RetryPolicy
 from ftjobs._retry import backoff_delay, is_retryable_exception, is_retryable_status, parse_retry_after
 
 NOW = 1_700_000_000.0
@@ -27,10 +27,16 @@ NOW = 1_700_000_000.0
         ({"retry-after": email.utils.formatdate(NOW + 7, usegmt=True)}, 7.0),
         ({"retry-after": email.utils.formatdate(NOW - 100, usegmt=True)}, 0.0),
         ({"retry-after": "nan"}, None),
+        ({"retry-after": "Mon, 01 Jan 10000 00:00:00 GMT"}, None),  # ValueError in mktime_tz
+        ({"retry-after": "Mon, 01 Jan 99999999999 00:00:00 GMT"}, None),  # OverflowError
+        ({"retry-after": "inf"}, float("inf")),  # huge: above any cap, backoff_delay ignores it
+        ({"retry-after-ms": "1e999"}, float("inf")),
+        ({"retry-after-ms": "nan", "retry-after": "2"}, 2.0),
     ],
 )
 def test_parse_retry_after(headers: dict[str, str], expected: float | None) -> None:
-    """retry-after-ms wins, then Retry-After as seconds or HTTP date; junk and negatives are ignored."""
+    """retry-after-ms wins, then Retry-After as seconds or HTTP date; junk, negatives and dates no
+    platform can represent are ignored (never raised)."""
     assert parse_retry_after(headers, now=NOW) == expected
 
 
@@ -98,3 +104,34 @@ def test_with_max_retries() -> None:
     policy = RetryPolicy(max_retries=2)
     assert policy.with_max_retries(None) is policy
     assert policy.with_max_retries(5).max_retries == 5
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"max_retries": -1},
+        {"max_retries": True},
+        {"max_retries": "2"},
+        {"max_retries": 101},
+        {"initial_delay": float("nan")},
+        {"max_delay": float("inf")},
+        {"max_retry_after": -1.0},
+        {"initial_delay": "0.5"},
+    ],
+)
+def test_retry_policy_checks_its_fields(kwargs: dict[str, object]) -> None:
+    """RetryPolicy refuses counts and delays that would fail later or retry forever."""
+    with pytest.raises(ConfigurationError):
+        RetryPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+def test_retry_policy_accepts_the_edges() -> None:
+    """0 and 100 retries, zero delays: accepted (too strict would be a bug too)."""
+    assert RetryPolicy(max_retries=0, initial_delay=0, max_delay=0, max_retry_after=0).max_retries == 0
+    assert RetryPolicy(max_retries=100).max_retries == 100
+
+
+def test_backoff_ignores_a_hint_above_the_cap() -> None:
+    """An infinite or huge hint falls back to the backoff: what is slept never exceeds the caps."""
+    policy = RetryPolicy(initial_delay=0.5, max_delay=4.0, max_retry_after=60)
+    assert backoff_delay(0, policy, retry_after=float("inf"), rand=lambda: 0.0) == 0.5

@@ -150,7 +150,7 @@ def test_wait_ignores_unusable_polling_hints(value: str, mode: str) -> None:
 
     with Loopback(job) as server:
         url = server.origin + "/v1"
-        kwargs = {"timeout": BOUND, "poll_interval": 0.02, "max_poll_interval": 0.05}
+        kwargs: dict[str, Any] = {"timeout": BOUND, "poll_interval": 0.02, "max_poll_interval": 0.05}
         if mode == "sync":
             with support.client(url) as client:
                 result = client.jobs.wait("ftjob-abc123", **kwargs)

@@ -152,36 +152,35 @@ def test_a_cursor_cycle_ends_with_pagination_error_after_one_lap(length: int, ki
 def test_distinct_cursors_are_followed_and_max_pages_bounds_a_walk(mode: str) -> None:
     """Distinct cursors are a long list, not an error; ``pages(max_pages=n)`` stops after n pages."""
     with _server(endless) as server:
-        url = server.origin + "/v1"
-        if mode == "sync":
-            with support.client(url) as client:
-                first = [
-                    item.id for _, item in zip(range(40), client.jobs.events("ftjob-abc123"), strict=False)
-                ]
-                with pytest.raises(ftjobs.PaginationError) as caught:
-                    for _ in client.jobs.events("ftjob-abc123").pages(max_pages=5):
-                        pass
-        else:
-
-            async def main() -> list[str]:
-                async with support.async_client(url) as client:
-                    ids: list[str] = []
-                    async for event in client.jobs.events("ftjob-abc123"):
-                        ids.append(event.id)
-                        if len(ids) == 40:
-                            break
-                    with pytest.raises(ftjobs.PaginationError) as caught_async:
-                        async for _ in client.jobs.events("ftjob-abc123").pages(max_pages=5):
-                            pass
-                    nonlocal caught
-                    caught = caught_async
-                    return ids
-
-            caught: Any = None
-            first = asyncio.run(main())
+        first, error = _forty_then_bounded(server.origin + "/v1", mode)
     assert len(set(first)) == 40
-    assert caught.value.pages == 5
-    assert caught.value.cursor is None
+    assert error.pages == 5
+    assert error.cursor is None
+
+
+def _forty_then_bounded(url: str, mode: str) -> tuple[list[str | None], ftjobs.PaginationError]:
+    """The first 40 event ids of an endless walk, and the error of a walk bounded to 5 pages."""
+    if mode == "sync":
+        with support.client(url) as client:
+            first = [item.id for _, item in zip(range(40), client.jobs.events("ftjob-abc123"), strict=False)]
+            with pytest.raises(ftjobs.PaginationError) as caught:
+                for _ in client.jobs.events("ftjob-abc123").pages(max_pages=5):
+                    pass
+        return first, caught.value
+
+    async def main() -> tuple[list[str | None], ftjobs.PaginationError]:
+        async with support.async_client(url) as client:
+            ids: list[str | None] = []
+            async for event in client.jobs.events("ftjob-abc123"):
+                ids.append(event.id)
+                if len(ids) == 40:
+                    break
+            with pytest.raises(ftjobs.PaginationError) as caught:
+                async for _ in client.jobs.events("ftjob-abc123").pages(max_pages=5):
+                    pass
+            return ids, caught.value
+
+    return asyncio.run(main())
 
 
 def _wait(url: str, mode: str, **kwargs: Any) -> tuple[float, list[str], BaseException | ftjobs.Job]:

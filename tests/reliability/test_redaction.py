@@ -79,6 +79,7 @@ def _hostile(method: str, path: str, headers: dict[str, str]) -> tuple[int, dict
     mode = parts[parts.index("jobs") + 1] if "jobs" in parts and parts[-1] != "jobs" else "list"
     rid = {"x-request-id": f"req_{echoed}"}
     plain = {"Content-Type": "application/json", **rid}
+    body: dict[str, Any]
     if mode == "rid-401":
         body = {"error": {"message": f"Incorrect API key provided: {echoed}", "code": "invalid_api_key"}}
         return 401, plain, json.dumps(body).encode()
