@@ -47,7 +47,7 @@ def to_31(node: Any) -> Any:
         return [to_31(v) for v in node]
     if not isinstance(node, dict):
         return node
-    out = {k: (v if k in _SKIP or k.startswith("x-") else to_31(v)) for k, v in node.items()}
+    out = {k: (v if k in _SKIP or str(k).startswith("x-") else to_31(v)) for k, v in node.items()}
     for excl, plain in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if isinstance(out.get(excl), bool):
             if out[excl] and plain in out:

@@ -155,3 +155,14 @@ def test_any_node_replaced_by_anything_never_crashes(spec: Path, data: st.DataOb
     assert status in (0, 1, 2)
     if status == 2:
         assert err.count("\n") == 1 and err.startswith("error: "), err
+
+
+def test_null_key_outside_schemas_is_no_crash(tmp_path: Path) -> None:
+    """`~: 1` (a null key) in an operation: lint and diff finish with a status, never a traceback."""
+    text = GOOD.read_text(encoding="utf-8").replace("    get:\n", "    get:\n      ~: 1\n", 1)
+    spec = tmp_path / "null-key.yaml"
+    spec.write_text(text, encoding="utf-8")
+    for argv in (["lint", str(spec)], ["diff", str(GOOD), str(spec)]):
+        status, _, err = run(argv)
+        assert status in (0, 1) or (status == 2 and err.count("\n") == 1 and err.startswith("error: "))
+    assert run(["lint", str(spec)])[0] == 1  # the validator reports the stray key
