@@ -309,6 +309,7 @@ class Jobs:
             max_poll_interval=max_poll_interval,
             on_update=on_update,
             on_poll=on_poll,
+            on_event=on_event,
             redact=self._redact,
         )
         call_timeout(request_timeout)
@@ -466,6 +467,7 @@ class AsyncJobs:
             max_poll_interval=max_poll_interval,
             on_update=on_update,
             on_poll=on_poll,
+            on_event=on_event,
             redact=self._redact,
         )
         call_timeout(request_timeout)

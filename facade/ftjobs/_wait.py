@@ -78,9 +78,15 @@ class Waiter:
         max_poll_interval: float = MAX_POLL_INTERVAL,
         on_update: OnUpdate | None = None,
         on_poll: OnUpdate | None = None,
+        on_event: OnEvent | None = None,
         clock: Callable[[], float] | None = None,
         redact: Callable[[str], str] | None = None,
     ) -> None:
+        for name, callback in (("on_update", on_update), ("on_poll", on_poll), ("on_event", on_event)):
+            if callback is not None and not callable(callback):
+                raise InvalidArgumentError(
+                    f"{name} must be a function (or None), got {type(callback).__name__}"
+                )
         timeout = wait_timeout(timeout)
         first, maximum = (
             interval("poll_interval", poll_interval),

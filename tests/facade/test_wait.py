@@ -44,6 +44,8 @@ def _event(event_id: str | None) -> JobEvent:
         {"poll_interval": math.nan},
         {"max_poll_interval": -2},
         {"max_poll_interval": "30"},
+        {"on_update": "print"},
+        {"on_event": 42},
     ],
 )
 def test_bad_arguments_are_invalid_argument_errors(kwargs: dict[str, Any]) -> None:
