@@ -272,3 +272,18 @@ def test_client_impact_refuses_ci_formats() -> None:
     """--client-impact only fits text, markdown and json: other formats are a usage error (exit 2)."""
     status, _, err = run(["diff", *pair("path-added"), "--client-impact", "--format", "junit"])
     assert status == 2 and "--client-impact" in err
+
+
+def test_null_operation_matches_a_spec_level_change(tmp_path: Path) -> None:
+    """`operation: null` is how an entry names a path-level change (no operation)."""
+    ignore = write(
+        tmp_path,
+        "ignore.yaml",
+        "- id: path-added\n  operation: null\n  pointer: /paths/~1fine_tuning~1jobs~1{fine_tuning_job_id}\n"
+        "  reason: announced in the changelog\n",
+    )
+    status, out, _ = run(
+        ["diff", *pair("path-added"), "--ignore", ignore, "--format", "json", "--fail-on", "info"]
+    )
+    doc = json.loads(out)
+    assert status == 0 and doc["changes"] == [] and [c["id"] for c in doc["ignored"]] == ["path-added"]
