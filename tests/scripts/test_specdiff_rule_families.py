@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import copy
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scripts.specdiff import diff_docs
 from scripts.specdiff.rules import deprecation
+from scripts.specdiff.sources import load
 from scripts.trim import load_spec_text
+from tests.scripts.test_specdiff_pointers import unresolved
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "specdiff"
 
 BASE = """
 openapi: 3.1.0
@@ -320,3 +325,13 @@ def test_a_document_edited_between_two_diffs_is_seen_afresh() -> None:
     schemas(rev)["Req"]["properties"]["kind"]["x-extensible-enum"] = ["a"]
     schemas(base)["Req"]["properties"]["kind"]["x-extensible-enum"] = ["a", "b"]
     assert ids(base, rev) == ["request-extensible-enum-value-removed", "request-property-became-read-only"]
+
+
+@pytest.mark.parametrize("rule", sorted(p.name for p in FIXTURES.iterdir() if not p.name.startswith("_")))
+def test_every_fixture_pointer_resolves(rule: str) -> None:
+    """The pointers of each rule's fixture diff resolve in the (loaded) base and revision."""
+    base = load(str(FIXTURES / rule / "base.yaml"))[0]
+    revision = load(str(FIXTURES / rule / "revision.yaml"))[0]
+    checked, bad = unresolved(base, revision)
+    assert checked >= 1
+    assert bad == []
