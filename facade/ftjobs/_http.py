@@ -50,7 +50,16 @@ from ._retry import (
     parse_retry_after,
 )
 from ._version import __version__
-from ._wire import DEADLINE, CorePath, DeadlineExceeded, Opened, Timeouts, TransportPath, clean_cause
+from ._wire import (
+    DEADLINE,
+    CorePath,
+    DeadlineExceeded,
+    DirectPath,
+    Opened,
+    Timeouts,
+    TransportPath,
+    clean_cause,
+)
 from ._wire import map_core_error as _map_core_error
 from ._wire import path_for as _path_for
 
@@ -75,7 +84,7 @@ class Call:
 class Outgoing:
     """One request on the wire: method, URL (and its origin/target pieces), headers, body."""
 
-    __slots__ = ("body", "headers", "method", "origin", "target", "url")
+    __slots__ = ("body", "headers", "method", "method_bytes", "origin", "target", "url")
 
     def __init__(
         self,
@@ -87,6 +96,7 @@ class Outgoing:
         body: bytes | None,
     ) -> None:
         self.method = method
+        self.method_bytes = method.encode("ascii")
         self.url = url
         self.origin = origin
         self.target = target
@@ -466,7 +476,8 @@ class _Engine:
         if wire is None:
             http = self.http
             base = self.settings.connection.base_url
-            wire = self._wire = (_path_for(http, base), self.settings.raw_headers(http.headers))
+            path = _path_for(http, base, owned=self._owned)
+            wire = self._wire = (path, self.settings.raw_headers(http.headers))
         return wire
 
 
@@ -476,6 +487,8 @@ class SyncEngine(_Engine):
     def close(self) -> None:
         """Close the pool if this engine created it; later calls raise APIConnectionError."""
         self._closed = True
+        if self._wire is not None and isinstance(self._wire[0], DirectPath):
+            self._wire[0].close()
         if self._owned and self._http is not None:
             self._http.close()
 

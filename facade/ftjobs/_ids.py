@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from ._constants import MAX_JOB_ID_LENGTH
 from ._errors import InvalidJobIdError
+
+#: Ids made of these only (every real one) pass every check below: the hot path skips them.
+_PLAIN = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_.~-]*")
 
 
 def check_job_id(job_id: object) -> str:
@@ -15,6 +19,8 @@ def check_job_id(job_id: object) -> str:
     any percent-encoded form), ids with ``/``, ``\\``, ``?``, ``#``, ``%``, whitespace or control
     characters. Anything else is percent-escaped when the URL is built, so it stays one segment.
     """
+    if isinstance(job_id, str) and len(job_id) <= MAX_JOB_ID_LENGTH and _PLAIN.fullmatch(job_id):
+        return job_id  # no leading dot (so never "." or ".."), no separator, space or control
     if not isinstance(job_id, str):
         raise InvalidJobIdError(f"job id must be a string, not {type(job_id).__name__}")
     shown = repr(job_id[:40] + ("..." if len(job_id) > 40 else ""))

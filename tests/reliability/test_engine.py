@@ -436,3 +436,106 @@ def test_exception_chain_from_a_real_timeout_shows_no_credential(
     error, _ = _timed(lambda: _retrieve(hostile.url, "drip-head", mode, **kwargs))
     assert isinstance(error, ftjobs.APITimeoutError), error
     assert SECRET not in _everything_shown(error)
+
+
+# --- the engine's own keep-alive connections (the sync hot path) --------------------------------
+
+
+class Counting:
+    """An HTTP/1.1 keep-alive server on 127.0.0.1 answering the job; records each request's client
+    port, i.e. which connection carried it."""
+
+    def __init__(self) -> None:
+        import http.server
+
+        self.ports: list[int] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                outer.ports.append(self.client_address[1])
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(JOB_BYTES)))
+                self.end_headers()
+                self.wfile.write(JOB_BYTES)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05})
+        self.thread.daemon = True
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> Counting:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
+
+
+def test_sequential_calls_reuse_one_connection() -> None:
+    """Twenty retrieves in a row travel on one keep-alive connection."""
+    with Counting() as server, ftjobs.Client(api_key="sk-engine", base_url=server.url) as client:
+        for _ in range(20):
+            assert client.jobs.retrieve("ftjob-abc123").id == JOB["id"]
+    assert len(server.ports) == 20
+    assert len(set(server.ports)) == 1
+
+
+def test_threads_share_one_client() -> None:
+    """Eight threads calling one Client each get their own connection; every call succeeds."""
+    results: list[str] = []
+    with Counting() as server, ftjobs.Client(api_key="sk-engine", base_url=server.url) as client:
+
+        def work() -> None:
+            for _ in range(10):
+                results.append(client.jobs.retrieve("ftjob-abc123").id)
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert results == [JOB["id"]] * 80
+    assert 1 <= len(set(server.ports)) <= 8 + 16  # at most one per thread at a time, plus replaced ones
+
+
+def _answer_then_hang_up(conn: Any, line: str) -> None:
+    """A keep-alive answer (no Connection: close), after which the server closes the socket."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+    conn.sendall(b"Content-Length: %d\r\n\r\n" % len(JOB_BYTES) + JOB_BYTES)
+
+
+def test_a_connection_the_server_closed_is_not_reused() -> None:
+    """The server closes each connection after one answer: every later call opens a new one and
+    succeeds (an idle connection found closed is dropped, as the pool would)."""
+    with RawServer(_answer_then_hang_up) as server:
+        with ftjobs.Client(api_key="sk-engine", base_url=server.url, max_retries=2) as client:
+            for _ in range(10):
+                assert client.jobs.retrieve("ftjob-abc123").id == JOB["id"]
+                time.sleep(0.05)  # the server has hung up by the next call
+        assert 10 <= len(server.requests) <= 12
+
+
+def test_closing_the_client_closes_its_idle_connections() -> None:
+    """close() leaves no idle connection open behind it (the server sees its connections end)."""
+    with Counting() as server:
+        client = ftjobs.Client(api_key="sk-engine", base_url=server.url)
+        client.jobs.retrieve("ftjob-abc123")
+        path = client._engine._wire[0] if client._engine._wire else None
+        assert path is not None
+        idle = list(getattr(path, "_idle", []))
+        assert len(idle) == 1
+        client.close()
+        assert all(connection.is_closed() for connection in idle)
