@@ -35,6 +35,7 @@ from .rules import (
 )
 
 EXT = extensible_enums
+SER = serialization
 AP = additional_properties
 
 RULES: tuple[Rule, ...] = (
@@ -70,6 +71,7 @@ RULES: tuple[Rule, ...] = (
     Rule(parameters.PARAMETER_ADDED_REQUIRED, "breaking", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_ADDED_OPTIONAL, "info", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_REMOVED, "warning", "request", "operation", parameters.check),
+    Rule(parameters.PARAMETER_REMOVED_AFTER_DEPRECATION, "info", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_BECAME_REQUIRED, "breaking", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_BECAME_OPTIONAL, "info", "request", "operation", parameters.check),
     Rule(
@@ -82,6 +84,8 @@ RULES: tuple[Rule, ...] = (
         "operation",
         serialization.check,
     ),
+    Rule(SER.REQUEST_PARAMETER_BECAME_ALLOW_RESERVED, "info", "request", "operation", SER.check),
+    Rule(SER.REQUEST_PARAMETER_BECAME_NOT_ALLOW_RESERVED, "warning", "request", "operation", SER.check),
     Rule(request_body.BODY_ADDED_REQUIRED, "breaking", "request", "operation", request_body.check),
     Rule(request_body.BODY_ADDED_OPTIONAL, "info", "request", "operation", request_body.check),
     Rule(request_body.BODY_REMOVED, "warning", "request", "operation", request_body.check),

@@ -8,6 +8,7 @@ from ..normalize import join
 PARAMETER_ADDED_REQUIRED = "request-parameter-added-required"
 PARAMETER_ADDED_OPTIONAL = "request-parameter-added-optional"
 PARAMETER_REMOVED = "request-parameter-removed"
+PARAMETER_REMOVED_AFTER_DEPRECATION = "request-parameter-removed-after-deprecation"
 PARAMETER_BECAME_REQUIRED = "request-parameter-became-required"
 PARAMETER_BECAME_OPTIONAL = "request-parameter-became-optional"
 
@@ -20,7 +21,10 @@ def check(sink: Sink, op: OpPair) -> None:
     for key, (param, ptr) in op.base_params.items():
         name = f"{param.get('name')} ({param.get('in')})"
         if key not in op.revision_params:
-            sink.emit(PARAMETER_REMOVED, ptr, None, name=name)
+            deprecated = param.get("deprecated") is True
+            sink.emit(
+                PARAMETER_REMOVED_AFTER_DEPRECATION if deprecated else PARAMETER_REMOVED, ptr, None, name=name
+            )
             continue
         rparam, rptr = op.revision_params[key]
         if _required(rparam) and not _required(param):
