@@ -5,6 +5,7 @@ Order for every setting: explicit argument, then environment variable, then defa
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import urllib.parse
@@ -67,7 +68,7 @@ class Connection:
     def __repr__(self) -> str:
         return f"Connection(provider={self.provider!r}, base_url={self.base_url!r})"
 
-    @property
+    @functools.cached_property
     def secrets(self) -> tuple[str, ...]:
         """Every form of every credential to redact, longest first: the header value, the bare
         token of ``Bearer``, and their percent-encoded forms."""
