@@ -300,7 +300,10 @@ class Jobs:
         honoured instead. ``on_update(job)`` is called on the first poll and every status change;
         ``on_event(event)`` for each new event, oldest first; ``on_poll(job)`` after every poll (for
         progress displays). ``timeout`` (seconds, None = no limit)
-        raises WaitTimeoutError carrying the last job seen.
+        raises WaitTimeoutError carrying the last job seen. The deadline is checked before every
+        request (each poll, each page of events: at most 100 pages per poll), and each request gets
+        at most the time left (at least 1 s): a server that drips, cycles or never stops paging
+        cannot hold the wait much past ``timeout``.
         """
         waiter = Waiter(
             job_id,
