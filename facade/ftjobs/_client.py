@@ -176,6 +176,9 @@ _CLIENT_DOC = """
     - ``default_headers``, ``http_client`` (your own httpx client; not closed by us), ``verify``
       (TLS verification: True, a CA bundle path or an ``ssl.SSLContext``; turning it off warns),
       ``max_response_bytes`` (default 32 MiB).
+
+    Every option is checked here (type, range, sendable headers, a usable base URL; unknown names
+    too): a bad one raises ConfigurationError naming it, before any request.
 """
 
 
