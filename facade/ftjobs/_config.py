@@ -17,7 +17,6 @@ Per-call ``timeout=``/``max_retries=`` go through the same checks with InvalidAr
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import ssl
@@ -67,6 +66,8 @@ def check_options(options: Mapping[str, Any], known: Collection[str]) -> None:
     """Unknown option names (with a suggestion) and string options of another type."""
     for name in options:
         if name not in known:
+            import difflib  # only for the error message: not on every import
+
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ConfigurationError(f"unknown option {name!r}{hint}")
