@@ -201,7 +201,6 @@ def test_unknown_event_level_parses() -> None:
     [
         (5, "integer"),
         (1.5, "number"),
-        (None, "null"),
         (True, "boolean"),
         (b"queued", "bytes"),
         (["queued"], "list"),
@@ -214,6 +213,13 @@ def test_non_string_enum_value_is_rejected(value: Any, got: str) -> None:
     with pytest.raises(InvalidData, match=f"^status: expected string, got {got}$") as info:
         FineTuningJob.from_dict({"status": value})
     assert (info.value.path, info.value.expected, info.value.got) == (("status",), "string", got)
+
+
+def test_null_status_reads_as_omitted() -> None:
+    """null for a key the spec does not make nullable is read as omitted (docs/typing.md), not an error."""
+    job = FineTuningJob.from_dict({"status": None, "object": None, "method": None, "id": "ftjob-1"})
+    assert job.status is UNSET and job.object_ is UNSET and job.method is UNSET
+    assert job.to_dict() == {"id": "ftjob-1"}
 
 
 def test_every_generated_enum_has_the_tolerant_template() -> None:

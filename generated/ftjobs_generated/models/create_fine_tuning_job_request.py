@@ -134,6 +134,8 @@ class CreateFineTuningJobRequest:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_model = d.pop("model", UNSET)
+            if _p_model is None:  # null where the spec has no null: read as omitted
+                _p_model = UNSET
             if _p_model is not UNSET:
                 if isinstance(_p_model, str):
                     if _p_model in CreateFineTuningJobRequestModel._value2member_map_:
@@ -142,6 +144,10 @@ class CreateFineTuningJobRequest:
                     raise InvalidData(("model",), "string", json_type_name(_p_model))
 
             _p_training_file = d.pop("training_file", UNSET)
+            if (
+                _p_training_file is None
+            ):  # null where the spec has no null: read as omitted
+                _p_training_file = UNSET
             if _p_training_file is not UNSET:
                 if not isinstance(_p_training_file, str):
                     raise InvalidData(
@@ -149,6 +155,10 @@ class CreateFineTuningJobRequest:
                     )
 
             _p_hyperparameters = d.pop("hyperparameters", UNSET)
+            if (
+                _p_hyperparameters is None
+            ):  # null where the spec has no null: read as omitted
+                _p_hyperparameters = UNSET
             if _p_hyperparameters is not UNSET:
                 if not isinstance(_p_hyperparameters, dict) and not isinstance(
                     _p_hyperparameters, Mapping
@@ -225,6 +235,8 @@ class CreateFineTuningJobRequest:
                     )
 
             _p_method = d.pop("method", UNSET)
+            if _p_method is None:  # null where the spec has no null: read as omitted
+                _p_method = UNSET
             if _p_method is not UNSET:
                 if not isinstance(_p_method, dict) and not isinstance(
                     _p_method, Mapping

@@ -93,6 +93,10 @@ class CreateFineTuningJobRequestHyperparameters:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_batch_size = d.pop("batch_size", UNSET)
+            if (
+                _p_batch_size is None
+            ):  # null where the spec has no null: read as omitted
+                _p_batch_size = UNSET
             if _p_batch_size is not UNSET:
                 if isinstance(_p_batch_size, str):
                     if (
@@ -118,6 +122,10 @@ class CreateFineTuningJobRequestHyperparameters:
 
                 elif isinstance(_p_batch_size, int):
                     pass
+                elif (
+                    isinstance(_p_batch_size, float) and _p_batch_size.is_integer()
+                ):  # 3.0 is an integer, as in JSON Schema
+                    _p_batch_size = int(_p_batch_size)
                 else:
                     raise InvalidData(
                         ("batch_size",),
@@ -126,6 +134,10 @@ class CreateFineTuningJobRequestHyperparameters:
                     )
 
             _p_learning_rate_multiplier = d.pop("learning_rate_multiplier", UNSET)
+            if (
+                _p_learning_rate_multiplier is None
+            ):  # null where the spec has no null: read as omitted
+                _p_learning_rate_multiplier = UNSET
             if _p_learning_rate_multiplier is not UNSET:
                 if isinstance(_p_learning_rate_multiplier, str):
                     if (
@@ -161,6 +173,8 @@ class CreateFineTuningJobRequestHyperparameters:
                     )
 
             _p_n_epochs = d.pop("n_epochs", UNSET)
+            if _p_n_epochs is None:  # null where the spec has no null: read as omitted
+                _p_n_epochs = UNSET
             if _p_n_epochs is not UNSET:
                 if isinstance(_p_n_epochs, str):
                     if (
@@ -184,6 +198,10 @@ class CreateFineTuningJobRequestHyperparameters:
 
                 elif isinstance(_p_n_epochs, int):
                     pass
+                elif (
+                    isinstance(_p_n_epochs, float) and _p_n_epochs.is_integer()
+                ):  # 3.0 is an integer, as in JSON Schema
+                    _p_n_epochs = int(_p_n_epochs)
                 else:
                     raise InvalidData(
                         ("n_epochs",), '"auto" or integer', json_type_name(_p_n_epochs)

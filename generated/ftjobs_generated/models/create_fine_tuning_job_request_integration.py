@@ -56,6 +56,8 @@ class CreateFineTuningJobRequestIntegration:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if isinstance(_p_type_, str):
                     _p_type_ = (
@@ -68,6 +70,8 @@ class CreateFineTuningJobRequestIntegration:
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
 
             _p_wandb = d.pop("wandb", UNSET)
+            if _p_wandb is None:  # null where the spec has no null: read as omitted
+                _p_wandb = UNSET
             if _p_wandb is not UNSET:
                 if not isinstance(_p_wandb, dict) and not isinstance(_p_wandb, Mapping):
                     raise InvalidData(("wandb",), "object", json_type_name(_p_wandb))

@@ -62,6 +62,8 @@ class CreateFineTuningJobRequestIntegrationWandb:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_project = d.pop("project", UNSET)
+            if _p_project is None:  # null where the spec has no null: read as omitted
+                _p_project = UNSET
             if _p_project is not UNSET:
                 if not isinstance(_p_project, str):
                     raise InvalidData(
@@ -83,6 +85,8 @@ class CreateFineTuningJobRequestIntegrationWandb:
                     )
 
             _p_tags = d.pop("tags", UNSET)
+            if _p_tags is None:  # null where the spec has no null: read as omitted
+                _p_tags = UNSET
             if _p_tags is not UNSET:
                 if not isinstance(_p_tags, list) and not isinstance(_p_tags, tuple):
                     raise InvalidData(("tags",), "list", json_type_name(_p_tags))

@@ -111,6 +111,8 @@ class EvalItem:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_role = d.pop("role", UNSET)
+            if _p_role is None:  # null where the spec has no null: read as omitted
+                _p_role = UNSET
             if _p_role is not UNSET:
                 if not isinstance(_p_role, str):
                     raise InvalidData(("role",), "string", json_type_name(_p_role))
@@ -120,6 +122,8 @@ class EvalItem:
                 )
 
             _p_content = d.pop("content", UNSET)
+            if _p_content is None:  # null where the spec has no null: read as omitted
+                _p_content = UNSET
             if _p_content is not UNSET:
                 if isinstance(_p_content, str):
                     pass
@@ -149,7 +153,9 @@ class EvalItem:
                         except InvalidData as _e:
                             raise _e.within(("content",)) from None
 
-                    elif _t0 is UNSET or isinstance(_t0, str):
+                    elif (
+                        _t0 is UNSET or _t0 is None or isinstance(_t0, str)
+                    ):  # null tag: omitted
                         _p_content = UnknownVariant.from_dict(_p_content)
                     else:
                         raise InvalidData(
@@ -187,7 +193,9 @@ class EvalItem:
                                 except InvalidData as _e:
                                     raise _e.within(("content", _i0)) from None
 
-                            elif _t1 is UNSET or isinstance(_t1, str):
+                            elif (
+                                _t1 is UNSET or _t1 is None or isinstance(_t1, str)
+                            ):  # null tag: omitted
                                 _x0 = UnknownVariant.from_dict(_x0)
                             else:
                                 raise InvalidData(
@@ -214,6 +222,8 @@ class EvalItem:
                     )
 
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))

@@ -48,6 +48,8 @@ class EvalItemContentOutputText:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -57,6 +59,8 @@ class EvalItemContentOutputText:
                 ) or EvalItemContentOutputTextType(_p_type_)
 
             _p_text = d.pop("text", UNSET)
+            if _p_text is None:  # null where the spec has no null: read as omitted
+                _p_text = UNSET
             if _p_text is not UNSET:
                 if not isinstance(_p_text, str):
                     raise InvalidData(("text",), "string", json_type_name(_p_text))

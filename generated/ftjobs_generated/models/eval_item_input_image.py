@@ -54,6 +54,8 @@ class EvalItemInputImage:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -63,6 +65,8 @@ class EvalItemInputImage:
                 ) or EvalItemInputImageType(_p_type_)
 
             _p_image_url = d.pop("image_url", UNSET)
+            if _p_image_url is None:  # null where the spec has no null: read as omitted
+                _p_image_url = UNSET
             if _p_image_url is not UNSET:
                 if not isinstance(_p_image_url, str):
                     raise InvalidData(
@@ -70,6 +74,8 @@ class EvalItemInputImage:
                     )
 
             _p_detail = d.pop("detail", UNSET)
+            if _p_detail is None:  # null where the spec has no null: read as omitted
+                _p_detail = UNSET
             if _p_detail is not UNSET:
                 if not isinstance(_p_detail, str):
                     raise InvalidData(("detail",), "string", json_type_name(_p_detail))

@@ -42,6 +42,10 @@ class FineTuneDPOMethod:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_hyperparameters = d.pop("hyperparameters", UNSET)
+            if (
+                _p_hyperparameters is None
+            ):  # null where the spec has no null: read as omitted
+                _p_hyperparameters = UNSET
             if _p_hyperparameters is not UNSET:
                 if not isinstance(_p_hyperparameters, dict) and not isinstance(
                     _p_hyperparameters, Mapping

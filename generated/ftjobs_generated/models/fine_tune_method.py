@@ -64,6 +64,8 @@ class FineTuneMethod:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -73,6 +75,10 @@ class FineTuneMethod:
                 ) or FineTuneMethodType(_p_type_)
 
             _p_supervised = d.pop("supervised", UNSET)
+            if (
+                _p_supervised is None
+            ):  # null where the spec has no null: read as omitted
+                _p_supervised = UNSET
             if _p_supervised is not UNSET:
                 if not isinstance(_p_supervised, dict) and not isinstance(
                     _p_supervised, Mapping
@@ -87,6 +93,8 @@ class FineTuneMethod:
                     raise _e.within(("supervised",)) from None
 
             _p_dpo = d.pop("dpo", UNSET)
+            if _p_dpo is None:  # null where the spec has no null: read as omitted
+                _p_dpo = UNSET
             if _p_dpo is not UNSET:
                 if not isinstance(_p_dpo, dict) and not isinstance(_p_dpo, Mapping):
                     raise InvalidData(("dpo",), "object", json_type_name(_p_dpo))
@@ -97,6 +105,10 @@ class FineTuneMethod:
                     raise _e.within(("dpo",)) from None
 
             _p_reinforcement = d.pop("reinforcement", UNSET)
+            if (
+                _p_reinforcement is None
+            ):  # null where the spec has no null: read as omitted
+                _p_reinforcement = UNSET
             if _p_reinforcement is not UNSET:
                 if not isinstance(_p_reinforcement, dict) and not isinstance(
                     _p_reinforcement, Mapping

@@ -152,6 +152,10 @@ class FineTuneReinforcementHyperparameters:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_batch_size = d.pop("batch_size", UNSET)
+            if (
+                _p_batch_size is None
+            ):  # null where the spec has no null: read as omitted
+                _p_batch_size = UNSET
             if _p_batch_size is not UNSET:
                 if isinstance(_p_batch_size, str):
                     if (
@@ -177,6 +181,10 @@ class FineTuneReinforcementHyperparameters:
 
                 elif isinstance(_p_batch_size, int):
                     pass
+                elif (
+                    isinstance(_p_batch_size, float) and _p_batch_size.is_integer()
+                ):  # 3.0 is an integer, as in JSON Schema
+                    _p_batch_size = int(_p_batch_size)
                 else:
                     raise InvalidData(
                         ("batch_size",),
@@ -185,6 +193,10 @@ class FineTuneReinforcementHyperparameters:
                     )
 
             _p_learning_rate_multiplier = d.pop("learning_rate_multiplier", UNSET)
+            if (
+                _p_learning_rate_multiplier is None
+            ):  # null where the spec has no null: read as omitted
+                _p_learning_rate_multiplier = UNSET
             if _p_learning_rate_multiplier is not UNSET:
                 if isinstance(_p_learning_rate_multiplier, str):
                     if (
@@ -220,6 +232,8 @@ class FineTuneReinforcementHyperparameters:
                     )
 
             _p_n_epochs = d.pop("n_epochs", UNSET)
+            if _p_n_epochs is None:  # null where the spec has no null: read as omitted
+                _p_n_epochs = UNSET
             if _p_n_epochs is not UNSET:
                 if isinstance(_p_n_epochs, str):
                     if (
@@ -243,12 +257,20 @@ class FineTuneReinforcementHyperparameters:
 
                 elif isinstance(_p_n_epochs, int):
                     pass
+                elif (
+                    isinstance(_p_n_epochs, float) and _p_n_epochs.is_integer()
+                ):  # 3.0 is an integer, as in JSON Schema
+                    _p_n_epochs = int(_p_n_epochs)
                 else:
                     raise InvalidData(
                         ("n_epochs",), '"auto" or integer', json_type_name(_p_n_epochs)
                     )
 
             _p_reasoning_effort = d.pop("reasoning_effort", UNSET)
+            if (
+                _p_reasoning_effort is None
+            ):  # null where the spec has no null: read as omitted
+                _p_reasoning_effort = UNSET
             if _p_reasoning_effort is not UNSET:
                 if not isinstance(_p_reasoning_effort, str):
                     raise InvalidData(
@@ -267,6 +289,10 @@ class FineTuneReinforcementHyperparameters:
                 )
 
             _p_compute_multiplier = d.pop("compute_multiplier", UNSET)
+            if (
+                _p_compute_multiplier is None
+            ):  # null where the spec has no null: read as omitted
+                _p_compute_multiplier = UNSET
             if _p_compute_multiplier is not UNSET:
                 if isinstance(_p_compute_multiplier, str):
                     if (
@@ -302,6 +328,10 @@ class FineTuneReinforcementHyperparameters:
                     )
 
             _p_eval_interval = d.pop("eval_interval", UNSET)
+            if (
+                _p_eval_interval is None
+            ):  # null where the spec has no null: read as omitted
+                _p_eval_interval = UNSET
             if _p_eval_interval is not UNSET:
                 if isinstance(_p_eval_interval, str):
                     if (
@@ -327,6 +357,11 @@ class FineTuneReinforcementHyperparameters:
 
                 elif isinstance(_p_eval_interval, int):
                     pass
+                elif (
+                    isinstance(_p_eval_interval, float)
+                    and _p_eval_interval.is_integer()
+                ):  # 3.0 is an integer, as in JSON Schema
+                    _p_eval_interval = int(_p_eval_interval)
                 else:
                     raise InvalidData(
                         ("eval_interval",),
@@ -335,6 +370,10 @@ class FineTuneReinforcementHyperparameters:
                     )
 
             _p_eval_samples = d.pop("eval_samples", UNSET)
+            if (
+                _p_eval_samples is None
+            ):  # null where the spec has no null: read as omitted
+                _p_eval_samples = UNSET
             if _p_eval_samples is not UNSET:
                 if isinstance(_p_eval_samples, str):
                     if (
@@ -360,6 +399,10 @@ class FineTuneReinforcementHyperparameters:
 
                 elif isinstance(_p_eval_samples, int):
                     pass
+                elif (
+                    isinstance(_p_eval_samples, float) and _p_eval_samples.is_integer()
+                ):  # 3.0 is an integer, as in JSON Schema
+                    _p_eval_samples = int(_p_eval_samples)
                 else:
                     raise InvalidData(
                         ("eval_samples",),

@@ -70,6 +70,8 @@ class FineTuneReinforcementMethod:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_grader = d.pop("grader", UNSET)
+            if _p_grader is None:  # null where the spec has no null: read as omitted
+                _p_grader = UNSET
             if _p_grader is not UNSET:
                 if isinstance(_p_grader, dict) or isinstance(_p_grader, Mapping):
                     _t0 = _p_grader.get("type", UNSET)
@@ -103,7 +105,9 @@ class FineTuneReinforcementMethod:
                         except InvalidData as _e:
                             raise _e.within(("grader",)) from None
 
-                    elif _t0 is UNSET or isinstance(_t0, str):
+                    elif (
+                        _t0 is UNSET or _t0 is None or isinstance(_t0, str)
+                    ):  # null tag: omitted
                         _p_grader = UnknownVariant.from_dict(_p_grader)
                     else:
                         raise InvalidData(
@@ -114,6 +118,10 @@ class FineTuneReinforcementMethod:
                     raise InvalidData(("grader",), "object", json_type_name(_p_grader))
 
             _p_hyperparameters = d.pop("hyperparameters", UNSET)
+            if (
+                _p_hyperparameters is None
+            ):  # null where the spec has no null: read as omitted
+                _p_hyperparameters = UNSET
             if _p_hyperparameters is not UNSET:
                 if not isinstance(_p_hyperparameters, dict) and not isinstance(
                     _p_hyperparameters, Mapping

@@ -161,18 +161,29 @@ class FineTuningJob:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_id = d.pop("id", UNSET)
+            if _p_id is None:  # null where the spec has no null: read as omitted
+                _p_id = UNSET
             if _p_id is not UNSET:
                 if not isinstance(_p_id, str):
                     raise InvalidData(("id",), "string", json_type_name(_p_id))
 
             _p_created_at = d.pop("created_at", UNSET)
+            if (
+                _p_created_at is None
+            ):  # null where the spec has no null: read as omitted
+                _p_created_at = UNSET
             if _p_created_at is not UNSET:
                 if isinstance(_p_created_at, bool) or not isinstance(
                     _p_created_at, int
                 ):
-                    raise InvalidData(
-                        ("created_at",), "integer", json_type_name(_p_created_at)
-                    )
+                    if (
+                        isinstance(_p_created_at, float) and _p_created_at.is_integer()
+                    ):  # 3.0 is an integer, as in JSON Schema
+                        _p_created_at = int(_p_created_at)
+                    else:
+                        raise InvalidData(
+                            ("created_at",), "integer", json_type_name(_p_created_at)
+                        )
 
             _p_error = d.pop("error", UNSET)
             if _p_error is not UNSET:
@@ -234,11 +245,15 @@ class FineTuningJob:
                     )
 
             _p_model = d.pop("model", UNSET)
+            if _p_model is None:  # null where the spec has no null: read as omitted
+                _p_model = UNSET
             if _p_model is not UNSET:
                 if not isinstance(_p_model, str):
                     raise InvalidData(("model",), "string", json_type_name(_p_model))
 
             _p_object_ = d.pop("object", UNSET)
+            if _p_object_ is None:  # null where the spec has no null: read as omitted
+                _p_object_ = UNSET
             if _p_object_ is not UNSET:
                 if not isinstance(_p_object_, str):
                     raise InvalidData(("object",), "string", json_type_name(_p_object_))
@@ -248,6 +263,10 @@ class FineTuningJob:
                 ) or FineTuningJobObject(_p_object_)
 
             _p_organization_id = d.pop("organization_id", UNSET)
+            if (
+                _p_organization_id is None
+            ):  # null where the spec has no null: read as omitted
+                _p_organization_id = UNSET
             if _p_organization_id is not UNSET:
                 if not isinstance(_p_organization_id, str):
                     raise InvalidData(
@@ -257,6 +276,10 @@ class FineTuningJob:
                     )
 
             _p_result_files = d.pop("result_files", UNSET)
+            if (
+                _p_result_files is None
+            ):  # null where the spec has no null: read as omitted
+                _p_result_files = UNSET
             if _p_result_files is not UNSET:
                 if not isinstance(_p_result_files, list) and not isinstance(
                     _p_result_files, tuple
@@ -274,6 +297,8 @@ class FineTuningJob:
                 _p_result_files = list(_p_result_files)
 
             _p_status = d.pop("status", UNSET)
+            if _p_status is None:  # null where the spec has no null: read as omitted
+                _p_status = UNSET
             if _p_status is not UNSET:
                 if not isinstance(_p_status, str):
                     raise InvalidData(("status",), "string", json_type_name(_p_status))
@@ -295,6 +320,10 @@ class FineTuningJob:
                     )
 
             _p_training_file = d.pop("training_file", UNSET)
+            if (
+                _p_training_file is None
+            ):  # null where the spec has no null: read as omitted
+                _p_training_file = UNSET
             if _p_training_file is not UNSET:
                 if not isinstance(_p_training_file, str):
                     raise InvalidData(
@@ -313,9 +342,16 @@ class FineTuningJob:
                     )
 
             _p_seed = d.pop("seed", UNSET)
+            if _p_seed is None:  # null where the spec has no null: read as omitted
+                _p_seed = UNSET
             if _p_seed is not UNSET:
                 if isinstance(_p_seed, bool) or not isinstance(_p_seed, int):
-                    raise InvalidData(("seed",), "integer", json_type_name(_p_seed))
+                    if (
+                        isinstance(_p_seed, float) and _p_seed.is_integer()
+                    ):  # 3.0 is an integer, as in JSON Schema
+                        _p_seed = int(_p_seed)
+                    else:
+                        raise InvalidData(("seed",), "integer", json_type_name(_p_seed))
 
             _p_integrations = d.pop("integrations", UNSET)
             if _p_integrations is not UNSET:
@@ -338,7 +374,9 @@ class FineTuningJob:
                             except InvalidData as _e:
                                 raise _e.within(("integrations", _i0)) from None
 
-                        elif _t1 is UNSET or isinstance(_t1, str):
+                        elif (
+                            _t1 is UNSET or _t1 is None or isinstance(_t1, str)
+                        ):  # null tag: omitted
                             _x0 = UnknownVariant.from_dict(_x0)
                         else:
                             raise InvalidData(
@@ -370,6 +408,8 @@ class FineTuningJob:
                     )
 
             _p_method = d.pop("method", UNSET)
+            if _p_method is None:  # null where the spec has no null: read as omitted
+                _p_method = UNSET
             if _p_method is not UNSET:
                 if not isinstance(_p_method, dict) and not isinstance(
                     _p_method, Mapping

@@ -75,20 +75,35 @@ class FineTuningJobCheckpoint:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_id = d.pop("id", UNSET)
+            if _p_id is None:  # null where the spec has no null: read as omitted
+                _p_id = UNSET
             if _p_id is not UNSET:
                 if not isinstance(_p_id, str):
                     raise InvalidData(("id",), "string", json_type_name(_p_id))
 
             _p_created_at = d.pop("created_at", UNSET)
+            if (
+                _p_created_at is None
+            ):  # null where the spec has no null: read as omitted
+                _p_created_at = UNSET
             if _p_created_at is not UNSET:
                 if isinstance(_p_created_at, bool) or not isinstance(
                     _p_created_at, int
                 ):
-                    raise InvalidData(
-                        ("created_at",), "integer", json_type_name(_p_created_at)
-                    )
+                    if (
+                        isinstance(_p_created_at, float) and _p_created_at.is_integer()
+                    ):  # 3.0 is an integer, as in JSON Schema
+                        _p_created_at = int(_p_created_at)
+                    else:
+                        raise InvalidData(
+                            ("created_at",), "integer", json_type_name(_p_created_at)
+                        )
 
             _p_fine_tuned_model_checkpoint = d.pop("fine_tuned_model_checkpoint", UNSET)
+            if (
+                _p_fine_tuned_model_checkpoint is None
+            ):  # null where the spec has no null: read as omitted
+                _p_fine_tuned_model_checkpoint = UNSET
             if _p_fine_tuned_model_checkpoint is not UNSET:
                 if not isinstance(_p_fine_tuned_model_checkpoint, str):
                     raise InvalidData(
@@ -98,15 +113,27 @@ class FineTuningJobCheckpoint:
                     )
 
             _p_step_number = d.pop("step_number", UNSET)
+            if (
+                _p_step_number is None
+            ):  # null where the spec has no null: read as omitted
+                _p_step_number = UNSET
             if _p_step_number is not UNSET:
                 if isinstance(_p_step_number, bool) or not isinstance(
                     _p_step_number, int
                 ):
-                    raise InvalidData(
-                        ("step_number",), "integer", json_type_name(_p_step_number)
-                    )
+                    if (
+                        isinstance(_p_step_number, float)
+                        and _p_step_number.is_integer()
+                    ):  # 3.0 is an integer, as in JSON Schema
+                        _p_step_number = int(_p_step_number)
+                    else:
+                        raise InvalidData(
+                            ("step_number",), "integer", json_type_name(_p_step_number)
+                        )
 
             _p_metrics = d.pop("metrics", UNSET)
+            if _p_metrics is None:  # null where the spec has no null: read as omitted
+                _p_metrics = UNSET
             if _p_metrics is not UNSET:
                 if not isinstance(_p_metrics, dict) and not isinstance(
                     _p_metrics, Mapping
@@ -121,6 +148,10 @@ class FineTuningJobCheckpoint:
                     raise _e.within(("metrics",)) from None
 
             _p_fine_tuning_job_id = d.pop("fine_tuning_job_id", UNSET)
+            if (
+                _p_fine_tuning_job_id is None
+            ):  # null where the spec has no null: read as omitted
+                _p_fine_tuning_job_id = UNSET
             if _p_fine_tuning_job_id is not UNSET:
                 if not isinstance(_p_fine_tuning_job_id, str):
                     raise InvalidData(
@@ -130,6 +161,8 @@ class FineTuningJobCheckpoint:
                     )
 
             _p_object_ = d.pop("object", UNSET)
+            if _p_object_ is None:  # null where the spec has no null: read as omitted
+                _p_object_ = UNSET
             if _p_object_ is not UNSET:
                 if not isinstance(_p_object_, str):
                     raise InvalidData(("object",), "string", json_type_name(_p_object_))

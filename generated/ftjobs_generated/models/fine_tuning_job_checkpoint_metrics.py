@@ -72,11 +72,17 @@ class FineTuningJobCheckpointMetrics:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_step = d.pop("step", UNSET)
+            if _p_step is None:  # null where the spec has no null: read as omitted
+                _p_step = UNSET
             if _p_step is not UNSET:
                 if isinstance(_p_step, bool) or not isinstance(_p_step, (int, float)):
                     raise InvalidData(("step",), "number", json_type_name(_p_step))
 
             _p_train_loss = d.pop("train_loss", UNSET)
+            if (
+                _p_train_loss is None
+            ):  # null where the spec has no null: read as omitted
+                _p_train_loss = UNSET
             if _p_train_loss is not UNSET:
                 if isinstance(_p_train_loss, bool) or not isinstance(
                     _p_train_loss, (int, float)
@@ -86,6 +92,10 @@ class FineTuningJobCheckpointMetrics:
                     )
 
             _p_train_mean_token_accuracy = d.pop("train_mean_token_accuracy", UNSET)
+            if (
+                _p_train_mean_token_accuracy is None
+            ):  # null where the spec has no null: read as omitted
+                _p_train_mean_token_accuracy = UNSET
             if _p_train_mean_token_accuracy is not UNSET:
                 if isinstance(_p_train_mean_token_accuracy, bool) or not isinstance(
                     _p_train_mean_token_accuracy, (int, float)
@@ -97,6 +107,10 @@ class FineTuningJobCheckpointMetrics:
                     )
 
             _p_valid_loss = d.pop("valid_loss", UNSET)
+            if (
+                _p_valid_loss is None
+            ):  # null where the spec has no null: read as omitted
+                _p_valid_loss = UNSET
             if _p_valid_loss is not UNSET:
                 if isinstance(_p_valid_loss, bool) or not isinstance(
                     _p_valid_loss, (int, float)
@@ -106,6 +120,10 @@ class FineTuningJobCheckpointMetrics:
                     )
 
             _p_valid_mean_token_accuracy = d.pop("valid_mean_token_accuracy", UNSET)
+            if (
+                _p_valid_mean_token_accuracy is None
+            ):  # null where the spec has no null: read as omitted
+                _p_valid_mean_token_accuracy = UNSET
             if _p_valid_mean_token_accuracy is not UNSET:
                 if isinstance(_p_valid_mean_token_accuracy, bool) or not isinstance(
                     _p_valid_mean_token_accuracy, (int, float)
@@ -117,6 +135,10 @@ class FineTuningJobCheckpointMetrics:
                     )
 
             _p_full_valid_loss = d.pop("full_valid_loss", UNSET)
+            if (
+                _p_full_valid_loss is None
+            ):  # null where the spec has no null: read as omitted
+                _p_full_valid_loss = UNSET
             if _p_full_valid_loss is not UNSET:
                 if isinstance(_p_full_valid_loss, bool) or not isinstance(
                     _p_full_valid_loss, (int, float)
@@ -130,6 +152,10 @@ class FineTuningJobCheckpointMetrics:
             _p_full_valid_mean_token_accuracy = d.pop(
                 "full_valid_mean_token_accuracy", UNSET
             )
+            if (
+                _p_full_valid_mean_token_accuracy is None
+            ):  # null where the spec has no null: read as omitted
+                _p_full_valid_mean_token_accuracy = UNSET
             if _p_full_valid_mean_token_accuracy is not UNSET:
                 if isinstance(
                     _p_full_valid_mean_token_accuracy, bool

@@ -82,6 +82,8 @@ class FineTuningJobEvent:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_object_ = d.pop("object", UNSET)
+            if _p_object_ is None:  # null where the spec has no null: read as omitted
+                _p_object_ = UNSET
             if _p_object_ is not UNSET:
                 if not isinstance(_p_object_, str):
                     raise InvalidData(("object",), "string", json_type_name(_p_object_))
@@ -91,20 +93,33 @@ class FineTuningJobEvent:
                 ) or FineTuningJobEventObject(_p_object_)
 
             _p_id = d.pop("id", UNSET)
+            if _p_id is None:  # null where the spec has no null: read as omitted
+                _p_id = UNSET
             if _p_id is not UNSET:
                 if not isinstance(_p_id, str):
                     raise InvalidData(("id",), "string", json_type_name(_p_id))
 
             _p_created_at = d.pop("created_at", UNSET)
+            if (
+                _p_created_at is None
+            ):  # null where the spec has no null: read as omitted
+                _p_created_at = UNSET
             if _p_created_at is not UNSET:
                 if isinstance(_p_created_at, bool) or not isinstance(
                     _p_created_at, int
                 ):
-                    raise InvalidData(
-                        ("created_at",), "integer", json_type_name(_p_created_at)
-                    )
+                    if (
+                        isinstance(_p_created_at, float) and _p_created_at.is_integer()
+                    ):  # 3.0 is an integer, as in JSON Schema
+                        _p_created_at = int(_p_created_at)
+                    else:
+                        raise InvalidData(
+                            ("created_at",), "integer", json_type_name(_p_created_at)
+                        )
 
             _p_level = d.pop("level", UNSET)
+            if _p_level is None:  # null where the spec has no null: read as omitted
+                _p_level = UNSET
             if _p_level is not UNSET:
                 if not isinstance(_p_level, str):
                     raise InvalidData(("level",), "string", json_type_name(_p_level))
@@ -114,6 +129,8 @@ class FineTuningJobEvent:
                 ) or FineTuningJobEventLevel(_p_level)
 
             _p_message = d.pop("message", UNSET)
+            if _p_message is None:  # null where the spec has no null: read as omitted
+                _p_message = UNSET
             if _p_message is not UNSET:
                 if not isinstance(_p_message, str):
                     raise InvalidData(
@@ -121,6 +138,8 @@ class FineTuningJobEvent:
                     )
 
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))

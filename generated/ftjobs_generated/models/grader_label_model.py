@@ -76,6 +76,8 @@ class GraderLabelModel:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -85,16 +87,22 @@ class GraderLabelModel:
                 ) or GraderLabelModelType(_p_type_)
 
             _p_name = d.pop("name", UNSET)
+            if _p_name is None:  # null where the spec has no null: read as omitted
+                _p_name = UNSET
             if _p_name is not UNSET:
                 if not isinstance(_p_name, str):
                     raise InvalidData(("name",), "string", json_type_name(_p_name))
 
             _p_model = d.pop("model", UNSET)
+            if _p_model is None:  # null where the spec has no null: read as omitted
+                _p_model = UNSET
             if _p_model is not UNSET:
                 if not isinstance(_p_model, str):
                     raise InvalidData(("model",), "string", json_type_name(_p_model))
 
             _p_input_ = d.pop("input", UNSET)
+            if _p_input_ is None:  # null where the spec has no null: read as omitted
+                _p_input_ = UNSET
             if _p_input_ is not UNSET:
                 if not isinstance(_p_input_, list) and not isinstance(_p_input_, tuple):
                     raise InvalidData(("input",), "list", json_type_name(_p_input_))
@@ -113,6 +121,8 @@ class GraderLabelModel:
                 _p_input_ = _l0
 
             _p_labels = d.pop("labels", UNSET)
+            if _p_labels is None:  # null where the spec has no null: read as omitted
+                _p_labels = UNSET
             if _p_labels is not UNSET:
                 if not isinstance(_p_labels, list) and not isinstance(_p_labels, tuple):
                     raise InvalidData(("labels",), "list", json_type_name(_p_labels))
@@ -126,6 +136,10 @@ class GraderLabelModel:
                 _p_labels = list(_p_labels)
 
             _p_passing_labels = d.pop("passing_labels", UNSET)
+            if (
+                _p_passing_labels is None
+            ):  # null where the spec has no null: read as omitted
+                _p_passing_labels = UNSET
             if _p_passing_labels is not UNSET:
                 if not isinstance(_p_passing_labels, list) and not isinstance(
                     _p_passing_labels, tuple

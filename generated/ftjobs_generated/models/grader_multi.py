@@ -80,6 +80,8 @@ class GraderMulti:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -89,11 +91,15 @@ class GraderMulti:
                 ) or GraderMultiType(_p_type_)
 
             _p_name = d.pop("name", UNSET)
+            if _p_name is None:  # null where the spec has no null: read as omitted
+                _p_name = UNSET
             if _p_name is not UNSET:
                 if not isinstance(_p_name, str):
                     raise InvalidData(("name",), "string", json_type_name(_p_name))
 
             _p_graders = d.pop("graders", UNSET)
+            if _p_graders is None:  # null where the spec has no null: read as omitted
+                _p_graders = UNSET
             if _p_graders is not UNSET:
                 if isinstance(_p_graders, dict) or isinstance(_p_graders, Mapping):
                     _t0 = _p_graders.get("type", UNSET)
@@ -127,7 +133,9 @@ class GraderMulti:
                         except InvalidData as _e:
                             raise _e.within(("graders",)) from None
 
-                    elif _t0 is UNSET or isinstance(_t0, str):
+                    elif (
+                        _t0 is UNSET or _t0 is None or isinstance(_t0, str)
+                    ):  # null tag: omitted
                         _p_graders = UnknownVariant.from_dict(_p_graders)
                     else:
                         raise InvalidData(
@@ -140,6 +148,10 @@ class GraderMulti:
                     )
 
             _p_calculate_output = d.pop("calculate_output", UNSET)
+            if (
+                _p_calculate_output is None
+            ):  # null where the spec has no null: read as omitted
+                _p_calculate_output = UNSET
             if _p_calculate_output is not UNSET:
                 if not isinstance(_p_calculate_output, str):
                     raise InvalidData(

@@ -58,6 +58,8 @@ class GraderPython:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -67,16 +69,22 @@ class GraderPython:
                 ) or GraderPythonType(_p_type_)
 
             _p_name = d.pop("name", UNSET)
+            if _p_name is None:  # null where the spec has no null: read as omitted
+                _p_name = UNSET
             if _p_name is not UNSET:
                 if not isinstance(_p_name, str):
                     raise InvalidData(("name",), "string", json_type_name(_p_name))
 
             _p_source = d.pop("source", UNSET)
+            if _p_source is None:  # null where the spec has no null: read as omitted
+                _p_source = UNSET
             if _p_source is not UNSET:
                 if not isinstance(_p_source, str):
                     raise InvalidData(("source",), "string", json_type_name(_p_source))
 
             _p_image_tag = d.pop("image_tag", UNSET)
+            if _p_image_tag is None:  # null where the spec has no null: read as omitted
+                _p_image_tag = UNSET
             if _p_image_tag is not UNSET:
                 if not isinstance(_p_image_tag, str):
                     raise InvalidData(

@@ -78,6 +78,8 @@ class GraderScoreModel:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -87,16 +89,22 @@ class GraderScoreModel:
                 ) or GraderScoreModelType(_p_type_)
 
             _p_name = d.pop("name", UNSET)
+            if _p_name is None:  # null where the spec has no null: read as omitted
+                _p_name = UNSET
             if _p_name is not UNSET:
                 if not isinstance(_p_name, str):
                     raise InvalidData(("name",), "string", json_type_name(_p_name))
 
             _p_model = d.pop("model", UNSET)
+            if _p_model is None:  # null where the spec has no null: read as omitted
+                _p_model = UNSET
             if _p_model is not UNSET:
                 if not isinstance(_p_model, str):
                     raise InvalidData(("model",), "string", json_type_name(_p_model))
 
             _p_input_ = d.pop("input", UNSET)
+            if _p_input_ is None:  # null where the spec has no null: read as omitted
+                _p_input_ = UNSET
             if _p_input_ is not UNSET:
                 if not isinstance(_p_input_, list) and not isinstance(_p_input_, tuple):
                     raise InvalidData(("input",), "list", json_type_name(_p_input_))
@@ -115,6 +123,10 @@ class GraderScoreModel:
                 _p_input_ = _l0
 
             _p_sampling_params = d.pop("sampling_params", UNSET)
+            if (
+                _p_sampling_params is None
+            ):  # null where the spec has no null: read as omitted
+                _p_sampling_params = UNSET
             if _p_sampling_params is not UNSET:
                 if not isinstance(_p_sampling_params, dict) and not isinstance(
                     _p_sampling_params, Mapping
@@ -133,6 +145,8 @@ class GraderScoreModel:
                     raise _e.within(("sampling_params",)) from None
 
             _p_range_ = d.pop("range", UNSET)
+            if _p_range_ is None:  # null where the spec has no null: read as omitted
+                _p_range_ = UNSET
             if _p_range_ is not UNSET:
                 if not isinstance(_p_range_, list) and not isinstance(_p_range_, tuple):
                     raise InvalidData(("range",), "list", json_type_name(_p_range_))

@@ -68,6 +68,8 @@ class GraderStringCheck:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -77,16 +79,22 @@ class GraderStringCheck:
                 ) or GraderStringCheckType(_p_type_)
 
             _p_name = d.pop("name", UNSET)
+            if _p_name is None:  # null where the spec has no null: read as omitted
+                _p_name = UNSET
             if _p_name is not UNSET:
                 if not isinstance(_p_name, str):
                     raise InvalidData(("name",), "string", json_type_name(_p_name))
 
             _p_input_ = d.pop("input", UNSET)
+            if _p_input_ is None:  # null where the spec has no null: read as omitted
+                _p_input_ = UNSET
             if _p_input_ is not UNSET:
                 if not isinstance(_p_input_, str):
                     raise InvalidData(("input",), "string", json_type_name(_p_input_))
 
             _p_reference = d.pop("reference", UNSET)
+            if _p_reference is None:  # null where the spec has no null: read as omitted
+                _p_reference = UNSET
             if _p_reference is not UNSET:
                 if not isinstance(_p_reference, str):
                     raise InvalidData(
@@ -94,6 +102,8 @@ class GraderStringCheck:
                     )
 
             _p_operation = d.pop("operation", UNSET)
+            if _p_operation is None:  # null where the spec has no null: read as omitted
+                _p_operation = UNSET
             if _p_operation is not UNSET:
                 if not isinstance(_p_operation, str):
                     raise InvalidData(

@@ -71,6 +71,8 @@ class GraderTextSimilarity:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -80,16 +82,22 @@ class GraderTextSimilarity:
                 ) or GraderTextSimilarityType(_p_type_)
 
             _p_name = d.pop("name", UNSET)
+            if _p_name is None:  # null where the spec has no null: read as omitted
+                _p_name = UNSET
             if _p_name is not UNSET:
                 if not isinstance(_p_name, str):
                     raise InvalidData(("name",), "string", json_type_name(_p_name))
 
             _p_input_ = d.pop("input", UNSET)
+            if _p_input_ is None:  # null where the spec has no null: read as omitted
+                _p_input_ = UNSET
             if _p_input_ is not UNSET:
                 if not isinstance(_p_input_, str):
                     raise InvalidData(("input",), "string", json_type_name(_p_input_))
 
             _p_reference = d.pop("reference", UNSET)
+            if _p_reference is None:  # null where the spec has no null: read as omitted
+                _p_reference = UNSET
             if _p_reference is not UNSET:
                 if not isinstance(_p_reference, str):
                     raise InvalidData(
@@ -97,6 +105,10 @@ class GraderTextSimilarity:
                     )
 
             _p_evaluation_metric = d.pop("evaluation_metric", UNSET)
+            if (
+                _p_evaluation_metric is None
+            ):  # null where the spec has no null: read as omitted
+                _p_evaluation_metric = UNSET
             if _p_evaluation_metric is not UNSET:
                 if not isinstance(_p_evaluation_metric, str):
                     raise InvalidData(

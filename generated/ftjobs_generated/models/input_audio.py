@@ -50,6 +50,8 @@ class InputAudio:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -59,6 +61,10 @@ class InputAudio:
                 ) or InputAudioType(_p_type_)
 
             _p_input_audio = d.pop("input_audio", UNSET)
+            if (
+                _p_input_audio is None
+            ):  # null where the spec has no null: read as omitted
+                _p_input_audio = UNSET
             if _p_input_audio is not UNSET:
                 if not isinstance(_p_input_audio, dict) and not isinstance(
                     _p_input_audio, Mapping

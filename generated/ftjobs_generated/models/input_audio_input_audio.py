@@ -49,11 +49,15 @@ class InputAudioInputAudio:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_data = d.pop("data", UNSET)
+            if _p_data is None:  # null where the spec has no null: read as omitted
+                _p_data = UNSET
             if _p_data is not UNSET:
                 if not isinstance(_p_data, str):
                     raise InvalidData(("data",), "string", json_type_name(_p_data))
 
             _p_format_ = d.pop("format", UNSET)
+            if _p_format_ is None:  # null where the spec has no null: read as omitted
+                _p_format_ = UNSET
             if _p_format_ is not UNSET:
                 if not isinstance(_p_format_, str):
                     raise InvalidData(("format",), "string", json_type_name(_p_format_))

@@ -58,6 +58,8 @@ class InputTextContent:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_type_ = d.pop("type", UNSET)
+            if _p_type_ is None:  # null where the spec has no null: read as omitted
+                _p_type_ = UNSET
             if _p_type_ is not UNSET:
                 if not isinstance(_p_type_, str):
                     raise InvalidData(("type",), "string", json_type_name(_p_type_))
@@ -67,11 +69,17 @@ class InputTextContent:
                 ) or InputTextContentType(_p_type_)
 
             _p_text = d.pop("text", UNSET)
+            if _p_text is None:  # null where the spec has no null: read as omitted
+                _p_text = UNSET
             if _p_text is not UNSET:
                 if not isinstance(_p_text, str):
                     raise InvalidData(("text",), "string", json_type_name(_p_text))
 
             _p_prompt_cache_breakpoint = d.pop("prompt_cache_breakpoint", UNSET)
+            if (
+                _p_prompt_cache_breakpoint is None
+            ):  # null where the spec has no null: read as omitted
+                _p_prompt_cache_breakpoint = UNSET
             if _p_prompt_cache_breakpoint is not UNSET:
                 if not isinstance(_p_prompt_cache_breakpoint, dict) and not isinstance(
                     _p_prompt_cache_breakpoint, Mapping

@@ -61,6 +61,8 @@ class ListPaginatedFineTuningJobsResponse:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_data = d.pop("data", UNSET)
+            if _p_data is None:  # null where the spec has no null: read as omitted
+                _p_data = UNSET
             if _p_data is not UNSET:
                 if not isinstance(_p_data, list) and not isinstance(_p_data, tuple):
                     raise InvalidData(("data",), "list", json_type_name(_p_data))
@@ -79,6 +81,8 @@ class ListPaginatedFineTuningJobsResponse:
                 _p_data = _l0
 
             _p_has_more = d.pop("has_more", UNSET)
+            if _p_has_more is None:  # null where the spec has no null: read as omitted
+                _p_has_more = UNSET
             if _p_has_more is not UNSET:
                 if not isinstance(_p_has_more, bool):
                     raise InvalidData(
@@ -86,6 +90,8 @@ class ListPaginatedFineTuningJobsResponse:
                     )
 
             _p_object_ = d.pop("object", UNSET)
+            if _p_object_ is None:  # null where the spec has no null: read as omitted
+                _p_object_ = UNSET
             if _p_object_ is not UNSET:
                 if not isinstance(_p_object_, str):
                     raise InvalidData(("object",), "string", json_type_name(_p_object_))

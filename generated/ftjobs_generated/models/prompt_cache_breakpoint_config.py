@@ -47,6 +47,8 @@ class PromptCacheBreakpointConfig:
                 raise InvalidData((), "object", json_type_name(src_dict))
             d = dict(src_dict)
             _p_mode = d.pop("mode", UNSET)
+            if _p_mode is None:  # null where the spec has no null: read as omitted
+                _p_mode = UNSET
             if _p_mode is not UNSET:
                 if not isinstance(_p_mode, str):
                     raise InvalidData(("mode",), "string", json_type_name(_p_mode))
