@@ -475,9 +475,11 @@ class _Engine:
         wire = self._wire
         if wire is None:
             http = self.http
-            base = self.settings.connection.base_url
-            path = _path_for(http, base, owned=self._owned)
-            wire = self._wire = (path, self.settings.raw_headers(http.headers))
+            with self._lock:  # threads racing for the first call share one path (one set of idle connections)
+                if self._wire is None:
+                    path = _path_for(http, self.settings.connection.base_url, owned=self._owned)
+                    self._wire = (path, self.settings.raw_headers(http.headers))
+                wire = self._wire
         return wire
 
 
