@@ -27,7 +27,7 @@ def _same(text: str) -> str:
 
 
 class CursorTrail:
-    """The cursors a walk has followed; :meth:`follow` refuses a repeat and a walk too long."""
+    """The cursors a walk has followed; :meth:`next_cursor` refuses a repeat and a walk too long."""
 
     def __init__(self, max_pages: int | None = None, what: str = "list", redact: Redact = _same) -> None:
         self._seen: set[bytes] = set()
@@ -44,8 +44,9 @@ class CursorTrail:
         cursor = page.next_after
         digest = hashlib.blake2b(cursor.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         if digest in self._seen:
+            shown = self.redact(cursor)[:_SHOWN]  # redacted before the cut: no half key
             raise PaginationError(
-                f"{self.what}: the server sent cursor {cursor[:_SHOWN]!r} again after {self.pages} pages"
+                f"{self.what}: the server sent cursor {shown!r} again after {self.pages} pages"
                 " (its pages form a cycle; stopping instead of looping forever)",
                 cursor=cursor,
                 pages=self.pages,

@@ -75,3 +75,14 @@ def test_pager_redacts_the_cursor_in_its_error() -> None:
     with pytest.raises(ftjobs.PaginationError) as caught:
         list(pager)
     assert "sk-secret" not in str(caught.value) + repr(caught.value) + repr(caught.value.cursor)
+
+
+def test_a_key_across_the_shown_cut_leaves_no_half() -> None:
+    """The cursor is redacted before the message cuts it to 60 characters: not even a key's prefix."""
+    cursor = "c" * 50 + "sk-secret-0123456789"
+    trail = CursorTrail(redact=lambda t: t.replace("sk-secret-0123456789", "***"))
+    trail.next_cursor(_page(cursor))
+    with pytest.raises(ftjobs.PaginationError) as caught:
+        trail.next_cursor(_page(cursor))
+    assert "sk-sec" not in str(caught.value)
+    assert "c" * 50 + "***" in str(caught.value)
