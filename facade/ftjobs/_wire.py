@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextvars
 import threading
 import time
-from collections.abc import AsyncIterable, Callable, Iterable
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -244,6 +244,23 @@ class Opened:
         self.close = close
 
 
+class _NoBody:
+    """An empty request body, sync and async: no ``Data`` event at all (h11 processes one per chunk,
+    even an empty one)."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(())
+
+    def __aiter__(self) -> _NoBody:
+        return self
+
+    async def __anext__(self) -> bytes:
+        raise StopAsyncIteration
+
+
+_NO_BODY = _NoBody()
+
+
 class CorePath:
     """Send on an httpcore2 connection pool (the inside of an httpx2.HTTPTransport)."""
 
@@ -268,7 +285,7 @@ class CorePath:
         request.method = out.method_bytes
         request.url = url
         request.headers = out.headers
-        request.stream = self._stream(out.body or b"")
+        request.stream = self._stream(out.body) if out.body else _NO_BODY
         request.extensions = {"timeout": timeouts}
         return request
 
