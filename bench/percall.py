@@ -167,13 +167,18 @@ async def async_call(kind: str, base_url: str) -> Callable[[], Awaitable[object]
     raise ValueError(kind)
 
 
+#: Client CPU seconds per call of the last sync measurement in this process (the child prints it).
+_CPU: list[float] = []
+
+
 def measure_sync(kind: str, base_url: str, calls: int) -> float:
     call = sync_call(kind, base_url)
     for _ in range(WARMUP):
         call()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(calls):
         call()
+    _CPU.append((time.process_time() - cpu) / calls)
     return calls / (time.perf_counter() - start)
 
 
@@ -196,10 +201,18 @@ async def measure_async(kind: str, base_url: str, calls: int) -> float:
     return calls / (time.perf_counter() - start)
 
 
+#: kind -> client CPU µs per call, one sample per sync child (less sensitive to machine load than
+#: calls/s, which also counts the server and the scheduler).
+CPU_US: dict[str, list[float]] = {}
+
+
 def _child_rate(kind: str, base_url: str) -> float:
     calls = ASYNC_CALLS if kind in ASYNC_KINDS else SYNC_CALLS
     child = run_child([PYTHON, "-m", "bench.percall", kind, base_url, str(calls)])
-    return float(child.stdout.strip())
+    fields = child.stdout.split()
+    if len(fields) > 1:
+        CPU_US.setdefault(kind, []).append(float(fields[1]))
+    return float(fields[0])
 
 
 def run(rounds: int = 5) -> list[Row]:
@@ -210,6 +223,7 @@ def run(rounds: int = 5) -> list[Row]:
         sync = alternate({k: (lambda k=k: _child_rate(k, url)) for k in SYNC_KINDS}, rounds, warmup=False)
         asyn = alternate({k: (lambda k=k: _child_rate(k, url)) for k in ASYNC_KINDS}, rounds, warmup=False)
     s = {k: median(v) for k, v in sync.items()}
+    cpu = {k: median(v) for k, v in CPU_US.items()}
     a = {k: median(v) for k, v in asyn.items()}
 
     def fmt(rate: float) -> str:
@@ -236,6 +250,22 @@ def run(rounds: int = 5) -> list[Row]:
             "info",
         ),
         compare("2", "retrieve calls/s vs OpenAI", s["ftjobs"], s["openai"], fmt, ">= 2.00"),
+        compare(
+            "2",
+            "client CPU per retrieve vs httpx2.get+json.loads (lower is better)",
+            cpu["ftjobs"],
+            cpu["httpx2"],
+            lambda us: f"{us:.0f} µs",
+            "info",
+        ),
+        compare(
+            "2",
+            "client CPU per retrieve vs httpx2 transport + json.loads",
+            cpu["ftjobs"],
+            cpu["httpx2-transport"],
+            lambda us: f"{us:.0f} µs",
+            "info",
+        ),
         compare(
             "2",
             f"server ceiling: raw asyncio x{CONCURRENCY}",
@@ -286,6 +316,8 @@ def main() -> None:
         rate = asyncio.run(measure_async(kind, base_url, calls))
     else:
         rate = measure_sync(kind, base_url, calls)
+        print(f"{rate:.1f} {_CPU[-1] * 1e6:.1f}")
+        return
     print(f"{rate:.1f}")
 
 
