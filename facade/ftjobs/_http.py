@@ -186,15 +186,15 @@ class Settings:
 
     def raw_headers(self, client_headers: httpx2.Headers | None) -> RawHeaders:
         """Host first, then the client's own headers, then ours (ours win, by case-insensitive name)."""
-        merged: dict[str, tuple[str, str]] = {}
-        for name, value in (client_headers or {}).items():
-            merged[name.lower()] = (name, value)
-        for name, value in self.headers.items():
-            merged[name.lower()] = (name, value)
-        for name in ("host", "content-length", "content-type", "transfer-encoding"):
-            merged.pop(name, None)
-        netloc = self._base[2]
-        return [(b"Host", netloc)] + [(n.encode("ascii"), v.encode("ascii")) for n, v in merged.values()]
+        merged: dict[bytes, tuple[bytes, bytes]] = {}
+        for name, value in client_headers.raw if client_headers is not None else ():
+            merged[name.lower()] = (name, value)  # as the client encoded them (httpx2 checked them)
+        for text, value_text in self.headers.items():  # checked printable ASCII at construction
+            name = text.encode("ascii")
+            merged[name.lower()] = (name, value_text.encode("ascii"))
+        for drop in (b"host", b"content-length", b"content-type", b"transfer-encoding"):
+            merged.pop(drop, None)
+        return [(b"Host", self._base[2]), *merged.values()]
 
     def outgoing(self, call: Call, headers: RawHeaders) -> Outgoing:
         """The wire request for call (absolute URL, auth headers, provider query parameters)."""
