@@ -539,3 +539,49 @@ def test_closing_the_client_closes_its_idle_connections() -> None:
         assert len(idle) == 1
         client.close()
         assert all(connection.is_closed() for connection in idle)
+
+
+# --- the deadline around transports the engine cannot wrap, and outside ftjobs calls -----------
+
+
+class _SlowStream(httpx2.SyncByteStream):
+    """A body from a custom transport: one byte every DRIP_GAP, 100 bytes."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        for _ in range(100):
+            time.sleep(DRIP_GAP)
+            yield b" "
+
+
+def _slow_transport(request: httpx2.Request) -> httpx2.Response:
+    return httpx2.Response(200, headers={"Content-Type": "application/json"}, stream=_SlowStream())
+
+
+def test_a_custom_transport_is_bounded_between_body_chunks() -> None:
+    """A transport the engine cannot wrap (MockTransport) dripping its body: the attempt still ends
+    at its total limit, checked between chunks (50 s of body, timeout=2: ~2.5 s)."""
+    http = httpx2.Client(transport=httpx2.MockTransport(_slow_transport))
+    client = ftjobs.Client(api_key="sk-engine", base_url="http://127.0.0.1:9/v1", http_client=http)
+    error, took = _timed(lambda: client.jobs.retrieve("ftjob-abc123", timeout=DEADLINE_S, max_retries=0))
+    assert isinstance(error, ftjobs.APITimeoutError), error
+    assert took < DEADLINE_S + SLACK_S, took
+
+
+def _late_answer(conn: Any, line: str) -> None:
+    """The job, after 2.5 s of silence."""
+    time.sleep(2.5)
+    conn.sendall(_head(200, f"Content-Length: {len(JOB_BYTES)}") + JOB_BYTES)
+
+
+def test_the_users_client_keeps_its_own_timeouts_outside_ftjobs_calls() -> None:
+    """The deadline wrapper on a user's pool is inert outside ftjobs calls: after an ftjobs call
+    with timeout=1 timed out, the same httpx2 client waits 2.5 s for an answer under its own
+    10 s timeout."""
+    with RawServer(_late_answer) as server:
+        http = httpx2.Client(timeout=10.0)
+        client = ftjobs.Client(api_key="sk-engine", base_url=server.url, http_client=http, max_retries=0)
+        with pytest.raises(ftjobs.APITimeoutError):
+            client.jobs.retrieve("ftjob-abc123", timeout=1.0)
+        response = http.get(server.url + "/fine_tuning/jobs/ftjob-abc123")
+        assert response.json()["id"] == JOB["id"]
+        http.close()
