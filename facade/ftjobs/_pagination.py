@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._errors import PaginationError
-from ._models import Page
+
+if TYPE_CHECKING:
+    from ._models import Page
 
 T = TypeVar("T")
 

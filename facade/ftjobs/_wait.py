@@ -11,15 +11,18 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from ._constants import DEFAULT_POLL_INTERVAL, MAX_POLL_INTERVAL, POLL_BACKOFF
 from ._errors import InvalidArgumentError, WaitTimeoutError
-from ._models import Job, JobEvent
 from ._retry import parse_retry_after
 from ._status import JobStatus
 
-OnUpdate = Callable[[Job], object]
-OnEvent = Callable[[JobEvent], object]
+if TYPE_CHECKING:
+    from ._models import Job, JobEvent
+
+OnUpdate = Callable[["Job"], object]
+OnEvent = Callable[["JobEvent"], object]
 
 logger = logging.getLogger("ftjobs")
 
