@@ -215,7 +215,7 @@ def _child_rate(kind: str, base_url: str) -> float:
     return float(fields[0])
 
 
-def run(rounds: int = 5) -> list[Row]:
+def run(rounds: int = 7) -> list[Row]:
     """The goal-2 rows: calls/s of each contender, median of rounds, alternated."""
     with fast_server(total=1000) as server:
         url = server.base_url  # type: ignore[attr-defined]
