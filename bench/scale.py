@@ -9,7 +9,7 @@ which samples its RSS (``/proc/self/statm``) after the first 1,000 jobs and at t
 client (100k jobs each); memory growth is what is judged, throughput is shown beside it.
 
 (b) awaits ``wait()`` on 1,000 jobs at once with ``poll_interval == max_poll_interval`` (so the
-budget is a fixed rate), counting requests with an httpx event hook. The jobs live on the fast
+budget is a fixed rate), counting requests with an httpx2 event hook. The jobs live on the fast
 server too (``ftjob-wait-*`` ids run for ``JOB_LIFETIME`` seconds from their first poll), so every
 job needs the same number of polls however long the start-up burst takes; on the real local server a
 job's clock starts at creation, and creating 1,000 jobs concurrently through it failed
@@ -75,7 +75,7 @@ def paginate(kind: str, base_url: str) -> dict[str, float]:
 
 
 class Meter:
-    """Time and job of every request sent (an httpx/httpx2 request event hook)."""
+    """Time and job of every request sent (an httpx2 request hook; ftjobs calls its client's hooks)."""
 
     def __init__(self) -> None:
         self.polls: list[tuple[float, str]] = []
@@ -128,7 +128,7 @@ async def wait_all(kind: str, base_url: str, n: int) -> dict[str, float]:
         from ftjobs._constants import ASYNC_POOL_LIMITS
 
         # "ftjobs": the pool AsyncClient() builds itself (ASYNC_POOL_LIMITS, 8 connections), with a
-        # request hook to count; "ftjobs-pool100": httpx's default 100-connection pool, for contrast.
+        # request hook to count; "ftjobs-pool100": httpx2's default 100-connection pool, for contrast.
         limits = httpx2.Limits() if kind == "ftjobs-pool100" else ASYNC_POOL_LIMITS
         http = httpx2.AsyncClient(event_hooks={"request": [meter.hook]}, limits=limits)
         client = ftjobs.AsyncClient(api_key=API_KEY, base_url=base_url, http_client=http)
@@ -246,7 +246,7 @@ def run() -> list[Row]:
         ),
         Row(
             "4",
-            f"wait() x{WAIT_JOBS} on httpx's default 100-connection pool (for contrast)",
+            f"wait() x{WAIT_JOBS} on httpx2's default 100-connection pool (for contrast)",
             polls(q),
             polls(p),
             q["repoll_rate"] / budget,
