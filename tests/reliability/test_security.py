@@ -199,8 +199,8 @@ def test_same_origin_redirect_keeps_credentials(provider: str) -> None:
         )
 
 
-def test_plain_httpx_strips_only_authorization_across_origins() -> None:
-    """Plain httpx drops Authorization across origins but forwards api-key and x-portkey-*."""
+def test_plain_httpx2_strips_only_authorization_across_origins() -> None:
+    """Plain httpx2 drops Authorization across origins but forwards api-key and x-portkey-*."""
     # This is why ftjobs follows redirects itself (ftjobs._http.redirect_target).
     with Loopback() as other, Loopback(_redirecting(other.origin, 307)) as origin:
         headers = {"Authorization": f"Bearer {SECRET}", "api-key": SECRET, "x-portkey-api-key": SECRET}
