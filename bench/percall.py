@@ -5,6 +5,11 @@ The server is ``bench.fastserver`` in its own process. Each contender runs in a 
 then times N sequential calls (sync) or 1,000 calls at concurrency 32 (async) and prints calls/s.
 Contenders alternate, rounds rotate the order, the median is kept. The raw-socket client is the
 server's own ceiling: if it is far above every client, the server is not the bottleneck.
+
+Peers: bare httpx2 (the stack ftjobs runs on: ``Client.get`` + ``json.loads``, and its transport
+alone), bare httpx (while it is installed), the official SDK. Sync children also print their client
+CPU time per call, shown beside the rates: it counts only the client, so the other sessions on a
+shared machine disturb it less than calls/s.
 """
 
 from __future__ import annotations
