@@ -186,5 +186,5 @@ def test_nesting_within_the_recursion_limit_parses_or_is_rejected_cleanly() -> N
 def test_the_measurement_sees_a_body_the_cap_lets_through(raw: RawServer) -> None:
     """Control: a 100 MB body read whole (200 MB cap) grows memory past the capped cases' bound."""
     result = measure(raw.url, "chunked", str(200 * MIB))
-    assert result["outcome"] == "ResponseValidationError"  # 100 MB of zeros is still not JSON
+    assert result["outcome"] == "ResponseValidationError", result  # 100 MB of zeros is still not JSON
     assert result["growth_mb"] > CAPPED_GROWTH_MB, result
