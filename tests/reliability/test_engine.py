@@ -129,6 +129,9 @@ def _retrieve(url: str, job_id: str, mode: str, **kwargs: Any) -> ftjobs.Job:
 
 MEASURE = """
 import asyncio, json, resource, sys
+def peak_kib():  # this process's own high-water mark (ru_maxrss keeps the parent's across exec)
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 import ftjobs
 url, job_id, cap, mode = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 kwargs = {} if cap == "default" else {"max_response_bytes": int(cap)}
@@ -147,9 +150,9 @@ else:
     client = ftjobs.AsyncClient(**kwargs)
     run = lambda job: loop.run_until_complete(client.jobs.retrieve(job))
 warm = outcome(lambda: run("gzip-job"))  # imports, pools, the gzip path itself
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kib()
 result = outcome(lambda: run(job_id))
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+after = peak_kib()
 print(json.dumps({"warm": warm, "outcome": result, "growth_mb": (after - before) / 1024}))
 """
 
