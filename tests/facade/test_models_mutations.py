@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import ftjobs
 from ftjobs._models import parse_page
+from tests.generated.spec_schemas import SPEC
 from tests.reliability.schemas import to_json_schema
 from tests.reliability.test_history_shapes import (
     EXAMPLES,
@@ -31,8 +30,6 @@ from tests.reliability.test_history_shapes import (
     lenient,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC = yaml.safe_load((ROOT / "openapi" / "fine_tuning.yaml").read_text(encoding="utf-8"))
 REPLACEMENTS: tuple[Any, ...] = (None, True, 7, 1.5, "x", [], {})
 ROOTS = {ftjobs.Job: "job", ftjobs.JobEvent: "event", ftjobs.Checkpoint: "checkpoint"}
 #: Keys that may not be null (or absent): the client cannot do without them.

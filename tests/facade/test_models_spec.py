@@ -16,20 +16,16 @@ import operator
 import types
 import typing
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 import pytest
-import yaml
 
 import ftjobs
 from ftjobs import _types
+from tests.generated.spec_schemas import SCHEMAS
 
-ROOT = Path(__file__).resolve().parents[2]
-COMPONENTS: dict[str, Any] = yaml.safe_load(
-    (ROOT / "openapi" / "fine_tuning.yaml").read_text(encoding="utf-8")
-)["components"]["schemas"]
+COMPONENTS: dict[str, Any] = SCHEMAS
 
 #: Each view and the schema it mirrors: a component, or a property path inside one.
 VIEWS: dict[tuple[str, ...], type[Any]] = {

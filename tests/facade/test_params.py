@@ -10,17 +10,13 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import pytest
-import yaml
 
 from ftjobs import _params
 from ftjobs._params import CreateFields
-
-SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi" / "fine_tuning.yaml").read_text())
-SCHEMAS = SPEC["components"]["schemas"]
+from tests.generated.spec_schemas import SCHEMAS
 
 Shape = tuple[Any, ...]
 
