@@ -61,13 +61,6 @@ def time_left(timeout: float | None, kind: str = "read") -> float | None:
     return left if timeout is None or left < timeout else timeout
 
 
-def check_deadline() -> None:
-    """Raise DeadlineExceeded if the current attempt is past its deadline."""
-    deadline = DEADLINE.get()
-    if deadline is not None and time.monotonic() >= deadline:
-        raise DeadlineExceeded("the request's total time limit was reached")
-
-
 # --- deadline-aware network backends (httpcore2's extension point) -------------------------------
 
 

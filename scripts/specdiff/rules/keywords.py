@@ -100,11 +100,6 @@ def _pair_keywords(base: Resolver, revision: Resolver) -> frozenset[str]:
     return union
 
 
-def used(base: Resolver, revision: Resolver, *keys: str) -> bool:
-    """True if either document uses one of `keys`."""
-    return not _pair_keywords(base, revision).isdisjoint(keys)
-
-
 SchemaHandler = Callable[[Sink, SchemaPair], None]
 
 
