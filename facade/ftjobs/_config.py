@@ -131,31 +131,29 @@ def response_cap(value: object) -> int:
     return value
 
 
-def headers_setting(value: object) -> dict[str, str]:
-    """``default_headers``: a mapping of sendable names to sendable values."""
+def headers_setting(
+    value: object, name: str = "default_headers", error: type[Error] = ConfigurationError
+) -> dict[str, str]:
+    """``default_headers`` (or a per-call ``extra_headers``): a mapping of sendable names to values."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ConfigurationError(f"default_headers must be a mapping, got {type(value).__name__}")
+        raise error(f"{name} must be a mapping, got {type(value).__name__}")
     headers: dict[str, str] = {}
     seen: set[str] = set()
-    for name, header in value.items():
-        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
-            raise ConfigurationError(
-                f"default_headers: {name!r} is not a header name (letters, digits and !#$%&'*+-.^_`|~ only)"
-            )
+    for key, header in value.items():
+        if not isinstance(key, str) or not _TOKEN.fullmatch(key):
+            raise error(f"{name}: {key!r} is not a header name (letters, digits and !#$%&'*+-.^_`|~ only)")
         if not isinstance(header, str):
-            raise ConfigurationError(
-                f"default_headers[{name!r}] must be a string, got {type(header).__name__}"
-            )
-        lowered = name.lower()
+            raise error(f"{name}[{key!r}] must be a string, got {type(header).__name__}")
+        lowered = key.lower()
         if lowered in ENGINE_HEADERS:
-            raise ConfigurationError(f"default_headers: {name} is written by the client itself")
+            raise error(f"{name}: {key} is written by the client itself")
         if lowered in seen:
-            raise ConfigurationError(f"default_headers: {name} is given twice (names ignore case)")
+            raise error(f"{name}: {key} is given twice (names ignore case)")
         seen.add(lowered)
-        headers[name] = header
-    check_header_values(headers)
+        headers[key] = header
+    check_header_values(headers, error)
     return headers
 
 

@@ -79,6 +79,8 @@ class Call:
     params: tuple[tuple[str, str], ...] = ()
     json_body: Any = None
     idempotent: bool = True
+    #: Per-call headers (``extra_headers``, Portkey options): replace the client's of the same name.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class Outgoing:
@@ -215,6 +217,10 @@ class Settings:
             ]
         elif call.method in ("POST", "PUT", "PATCH"):
             headers = [*headers, (b"Content-Length", b"0")]
+        if call.headers:
+            replaced = {name.lower().encode("ascii") for name, _ in call.headers}
+            headers = [h for h in headers if h[0].lower() not in replaced]
+            headers += [(n.encode("ascii"), v.encode("ascii")) for n, v in call.headers]
         base = self.connection.base_url.rstrip("/")
         return Outgoing(call.method, base + target, origin, prefix + target.encode("ascii"), headers, body)
 

@@ -15,7 +15,7 @@ from typing import Literal
 import attrs
 
 from ._constants import AZURE_API_VERSION, OPENAI_BASE_URL, PORTKEY_BASE_URL
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, Error
 
 ProviderName = Literal["openai", "portkey", "azure", "compatible"]
 PROVIDERS: tuple[ProviderName, ...] = ("openai", "portkey", "azure", "compatible")
@@ -211,12 +211,16 @@ def _portkey(
     return url, headers
 
 
-def check_header_values(headers: Mapping[str, str]) -> None:
+def check_header_values(headers: Mapping[str, str], error: type[Error] = ConfigurationError) -> None:
     """Credentials must be sendable as HTTP header values: printable ASCII, no line breaks."""
     for name, value in headers.items():
         if not value.isascii() or not value.isprintable():
-            shown = "a credential" if name.lower() in SECRET_HEADERS else repr(value)
-            raise ConfigurationError(
+            shown = (
+                "a credential"
+                if name.lower() in SECRET_HEADERS or CREDENTIAL_NAME.search(name)
+                else repr(value)
+            )
+            raise error(
                 f"{name}: {shown} contains characters that cannot be sent in an HTTP header "
                 "(non-ASCII, control characters or line breaks); check for a copy-paste error"
             )
