@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-DEFAULT_PATH_PREFIXES = ("/fine_tuning/jobs",)
+DEFAULT_PATH_PREFIXES = ("/fine_tuning/",)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 REF_PREFIX = "#/components/"
 
@@ -301,7 +301,7 @@ def display_name(path: Path) -> str:
 
 def header(source_name: str, raw: bytes, overlays: list[str]) -> str:
     lines = [
-        "# Trimmed by scripts/trim.py: the /fine_tuning/jobs* paths and the components they reference.",
+        "# Trimmed by scripts/trim.py: the paths of the fine_tuning namespace and the components they reference.",
         f"# source: {source_name}",
         f"# sha256: {hashlib.sha256(raw).hexdigest()}",
     ]

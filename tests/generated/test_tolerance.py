@@ -39,6 +39,8 @@ def _job_examples() -> dict[str, dict[str, Any]]:
             ref = op["responses"]["200"]["content"]["application/json"]["schema"].get("$ref")
             examples = op["x-oaiMeta"]["examples"]
             for index, example in enumerate(examples if isinstance(examples, list) else [examples]):
+                if "response" not in example:  # some upstream examples show only the request
+                    continue
                 body = parse_lenient(example["response"])
                 jobs = [body] if ref == JOB_REF else body["data"] if ref == LIST_REF else []
                 for position, job in enumerate(jobs):

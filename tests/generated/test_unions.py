@@ -213,13 +213,17 @@ def test_every_union_in_the_spec_is_reached_from_a_generated_model() -> None:
 
 
 def test_the_tagged_unions_are_the_graders_content_parts_and_integrations() -> None:
-    """Unions of objects all pin a `type` tag: the graders (twice), eval content parts and integrations."""
+    """Unions of objects all pin a `type` tag: the graders (in the job method, the multi grader and the
+    three grader-tool schemas), eval content parts and integrations."""
     tagged = sorted(loc for loc, site in SITES.items() if _tagged_objects(site))
     assert tagged == [
         "components/schemas/EvalItemContentItem",
         "components/schemas/FineTuneReinforcementMethod/properties/grader",
         "components/schemas/FineTuningJob/properties/integrations/anyOf/0/items",
         "components/schemas/GraderMulti/properties/graders",
+        "components/schemas/RunGraderRequest/properties/grader",
+        "components/schemas/ValidateGraderRequest/properties/grader",
+        "components/schemas/ValidateGraderResponse/properties/grader",
     ]
 
 

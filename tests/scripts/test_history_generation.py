@@ -69,6 +69,8 @@ def _job_examples(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             examples = op["x-oaiMeta"].get("examples") or []
             for index, example in enumerate(examples if isinstance(examples, list) else [examples]):
                 try:
+                    if "response" not in example:  # some upstream examples show only the request
+                        continue
                     body = parse_lenient(example["response"])
                 except (json.JSONDecodeError, KeyError, TypeError):
                     continue  # prose or pseudo-JSON beyond repair: nothing to check

@@ -19,6 +19,7 @@ EXCLUSIVE_MIN = OVERLAY_DIR / "03-exclusive-minimum-3-1.yaml"
 NULLABLE_HYPER = OVERLAY_DIR / "04-job-hyperparameters-nullable.yaml"
 NULLABLE_EVENT_DATA = OVERLAY_DIR / "05-event-data-nullable.yaml"
 NULLABLE_ERROR_FIELDS = OVERLAY_DIR / "06-job-error-fields-nullable.yaml"
+GRADER_TOKEN_USAGE = OVERLAY_DIR / "07-grader-run-token-usage.yaml"
 RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
 PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
 MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
@@ -171,6 +172,27 @@ def test_nullable_error_fields_overlay_admits_the_create_examples(bare: dict[str
     assert error["required"] == ["code", "message", "param"]
 
 
+def test_grader_token_usage_overlay_admits_the_run_example(bare: dict[str, Any]) -> None:
+    """The documented run response (token_usage an object of counts) fails RunGraderResponse until overlay 07;
+    after it, the integer form still validates and a string still does not."""
+    example = bare["paths"]["/fine_tuning/alpha/graders/run"]["post"]["x-oaiMeta"]["examples"][0]
+    response = json.loads(example["response"])
+    assert set(response["metadata"]["token_usage"]) == {
+        "prompt_tokens", "completion_tokens", "total_tokens", "cached_tokens"
+    }  # fmt: skip
+
+    def errors(spec: dict[str, Any], body: Any) -> list[str]:
+        schema = {"$ref": "#/components/schemas/RunGraderResponse", "components": spec["components"]}
+        return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(body)]
+
+    assert errors(bare, response) != []
+    after = overlays.apply_file(copy.deepcopy(bare), GRADER_TOKEN_USAGE)
+    assert errors(after, response) == []
+    for usage, valid in ((324, True), (None, True), ("324", False)):
+        body = {**response, "metadata": {**response["metadata"], "token_usage": usage}}
+        assert (errors(after, body) == []) is valid
+
+
 def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
     """overlays_for lists openapi/overlays/<stem>/*.yaml in name order; each one passes load_overlay."""
     found = trim.overlays_for(trim.SOURCES["openai"][1])
@@ -181,6 +203,7 @@ def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
         NULLABLE_HYPER,
         NULLABLE_EVENT_DATA,
         NULLABLE_ERROR_FIELDS,
+        GRADER_TOKEN_USAGE,
     ]
     assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
     for path in found:

@@ -2,6 +2,9 @@
 # change the spec overlays or openapi/templates/ and regenerate.
 """Contains all the data models used in inputs/outputs"""
 
+from .create_fine_tuning_checkpoint_permission_request import (
+    CreateFineTuningCheckpointPermissionRequest,
+)
 from .create_fine_tuning_job_request import CreateFineTuningJobRequest
 from .create_fine_tuning_job_request_hyperparameters import (
     CreateFineTuningJobRequestHyperparameters,
@@ -25,6 +28,12 @@ from .create_fine_tuning_job_request_integration_wandb import (
     CreateFineTuningJobRequestIntegrationWandb,
 )
 from .create_fine_tuning_job_request_model import CreateFineTuningJobRequestModel
+from .delete_fine_tuning_checkpoint_permission_response import (
+    DeleteFineTuningCheckpointPermissionResponse,
+)
+from .delete_fine_tuning_checkpoint_permission_response_object import (
+    DeleteFineTuningCheckpointPermissionResponseObject,
+)
 from .eval_item import EvalItem
 from .eval_item_content_output_text import EvalItemContentOutputText
 from .eval_item_content_output_text_type import EvalItemContentOutputTextType
@@ -82,6 +91,10 @@ from .fine_tune_supervised_hyperparameters_n_epochs_auto import (
     FineTuneSupervisedHyperparametersNEpochsAuto,
 )
 from .fine_tune_supervised_method import FineTuneSupervisedMethod
+from .fine_tuning_checkpoint_permission import FineTuningCheckpointPermission
+from .fine_tuning_checkpoint_permission_object import (
+    FineTuningCheckpointPermissionObject,
+)
 from .fine_tuning_integration import FineTuningIntegration
 from .fine_tuning_integration_type import FineTuningIntegrationType
 from .fine_tuning_integration_wandb import FineTuningIntegrationWandb
@@ -130,6 +143,15 @@ from .input_audio_input_audio_format import InputAudioInputAudioFormat
 from .input_audio_type import InputAudioType
 from .input_text_content import InputTextContent
 from .input_text_content_type import InputTextContentType
+from .list_fine_tuning_checkpoint_permission_response import (
+    ListFineTuningCheckpointPermissionResponse,
+)
+from .list_fine_tuning_checkpoint_permission_response_object import (
+    ListFineTuningCheckpointPermissionResponseObject,
+)
+from .list_fine_tuning_checkpoint_permissions_order import (
+    ListFineTuningCheckpointPermissionsOrder,
+)
 from .list_fine_tuning_job_checkpoints_response import (
     ListFineTuningJobCheckpointsResponse,
 )
@@ -153,8 +175,24 @@ from .metadata import Metadata
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
 from .prompt_cache_breakpoint_config_mode import PromptCacheBreakpointConfigMode
 from .reasoning_effort import ReasoningEffort
+from .run_grader_request import RunGraderRequest
+from .run_grader_request_item import RunGraderRequestItem
+from .run_grader_response import RunGraderResponse
+from .run_grader_response_metadata import RunGraderResponseMetadata
+from .run_grader_response_metadata_errors import RunGraderResponseMetadataErrors
+from .run_grader_response_metadata_scores import RunGraderResponseMetadataScores
+from .run_grader_response_metadata_token_usage import (
+    RunGraderResponseMetadataTokenUsage,
+)
+from .run_grader_response_model_grader_token_usage_per_model import (
+    RunGraderResponseModelGraderTokenUsagePerModel,
+)
+from .run_grader_response_sub_rewards import RunGraderResponseSubRewards
+from .validate_grader_request import ValidateGraderRequest
+from .validate_grader_response import ValidateGraderResponse
 
 __all__ = (
+    "CreateFineTuningCheckpointPermissionRequest",
     "CreateFineTuningJobRequest",
     "CreateFineTuningJobRequestHyperparameters",
     "CreateFineTuningJobRequestHyperparametersBatchSizeAuto",
@@ -164,6 +202,8 @@ __all__ = (
     "CreateFineTuningJobRequestIntegrationType",
     "CreateFineTuningJobRequestIntegrationWandb",
     "CreateFineTuningJobRequestModel",
+    "DeleteFineTuningCheckpointPermissionResponse",
+    "DeleteFineTuningCheckpointPermissionResponseObject",
     "EvalItem",
     "EvalItemContentOutputText",
     "EvalItemContentOutputTextType",
@@ -193,6 +233,8 @@ __all__ = (
     "FineTuneSupervisedHyperparametersLearningRateMultiplierAuto",
     "FineTuneSupervisedHyperparametersNEpochsAuto",
     "FineTuneSupervisedMethod",
+    "FineTuningCheckpointPermission",
+    "FineTuningCheckpointPermissionObject",
     "FineTuningIntegration",
     "FineTuningIntegrationType",
     "FineTuningIntegrationWandb",
@@ -233,6 +275,9 @@ __all__ = (
     "InputAudioType",
     "InputTextContent",
     "InputTextContentType",
+    "ListFineTuningCheckpointPermissionResponse",
+    "ListFineTuningCheckpointPermissionResponseObject",
+    "ListFineTuningCheckpointPermissionsOrder",
     "ListFineTuningJobCheckpointsResponse",
     "ListFineTuningJobCheckpointsResponseObject",
     "ListFineTuningJobEventsResponse",
@@ -244,4 +289,15 @@ __all__ = (
     "PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigMode",
     "ReasoningEffort",
+    "RunGraderRequest",
+    "RunGraderRequestItem",
+    "RunGraderResponse",
+    "RunGraderResponseMetadata",
+    "RunGraderResponseMetadataErrors",
+    "RunGraderResponseMetadataScores",
+    "RunGraderResponseMetadataTokenUsage",
+    "RunGraderResponseModelGraderTokenUsagePerModel",
+    "RunGraderResponseSubRewards",
+    "ValidateGraderRequest",
+    "ValidateGraderResponse",
 )
