@@ -13,7 +13,16 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._lifecycle import STEPS_PER_EPOCH, TOKENS_PER_STEP, Kind, Milestone, epochs_of, training_metrics
+from ._lifecycle import (
+    STEPS_PER_EPOCH,
+    TOKENS_PER_STEP,
+    Kind,
+    Milestone,
+    epochs_of,
+    training_metrics,
+    validates,
+    validation_metrics,
+)
 
 #: A ``training_file`` with this id makes the job fail validation (documented in docs/server.md).
 INVALID_TRAINING_FILE = "file-invalid"
@@ -98,6 +107,28 @@ def train_steps(job: dict[str, Any]) -> int:
     return epochs_of((job.get("hyperparameters") or {}).get("n_epochs")) * STEPS_PER_EPOCH
 
 
+def step_metrics(job: dict[str, Any], step: int, total: int) -> dict[str, float]:
+    """The ``data`` of a job's metrics event at ``step`` (``total_steps`` aside): training loss and
+    accuracy; with a validation file, validation every few steps and the full validation at the last
+    step. Deterministic for the job's ``seed``."""
+    seed = int(job.get("seed") or 0)
+    metrics = training_metrics(seed, step, total)
+    if job.get("validation_file") and validates(step, total):
+        metrics.update(validation_metrics(seed, step, total))
+        if step == total:
+            metrics.update(validation_metrics(seed, step, total, full=True))
+    return metrics
+
+
+def _step_message(metrics: dict[str, float], total: int) -> str:
+    text = f"Step {int(metrics['step'])}/{total}: training loss={metrics['train_loss']:.4f}"
+    if "valid_loss" in metrics:
+        text += f", validation loss={metrics['valid_loss']:.4f}"
+    if "full_valid_loss" in metrics:
+        text += f", full validation loss={metrics['full_valid_loss']:.4f}"
+    return text
+
+
 def fine_tuned_model_name(job: dict[str, Any]) -> str:
     """``ft:MODEL:ORG:SUFFIX:ID8``, the shape OpenAI uses."""
     suffix = job.get("user_provided_suffix") or ""
@@ -142,21 +173,15 @@ def apply_milestone(job: dict[str, Any], milestone: Milestone, when: float) -> E
         effects.events.append(event(when, "Fine-tuning job started"))
     elif kind is Kind.STEP:
         step = milestone.step
-        metrics = training_metrics(int(job.get("seed") or 0), step, total)
+        metrics = step_metrics(job, step, total)
         job["trained_tokens"] = step * TOKENS_PER_STEP
         effects.events.append(
             event(
-                when,
-                f"Step {step}/{total}: training loss={metrics['train_loss']:.4f}",
-                type_="metrics",
-                data={**metrics, "total_steps": total},
+                when, _step_message(metrics, total), type_="metrics", data={**metrics, "total_steps": total}
             )
         )
         if step % STEPS_PER_EPOCH == 0:
-            checkpoint_metrics = dict(metrics)
-            if job.get("validation_file"):
-                checkpoint_metrics["valid_loss"] = round(metrics["train_loss"] * 1.05, 4)
-                checkpoint_metrics["valid_mean_token_accuracy"] = metrics["train_mean_token_accuracy"]
+            checkpoint_metrics = dict(metrics)  # the numbers of the step's metrics event
             effects.checkpoints.append(
                 {
                     "object": "fine_tuning.job.checkpoint",

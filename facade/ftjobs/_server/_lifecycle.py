@@ -164,13 +164,40 @@ def estimated_finish(
     return math.ceil(now + max(0.0, remaining))
 
 
+def _smooth_loss(step: int, total: int) -> float:
+    return 1.8 * math.exp(-2.2 * step / max(total, 1)) + 0.05
+
+
+def _accuracy(loss: float) -> float:
+    return round(min(0.999, max(0.0, 1.0 - loss / 2.2)), 4)
+
+
 def training_metrics(seed: int, step: int, total: int) -> dict[str, float]:
     """Deterministic, decreasing training loss and increasing accuracy for ``step`` of ``total``."""
     noise = random.Random(seed * 100_003 + step).uniform(-0.03, 0.03)  # noqa: S311 - not crypto
-    loss = 1.8 * math.exp(-2.2 * step / max(total, 1)) + 0.05 + noise
-    accuracy = min(0.999, max(0.0, 1.0 - loss / 2.2))
+    loss = _smooth_loss(step, total) + noise
     return {
         "step": float(step),
         "train_loss": round(loss, 4),
-        "train_mean_token_accuracy": round(accuracy, 4),
+        "train_mean_token_accuracy": _accuracy(loss),
     }
+
+
+def validation_every(total: int) -> int:
+    """Steps between two validations: about ten over a run, never every step."""
+    return max(2, total // 10)
+
+
+def validates(step: int, total: int) -> bool:
+    """True when the job evaluates its validation file at ``step`` (every few steps, and the last)."""
+    return step % validation_every(total) == 0 or step == total
+
+
+def validation_metrics(seed: int, step: int, total: int, *, full: bool = False) -> dict[str, float]:
+    """Deterministic validation loss and accuracy at ``step``: a little above the smoothed training
+    loss, with less noise (a batch of the validation file); ``full=True`` for the whole file (the
+    ``full_valid_*`` fields, measured once, at the end)."""
+    rng = random.Random(seed * 100_003 + step + (7_919 if full else 104_729))  # noqa: S311 - not crypto
+    loss = _smooth_loss(step, total) * (1.03 if full else 1.06) + rng.uniform(-0.01, 0.01)
+    prefix = "full_valid" if full else "valid"
+    return {f"{prefix}_loss": round(loss, 4), f"{prefix}_mean_token_accuracy": _accuracy(loss)}
