@@ -35,6 +35,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         UnprocessableEntityError,
         WaitTimeoutError,
     )
+    from ._metrics import JobMetrics, MetricsRow
     from ._models import Checkpoint, Job, JobEvent, Page
     from ._pagination import AsyncPager, SyncPager
     from ._params import (
@@ -124,12 +125,14 @@ _LAZY = {
     "JobError": "._types",
     "JobEvent": "._models",
     "JobHyperparameters": "._types",
+    "JobMetrics": "._metrics",
     "JobStatus": "._status",
     "Jobs": "._client",
     "LabelModelGrader": "._types",
     "LabelModelGraderParam": "._params",
     "Method": "._types",
     "MethodParam": "._params",
+    "MetricsRow": "._metrics",
     "MultiGrader": "._types",
     "MultiGraderParam": "._params",
     "NotFoundError": "._errors",
@@ -219,12 +222,14 @@ __all__ = [
     "JobError",
     "JobEvent",
     "JobHyperparameters",
+    "JobMetrics",
     "JobStatus",
     "Jobs",
     "LabelModelGrader",
     "LabelModelGraderParam",
     "Method",
     "MethodParam",
+    "MetricsRow",
     "MultiGrader",
     "MultiGraderParam",
     "NotFoundError",

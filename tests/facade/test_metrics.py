@@ -1,0 +1,237 @@
+"""client.jobs.metrics(): the series built from a job's events and checkpoints, against the local
+server. Odd events (out of order, repeated, partial, unknown fields, not metrics) are written into the
+server's store directly, then read back through the API like any other."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import ftjobs
+from ftjobs._metrics import build_series
+from ftjobs._models import Checkpoint, JobEvent
+from ftjobs._server import DEFAULT_API_KEY, Server
+
+T0 = 1_800_000_000.0
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    """A server on a frozen clock: a created job stays put until the test advances time."""
+    with Server(clock=lambda: T0, step_seconds=1.0) as server:
+        yield server
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[ftjobs.Client]:
+    with ftjobs.Client(api_key=DEFAULT_API_KEY, base_url=server.url) as client:
+        yield client
+
+
+_COUNTER = iter(range(1_000_000))
+
+
+def metrics_event(data: dict[str, Any] | None, type_: str = "metrics") -> dict[str, Any]:
+    n = next(_COUNTER)
+    return {
+        "object": "fine_tuning.job.event",
+        "id": f"ft-event-test{n:08d}",
+        "created_at": int(T0),
+        "level": "info",
+        "message": "Step",
+        "data": data,
+        "type": type_,
+    }
+
+
+def checkpoint(job_id: str, step: int, metrics: dict[str, Any]) -> dict[str, Any]:
+    n = next(_COUNTER)
+    return {
+        "object": "fine_tuning.job.checkpoint",
+        "id": f"ftckpt_test{n:08d}",
+        "created_at": int(T0),
+        "fine_tuned_model_checkpoint": f"ft:gpt-4o-mini:org::x:ckpt-step-{step}",
+        "fine_tuning_job_id": job_id,
+        "metrics": metrics,
+        "step_number": step,
+    }
+
+
+def seed(server: Server, job_id: str, table: str, docs: list[dict[str, Any]]) -> None:
+    """Append docs (oldest first) to the job's events or checkpoints, in the server's own store."""
+    assert server._app is not None
+    store = server._app.store
+    with store._lock, store._db:
+        store._db.execute("BEGIN")
+        store._insert(table, job_id, docs)
+
+
+def new_job(client: ftjobs.Client) -> str:
+    return client.jobs.create(model="gpt-4o-mini", training_file="file-t").id
+
+
+def test_rows_ordered_by_step_whatever_the_event_order(server: Server, client: ftjobs.Client) -> None:
+    """Events written 3, 1, 2 read back as rows 1, 2, 3; the job's own message events are skipped."""
+    job_id = new_job(client)
+    seed(server, job_id, "events", [metrics_event({"step": s, "train_loss": 1.0 / s}) for s in (3, 1, 2)])
+    metrics = client.jobs.metrics(job_id)
+    assert isinstance(metrics, ftjobs.JobMetrics)
+    assert [row.step for row in metrics] == [1, 2, 3]
+    assert metrics.series("train_loss") == [(1, 1.0), (2, 0.5), (3, 1.0 / 3)]
+    assert metrics[0] == ftjobs.MetricsRow(step=1, train_loss=1.0)
+    assert metrics.job_id == job_id
+
+
+def test_a_repeated_step_is_one_row_the_newest_value_winning(server: Server, client: ftjobs.Client) -> None:
+    """Two events for step 2: one row, fields merged, the newer event's value where they disagree."""
+    job_id = new_job(client)
+    seed(
+        server,
+        job_id,
+        "events",
+        [
+            metrics_event({"step": 1, "train_loss": 0.9}),
+            metrics_event({"step": 2, "train_loss": 0.8, "valid_loss": 0.85}),
+            metrics_event({"step": 2.0, "train_loss": 0.7, "train_mean_token_accuracy": 0.6}),
+        ],
+    )
+    rows = client.jobs.metrics(job_id).rows
+    assert rows == (
+        ftjobs.MetricsRow(step=1, train_loss=0.9),
+        ftjobs.MetricsRow(step=2, train_loss=0.7, train_mean_token_accuracy=0.6, valid_loss=0.85),
+    )
+
+
+def test_missing_bad_and_unknown_fields(server: Server, client: ftjobs.Client) -> None:
+    """No usable step: skipped. A known field that is no finite number: None. Unknown fields: kept."""
+    job_id = new_job(client)
+    seed(
+        server,
+        job_id,
+        "events",
+        [
+            metrics_event({"train_loss": 0.5}),  # no step
+            metrics_event({"step": "7", "train_loss": 0.5}),
+            metrics_event({"step": 1.5, "train_loss": 0.5}),
+            metrics_event({"step": -1, "train_loss": 0.5}),
+            metrics_event({"step": True, "train_loss": 0.5}),
+            metrics_event({"step": 4}),  # a step and nothing else
+            metrics_event(
+                {"step": 5, "train_loss": "NaN", "valid_loss": True, "total_steps": 9, "lr": [1, 2]}
+            ),
+            metrics_event({"step": 6, "train_loss": 10**400, "grad_norm": {"max": 3}}),
+        ],
+    )
+    metrics = client.jobs.metrics(job_id)
+    assert [row.step for row in metrics] == [4, 5, 6]
+    four, five, six = metrics
+    assert four == ftjobs.MetricsRow(step=4) and four.to_dict() == {"step": 4}
+    assert (five.train_loss, five.valid_loss) == (None, None)
+    assert five.extra == {"total_steps": 9, "lr": [1, 2]}
+    assert five.to_dict() == {"step": 5, "lr": [1, 2], "total_steps": 9}
+    assert six.train_loss is None and six.get("grad_norm") == {"max": 3}
+    assert metrics.fields == ["step", "grad_norm", "lr", "total_steps"]
+
+
+def test_events_that_are_not_metrics_are_ignored(server: Server, client: ftjobs.Client) -> None:
+    """A message event whose data looks like metrics, and data that is null, add no rows."""
+    job_id = new_job(client)
+    seed(
+        server,
+        job_id,
+        "events",
+        [
+            metrics_event({"step": 9, "train_loss": 1.0}, type_="message"),
+            metrics_event(None),
+            metrics_event({"step": 2, "train_loss": 0.25}),
+        ],
+    )
+    assert client.jobs.metrics(job_id).to_dicts() == [{"step": 2, "train_loss": 0.25}]
+
+
+def test_checkpoints_fill_what_the_events_lack(server: Server, client: ftjobs.Client) -> None:
+    """A checkpoint adds fields its step's events lack (never overriding them) and steps no event has."""
+    job_id = new_job(client)
+    seed(server, job_id, "events", [metrics_event({"step": 3, "train_loss": 0.4})])
+    seed(
+        server,
+        job_id,
+        "checkpoints",
+        [
+            checkpoint(job_id, 3, {"step": 3.0, "train_loss": 0.9, "full_valid_loss": 0.45}),
+            checkpoint(job_id, 10, {"train_loss": 0.2}),  # no step in its metrics: its step_number
+        ],
+    )
+    rows = client.jobs.metrics(job_id).rows
+    assert rows == (
+        ftjobs.MetricsRow(step=3, train_loss=0.4, full_valid_loss=0.45),
+        ftjobs.MetricsRow(step=10, train_loss=0.2),
+    )
+
+
+def test_every_page_is_read(server: Server, client: ftjobs.Client) -> None:
+    """250 metrics events (3 pages of events) and 120 checkpoints (2 pages): every step is a row."""
+    job_id = new_job(client)
+    seed(server, job_id, "events", [metrics_event({"step": s, "train_loss": 2.0 / s}) for s in range(1, 251)])
+    seed(server, job_id, "checkpoints", [checkpoint(job_id, s, {"step": s}) for s in range(300, 420)])
+    metrics = client.jobs.metrics(job_id)
+    assert [row.step for row in metrics] == [*range(1, 251), *range(300, 420)]
+    assert metrics.latest("train_loss") == pytest.approx(2.0 / 250)
+
+
+def test_a_real_run_sync_and_async_agree() -> None:
+    """A job run to the end on a fast server: one row per step, validation every few steps, the full
+    validation last; AsyncClient returns the same series."""
+    with (
+        Server(step_seconds=0.01) as server,
+        ftjobs.Client(api_key=DEFAULT_API_KEY, base_url=server.url) as c,
+    ):
+        job = c.jobs.create(
+            model="gpt-4o-mini",
+            training_file="file-t",
+            validation_file="file-v",
+            seed=1,
+            method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 4}}},
+        )
+        c.jobs.wait(job.id, poll_interval=0.02, timeout=30)
+        metrics = c.jobs.metrics(job.id, timeout=5, max_retries=0)
+
+        async def read() -> ftjobs.JobMetrics:
+            async with ftjobs.AsyncClient(api_key=DEFAULT_API_KEY, base_url=server.url) as ac:
+                return await ac.jobs.metrics(job.id)
+
+        assert asyncio.run(read()) == metrics
+    assert [row.step for row in metrics] == list(range(1, 9))
+    assert [s for s, _ in metrics.series("valid_loss")] == [2, 4, 6, 8]
+    assert metrics.series("full_valid_loss") == [(8, metrics[-1].full_valid_loss)]
+    assert all(row.extra == {"total_steps": 8} for row in metrics)
+    assert metrics.fields[0] == "step" and metrics.fields[-1] == "total_steps"
+
+
+def test_bad_input_is_a_clear_error(client: ftjobs.Client) -> None:
+    """A bad id, an unknown job, an unknown option or metric name: ftjobs errors, before or from the API."""
+    with pytest.raises(ftjobs.InvalidJobIdError):
+        client.jobs.metrics("../etc")
+    with pytest.raises(ftjobs.NotFoundError):
+        client.jobs.metrics("ftjob-doesnotexist")
+    with pytest.raises(ftjobs.InvalidArgumentError, match="timout"):
+        client.jobs.metrics("ftjob-abc", timout=3)  # type: ignore[call-arg]
+    with pytest.raises(ftjobs.InvalidArgumentError, match="unknown metric"):
+        ftjobs.JobMetrics("ftjob-x").series("loss")
+
+
+def test_build_series_without_ids_and_nan() -> None:
+    """Pure rules the API cannot carry as JSON: 2023-era events (no id, no type) and NaN values."""
+    old = JobEvent.from_dict({"object": "fine_tuning.job.event", "created_at": 1, "level": "info",
+                              "message": "m", "data": {"step": 1, "train_loss": 0.5}})  # fmt: skip
+    chatty = JobEvent.from_dict({"object": "fine_tuning.job.event", "created_at": 1, "level": "info",
+                                 "message": "m", "data": {"step": 2}})  # fmt: skip
+    nan = JobEvent.from_dict(metrics_event({"step": 3, "train_loss": math.nan, "valid_loss": math.inf}))
+    ckpt = Checkpoint.from_dict(checkpoint("j", 3, {"step": 3, "valid_loss": 0.3}))
+    series = build_series("j", [nan, chatty, old], [ckpt])
+    assert series.to_dicts() == [{"step": 1, "train_loss": 0.5}, {"step": 3, "valid_loss": 0.3}]
+    assert len(series) == 2 and list(series[1:]) == [series.rows[1]]
