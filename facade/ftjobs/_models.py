@@ -72,6 +72,7 @@ class Job:
     model: str | None = None
     created_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
+    #: When the API expects the job to finish; None when unknown (the API sends 0 for that).
     estimated_finish: dt.datetime | None = None
     fine_tuned_model: str | None = None
     organization_id: str | None = None
@@ -110,7 +111,7 @@ class Job:
             model=p.string(d, "model"),
             created_at=p.time(d, "created_at"),
             finished_at=p.time(d, "finished_at"),
-            estimated_finish=p.time(d, "estimated_finish"),
+            estimated_finish=p.time_or_unknown(d, "estimated_finish"),
             fine_tuned_model=p.string(d, "fine_tuned_model"),
             organization_id=p.string(d, "organization_id"),
             training_file=p.string(d, "training_file"),

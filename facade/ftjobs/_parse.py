@@ -216,6 +216,14 @@ def time(d: Obj, key: str) -> dt.datetime | None:
         raise Invalid(key, "a Unix timestamp in range", v) from None
 
 
+def time_or_unknown(d: Obj, key: str) -> dt.datetime | None:
+    """A Unix timestamp where 0 means "not known" (the API's ``estimated_finish: 0``): None then."""
+    v = d.get(key)
+    if (type(v) is int or type(v) is float) and v == 0:
+        return None
+    return time(d, key)
+
+
 def strings(d: Obj, key: str) -> tuple[str, ...]:
     """A list of strings (empty when absent or null)."""
     v = d.get(key)

@@ -5,14 +5,23 @@ port in a background thread, yields its base URL (``http://127.0.0.1:PORT/v1``) 
 ``config`` takes the fields of ``ServerConfig`` (``api_key``, ``step_seconds``, ``db``,
 ``fault_rates``, ``clock``, ...); ``step_seconds`` defaults to 0.05 here.
 
-With pytest, ``pytest_plugins = ["ftjobs.testing"]`` provides the ``ftjobs_server`` fixture
-(the base URL) and the ``ftjobs_server`` marker to configure it::
+With pytest, this module is a plugin providing the ``ftjobs_server`` fixture (the base URL) and
+the ``ftjobs_server`` marker to configure it::
 
     @pytest.mark.ftjobs_server(step_seconds=0.01, fault_rates={"503": 0.5})
     def test_retries(ftjobs_server: str) -> None: ...
 
+Installing ftjobs is enough: the plugin is published as the ``pytest11`` entry point
+``ftjobs.testing``, so pytest loads it at start-up and the marker is known before any test module
+is imported (``--strict-markers`` included). ``pytest_plugins = ["ftjobs.testing"]`` (in a conftest
+or a test module) and ``-p ftjobs.testing`` find it already registered under that name; where
+plugin autoloading is off (``PYTEST_DISABLE_PLUGIN_AUTOLOAD``), load it with ``-p ftjobs.testing``
+or from a conftest, both of which come before test modules are imported.
+
 The admin API (``/_ftjobs/...``) sits beside ``/v1``: see :func:`admin_url`. This module imports
-pytest only when pytest is installed, and ``import ftjobs`` never imports this module.
+pytest only when pytest is installed, and ``import ftjobs`` never imports this module; the server
+(``ftjobs._server``) is imported when a server starts, so loading the plugin costs a pytest run
+next to nothing and needs no extra installed.
 """
 
 from __future__ import annotations
@@ -20,9 +29,10 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._server import DEFAULT_API_KEY, Server
+if TYPE_CHECKING:
+    from ._server import DEFAULT_API_KEY
 
 __all__ = ["DEFAULT_API_KEY", "TEST_STEP_SECONDS", "admin_url", "serve"]
 
@@ -33,6 +43,8 @@ TEST_STEP_SECONDS = 0.05
 @contextlib.contextmanager
 def serve(**config: Any) -> Iterator[str]:
     """Run a local server for the ``with`` block; yields ``http://127.0.0.1:PORT/v1``."""
+    from ._server import Server
+
     config.setdefault("step_seconds", TEST_STEP_SECONDS)
     server = Server(**config)
     url = server.start()
@@ -46,6 +58,15 @@ def admin_url(base_url: str, route: str = "") -> str:
     """The admin URL beside a base URL: ``admin_url(url, "advance")`` -> ``.../_ftjobs/advance``."""
     root = base_url.rstrip("/").removesuffix("/v1")
     return f"{root}/_ftjobs/{route.lstrip('/')}"
+
+
+def __getattr__(name: str) -> Any:
+    # DEFAULT_API_KEY is the server's: read from it on first use, not when the plugin loads.
+    if name == "DEFAULT_API_KEY":
+        from ._server import DEFAULT_API_KEY
+
+        return DEFAULT_API_KEY
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if importlib.util.find_spec("pytest") is not None:

@@ -1,0 +1,172 @@
+"""A newcomer's `pip install .`: a fresh virtual environment, no extras, pip as configured.
+
+One environment for the module (created once, about 10 s): the install prints no warning or
+deprecation of ours; `ftjobs` works; `ftjobs-spec`, whose tooling comes with the `tooling` extra,
+answers every subcommand with one line naming that extra (exit 2), never a traceback; the pytest
+plugin is published and imports without pytest or the server extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import venv
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from scripts import cli, entry
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: What this machine's pip configuration may add to any install, whatever is installed: an extra
+#: index given as a local folder that lacks the package pip looks up. Nothing to do with ftjobs.
+MACHINE_INDEX_WARNING = re.compile(
+    r"WARNING: Location '(?P<url>file://[^']+)' is ignored: it is neither a file nor a directory\."
+)
+#: What would be ours: a warning, a deprecation (setuptools' license boxes), an error, a traceback.
+NOISE = re.compile(r"warn|deprecat|error|traceback|^\s*!!", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Installed:
+    bin: Path
+    output: str
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    home = tmp_path_factory.mktemp("fresh-venv")
+    venv.create(home, with_pip=True)
+    python = home / "bin" / "python"
+    proc = subprocess.run(
+        [str(python), "-m", "pip", "install", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=home,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    return Installed(home / "bin", output)
+
+
+def machine_index_lines(output: str) -> set[str]:
+    """The 'Location ... is ignored' lines about the file:// indexes pip says it looks in."""
+    indexes: list[str] = []
+    for line in output.splitlines():
+        if line.startswith("Looking in indexes:"):
+            indexes += [
+                u.strip() for u in line.partition(":")[2].split(",") if u.strip().startswith("file://")
+            ]
+    out = set()
+    for line in output.splitlines():
+        found = MACHINE_INDEX_WARNING.fullmatch(line.strip())
+        if found and any(found["url"].startswith(index.rstrip("/") + "/") for index in indexes):
+            out.add(line)
+    return out
+
+
+def test_the_filter_takes_only_the_machine_index_lines() -> None:
+    """The filter drops a missing-folder line under an announced file:// index, and nothing else."""
+    output = (
+        "Looking in indexes: https://pypi.org/simple, file:///opt/idx/simple\n"
+        "WARNING: Location 'file:///opt/idx/simple/a/' is ignored: it is neither a file nor a directory.\n"
+        "WARNING: Location 'file:///elsewhere/a/' is ignored: it is neither a file nor a directory.\n"
+        "SetuptoolsDeprecationWarning: License classifiers are deprecated.\n"
+    )
+    kept = [line for line in output.splitlines() if line not in machine_index_lines(output)]
+    assert [line for line in kept if NOISE.search(line)] == kept[1:] and len(kept) == 3
+
+
+def test_pip_install_prints_nothing_of_ours(installed: Installed) -> None:
+    """Building and installing ftjobs prints no warning, deprecation or error."""
+    ignored = machine_index_lines(installed.output)
+    noise = [line for line in installed.output.splitlines() if line not in ignored and NOISE.search(line)]
+    assert noise == [], installed.output
+    assert "Successfully installed" in installed.output
+
+
+def run(installed: Installed, command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(installed.bin / command), *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_ftjobs_works_without_extras(installed: Installed) -> None:
+    """`ftjobs --help` and `ftjobs --version` work on the runtime dependencies alone."""
+    helped = run(installed, "ftjobs", "--help")
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith("usage: ftjobs") and helped.stderr == ""
+    version = run(installed, "ftjobs", "--version")
+    assert version.returncode == 0 and version.stdout.strip(), version.stderr
+
+
+def subcommands() -> list[str]:
+    parser = cli._parser()
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return sorted(actions[0].choices)
+
+
+def test_ftjobs_spec_names_the_extra_for_every_subcommand(installed: Installed) -> None:
+    """Without the tooling extra: one stderr line naming it, exit 2, for every subcommand and --help."""
+    assert "lint" in subcommands()
+    invocations = [[], ["--help"]] + [[sub, *more] for sub in subcommands() for more in ([], ["--help"])]
+    for argv in invocations:
+        result = run(installed, "ftjobs-spec", *argv)
+        assert result.returncode == 2, (argv, result.stdout, result.stderr)
+        assert result.stdout == "", argv
+        assert result.stderr.count("\n") == 1, (argv, result.stderr)
+        assert result.stderr.startswith("error: ftjobs-spec needs the spec tooling"), result.stderr
+        assert entry.INSTALL in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_pytest_plugin_is_published_and_imports_alone(installed: Installed) -> None:
+    """The pytest11 entry point is in the installed metadata; its module imports without pytest and
+    without the server extra (pytest loads it in every run of a project that has ftjobs)."""
+    code = (
+        "import importlib.metadata as m, importlib.util as u, sys\n"
+        "assert u.find_spec('pytest') is None and u.find_spec('jsonschema') is None\n"
+        "[ep] = m.entry_points(group='pytest11').select(name='ftjobs.testing')\n"
+        "module = ep.load()\n"
+        "print(ep.value, module.__name__, 'ftjobs._server' in sys.modules)\n"
+    )
+    result = run(installed, "python", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["ftjobs.testing", "ftjobs.testing", "False"]
+
+
+def test_the_guard_leaves_other_missing_modules_alone() -> None:
+    """Only the tooling's modules become the one-line hint; anything else missing is a real bug."""
+    assert entry.missing_tooling(ModuleNotFoundError("x", name="yaml")) == "yaml"
+    assert entry.missing_tooling(ModuleNotFoundError("x", name="jsonschema.validators")) == "jsonschema"
+    assert entry.missing_tooling(ModuleNotFoundError("x", name="ftjobs_generated")) is None
+
+
+def test_the_guard_knows_every_module_of_the_tooling_extra() -> None:
+    """Each requirement of the `tooling` extra maps to a module the guard recognises."""
+    import tomllib
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = [re.match(r"[A-Za-z0-9_.-]+", r).group(0) for r in extra["optional-dependencies"]["tooling"]]
+    import_names = {"pyyaml": "yaml"}
+    modules = {import_names.get(n.lower(), n.lower().replace("-", "_")) for n in names}
+    assert modules <= entry.TOOLING_MODULES, modules - entry.TOOLING_MODULES
+
+
+def test_the_checkout_still_runs_the_tooling() -> None:
+    """With the tooling installed (the development environment), the guard runs the real CLI."""
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.entry", "lint", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: ftjobs-spec lint")
