@@ -36,7 +36,8 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         WaitTimeoutError,
     )
     from ._metrics import JobMetrics, MetricsRow
-    from ._models import Checkpoint, Job, JobEvent, Page
+    from ._models import AsyncPage, Checkpoint, Job, JobEvent, Page
+    from ._options import CreateParams, PortkeyOptions, RawResponse, RequestOptions, WaitOptions
     from ._pagination import AsyncPager, SyncPager
     from ._params import (
         CreateFields,
@@ -59,6 +60,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         TextSimilarityGraderParam,
         WandbParam,
     )
+    from ._raw import AsyncJobsWithRawResponse, JobsWithRawResponse
     from ._retry import RetryPolicy
     from ._status import JobStatus
     from ._types import (
@@ -95,6 +97,8 @@ _LAZY = {
     "APITimeoutError": "._errors",
     "AsyncClient": "._client",
     "AsyncJobs": "._client",
+    "AsyncJobsWithRawResponse": "._raw",
+    "AsyncPage": "._models",
     "AsyncPager": "._pagination",
     "AuthenticationError": "._errors",
     "BadRequestError": "._errors",
@@ -104,6 +108,7 @@ _LAZY = {
     "ConfigurationError": "._errors",
     "ConflictError": "._errors",
     "CreateFields": "._params",
+    "CreateParams": "._options",
     "DpoHyperparameters": "._types",
     "DpoHyperparametersParam": "._params",
     "DpoMethod": "._types",
@@ -128,6 +133,7 @@ _LAZY = {
     "JobMetrics": "._metrics",
     "JobStatus": "._status",
     "Jobs": "._client",
+    "JobsWithRawResponse": "._raw",
     "LabelModelGrader": "._types",
     "LabelModelGraderParam": "._params",
     "Method": "._types",
@@ -139,13 +145,16 @@ _LAZY = {
     "Page": "._models",
     "PaginationError": "._errors",
     "PermissionDeniedError": "._errors",
+    "PortkeyOptions": "._options",
     "PythonGrader": "._types",
     "PythonGraderParam": "._params",
     "RateLimitError": "._errors",
+    "RawResponse": "._options",
     "ReinforcementHyperparameters": "._types",
     "ReinforcementHyperparametersParam": "._params",
     "ReinforcementMethod": "._types",
     "ReinforcementMethodParam": "._params",
+    "RequestOptions": "._options",
     "ResponseValidationError": "._errors",
     "RetryPolicy": "._retry",
     "SamplingParams": "._types",
@@ -162,6 +171,7 @@ _LAZY = {
     "TextSimilarityGraderParam": "._params",
     "UnknownVariant": "._types",
     "UnprocessableEntityError": "._errors",
+    "WaitOptions": "._options",
     "WaitTimeoutError": "._errors",
     "WandbIntegration": "._types",
     "WandbParam": "._params",
@@ -192,6 +202,8 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AsyncJobs",
+    "AsyncJobsWithRawResponse",
+    "AsyncPage",
     "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
@@ -201,6 +213,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "CreateFields",
+    "CreateParams",
     "DpoHyperparameters",
     "DpoHyperparametersParam",
     "DpoMethod",
@@ -225,6 +238,7 @@ __all__ = [
     "JobMetrics",
     "JobStatus",
     "Jobs",
+    "JobsWithRawResponse",
     "LabelModelGrader",
     "LabelModelGraderParam",
     "Method",
@@ -236,13 +250,16 @@ __all__ = [
     "Page",
     "PaginationError",
     "PermissionDeniedError",
+    "PortkeyOptions",
     "PythonGrader",
     "PythonGraderParam",
     "RateLimitError",
+    "RawResponse",
     "ReinforcementHyperparameters",
     "ReinforcementHyperparametersParam",
     "ReinforcementMethod",
     "ReinforcementMethodParam",
+    "RequestOptions",
     "ResponseValidationError",
     "RetryPolicy",
     "SamplingParams",
@@ -259,6 +276,7 @@ __all__ = [
     "TextSimilarityGraderParam",
     "UnknownVariant",
     "UnprocessableEntityError",
+    "WaitOptions",
     "WaitTimeoutError",
     "WandbIntegration",
     "WandbParam",

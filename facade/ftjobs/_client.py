@@ -5,15 +5,14 @@ from __future__ import annotations
 import ssl
 import time
 import warnings
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, Unpack, overload
 
 import attrs
 import httpx2
 
 from . import _calls as calls
 from ._config import (
-    call_max_retries,
     call_timeout,
     check_options,
     credentials_in,
@@ -34,14 +33,13 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     ConfigurationError,
-    Error,
     PaginationError,
-    ResponseValidationError,
 )
-from ._http import AsyncEngine, Call, Reply, Settings, SyncEngine, TimeoutTypes, attempt_limit, locate
+from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, attempt_limit
+from ._options import OPTION_NAMES, PortkeyOptions, asend, check_client_portkey, prepare, result, send
 from ._pagination import AsyncPager, SyncPager
-from ._params import CreateFields
 from ._providers import resolve_connection
+from ._resources import AsyncCheckpoints, AsyncGraders, Checkpoints, Graders
 from ._retry import RetryPolicy
 from ._secrets import guard
 from ._status import JobStatus
@@ -49,8 +47,9 @@ from ._wait import MAX_EVENT_PAGES_PER_POLL, OnEvent, OnUpdate, Waiter
 
 if TYPE_CHECKING:  # the typed views load with the first answer (below): `Client()` starts ~18 ms sooner
     from ._metrics import JobMetrics
-    from ._models import Checkpoint, Item, Job, JobEvent, Page
-    from ._options import RequestOptions
+    from ._models import AsyncPage, Checkpoint, Item, Job, JobEvent, Page
+    from ._options import CreateParams, Exchange, RequestOptions, WaitOptions
+    from ._raw import AsyncJobsWithRawResponse, JobsWithRawResponse
 
 T = TypeVar("T")
 
@@ -77,10 +76,19 @@ def _checkpoint_type() -> type[Checkpoint]:
     return Checkpoint
 
 
-def _parse_page(data: Any, item: type[Item]) -> Page[Item]:
-    from ._models import parse_page
+@overload
+def _read_page(data: Any, item: type[Item], fetch: Any, *, sync: Literal[True]) -> Page[Item]: ...
+@overload
+def _read_page(data: Any, item: type[Item], fetch: Any, *, sync: Literal[False]) -> AsyncPage[Item]: ...
+def _read_page(data: Any, item: type[Item], fetch: Any, *, sync: bool) -> Page[Item] | AsyncPage[Item]:
+    """A page of item, that fetches its next page with fetch (its list call, with the same options)."""
+    from ._models import AsyncPage, Page, read_page
 
-    return parse_page(data, item)
+    page: Page[Item] | AsyncPage[Item] = (
+        read_page(data, item, Page) if sync else read_page(data, item, AsyncPage)
+    )
+    object.__setattr__(page, "_fetch", fetch)  # frozen: set once, here
+    return page
 
 
 class InsecureTransportWarning(UserWarning):
@@ -105,6 +113,7 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int
     retry: RetryPolicy | None
     default_headers: Mapping[str, str] | None
+    portkey: PortkeyOptions | None
     verify: bool | str | ssl.SSLContext
     max_response_bytes: int
 
@@ -132,7 +141,10 @@ def _settings(options: ClientOptions) -> Settings:
             InsecureTransportWarning,
             stacklevel=4,
         )
-    extra_headers = headers_setting(options.get("default_headers"))
+    extra_headers = {
+        **check_client_portkey(options.get("portkey"), connection.provider),
+        **headers_setting(options.get("default_headers")),
+    }
     if credentials_in(extra_headers):
         connection = attrs.evolve(connection, extra_secrets=credentials_in(extra_headers))
     guard(connection)  # the HTTP stack's DEBUG records never show its credentials
@@ -152,9 +164,32 @@ def _poll_timeout(settings: Settings, waiter: Waiter, request_timeout: TimeoutTy
     return request_timeout if cap is None else cap
 
 
-def _create_call(fields: CreateFields) -> Call:
-    body: dict[str, Any] = {k: v for k, v in fields.items() if k != "extra_body"}
-    return calls.create({**body, **(fields.get("extra_body") or {})})
+#: The per-call options of ``create`` that are not request fields (``extra_body`` is both).
+_CREATE_OPTIONS = OPTION_NAMES - {"extra_body"}
+
+
+def _create_call(params: CreateParams) -> tuple[Call, dict[str, Any]]:
+    """``create``'s call (``extra_body`` merged into the checked body) and its other options."""
+    body: dict[str, Any] = {}
+    options: dict[str, Any] = {}
+    for key, value in params.items():
+        if key in _CREATE_OPTIONS:
+            options[key] = value
+        elif key != "extra_body":
+            body[key] = value
+    extra = params.get("extra_body")
+    if extra is not None and not isinstance(extra, Mapping):
+        from ._errors import InvalidArgumentError
+
+        raise InvalidArgumentError(
+            f"extra_body must be a mapping (a JSON object), got {type(extra).__name__}"
+        )
+    return calls.create({**body, **(extra or {})}), options
+
+
+def _follow_up(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options of the retrieve that checks a refused retried action: no retries, no body."""
+    return {k: v for k, v in options.items() if k not in ("max_retries", "extra_body")}
 
 
 _ACTION_RESULTS = {
@@ -184,13 +219,6 @@ def _tls(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
         raise ConfigurationError(f"verify={verify!r}: cannot load CA certificates: {exc}") from exc
 
 
-def _parse(parser: Callable[[Any], T], data: Any, response: Reply, redact: Callable[[str], str]) -> T:
-    try:
-        return parser(data)
-    except ResponseValidationError as exc:
-        raise locate(exc, response).redact(redact) from exc.__cause__
-
-
 _CLIENT_DOC = """
     Keyword arguments (each: the argument, else the environment variable, else the default):
 
@@ -215,105 +243,137 @@ _CLIENT_DOC = """
 
 
 class Jobs:
-    """Fine-tuning jobs: ``client.jobs``."""
+    """Fine-tuning jobs: ``client.jobs``. Every method also takes the per-call options
+    (:class:`ftjobs.RequestOptions`: ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``,
+    ``max_retries``, ``portkey``)."""
 
     def __init__(self, engine: SyncEngine) -> None:
         self._engine = engine
         self._redact = engine.settings.redact
 
-    def _send(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> tuple[Any, Reply]:
-        if timeout is not None or max_retries is not None:
-            call_timeout(timeout)
-            call_max_retries(max_retries)
-        try:
-            return self._engine.request(call, timeout=timeout, max_retries=max_retries)
-        except Error as exc:  # server text in it may echo a credential
-            exc.redact(self._redact)
-            raise
+    @property
+    def with_raw_response(self) -> JobsWithRawResponse:
+        """The same methods, returning the :class:`ftjobs.RawResponse` (status, headers, request id;
+        ``parse()`` gives the typed result): ``client.jobs.with_raw_response.retrieve(job_id)``."""
+        from ._raw import JobsWithRawResponse
 
-    def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
-        data, response = self._send(call, timeout, max_retries)
-        return _parse(_job_type().from_dict, data, response, self._redact)
+        return JobsWithRawResponse(self)
 
-    def _page(self, call: Call, item: type[Item], timeout: TimeoutTypes) -> Page[Item]:
-        data, response = self._send(call, timeout, None)
-        return _parse(lambda d: _parse_page(d, item), data, response, self._redact)
+    def _job(self, call: Call, options: Mapping[str, Any]) -> Job:
+        data, reply, redact = send(self._engine, call, options)
+        return result(_job_type().from_dict, data, reply, redact)
 
-    def retrieve(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
+    def retrieve(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """The job with this id. Raises NotFoundError for an unknown id, InvalidJobIdError for a bad one."""
-        return self._job(calls.retrieve(job_id), timeout, max_retries)
+        return self._job(calls.retrieve(job_id), options)
 
-    def _action(self, name: str, job_id: str, timeout: TimeoutTypes, max_retries: int | None) -> Job:
+    def _action_exchange(self, name: str, job_id: str, options: Mapping[str, Any]) -> Exchange:
         try:
-            return self._job(calls.action(name, job_id), timeout, max_retries)
+            return send(self._engine, calls.action(name, job_id), options)
         except APIStatusError as exc:
             if not lost_answer(exc):
                 raise
-            job = self.retrieve(job_id, timeout=timeout)
-            if not reached(name, job):
+            exchange = send(self._engine, calls.retrieve(job_id), _follow_up(options))
+            if not reached(name, result(_job_type().from_dict, *exchange)):
                 raise
-            return job
+            return exchange
 
-    def create(
-        self, *, timeout: TimeoutTypes = None, max_retries: int | None = None, **fields: Unpack[CreateFields]
-    ) -> Job:
+    def _action(self, name: str, job_id: str, options: Mapping[str, Any]) -> Job:
+        return result(_job_type().from_dict, *self._action_exchange(name, job_id, options))
+
+    def create(self, **params: Unpack[CreateParams]) -> Job:
         """Start a job: ``create(model=..., training_file=..., method=..., validation_file=...,
-        suffix=..., seed=..., metadata=..., integrations=..., hyperparameters=..., extra_body=...)``.
+        suffix=..., seed=..., metadata=..., integrations=..., hyperparameters=..., extra_body=...)``
+        and the per-call options.
 
         ``method`` is a :class:`ftjobs.MethodParam` dict (``{"type": "supervised"|"dpo"|
         "reinforcement", ...}``), ``integrations`` a list of :class:`ftjobs.IntegrationParam`; every
         key is checked by type checkers (see ``ftjobs._params``). Retried only when the server
         certainly did not act (see README).
         """
-        return self._job(_create_call(fields), timeout, max_retries)
+        call, options = _create_call(params)
+        return self._job(call, options)
 
-    def cancel(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
+    def cancel(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """Cancel a job that has not finished."""
-        return self._action("cancel", job_id, timeout, max_retries)
+        return self._action("cancel", job_id, options)
 
-    def pause(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
+    def pause(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """Pause a running job (status becomes ``paused``)."""
-        return self._action("pause", job_id, timeout, max_retries)
+        return self._action("pause", job_id, options)
 
-    def resume(self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None) -> Job:
+    def resume(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """Resume a paused job."""
-        return self._action("resume", job_id, timeout, max_retries)
+        return self._action("resume", job_id, options)
+
+    def _lister(
+        self, item: type[Item], make: Callable[[str | None], Call], options: Mapping[str, Any]
+    ) -> tuple[Callable[[str | None], Page[Item]], Callable[[Any], Page[Item]]]:
+        """The page fetcher of a list (each page knows how to fetch its next) and its parser."""
+
+        def parse(data: Any) -> Page[Item]:
+            return _read_page(data, item, fetch, sync=True)
+
+        def fetch(after: str | None) -> Page[Item]:
+            data, reply, redact = send(self._engine, make(after), options)
+            return result(parse, data, reply, redact)
+
+        return fetch, parse
+
+    def _pager(
+        self,
+        what: str,
+        item: type[Item],
+        make: Callable[[str | None], Call],
+        after: str | None,
+        options: Mapping[str, Any],
+    ) -> SyncPager[Item]:
+        prepare(make(after), options, self._engine.settings)  # every argument checked now
+        fetch, _ = self._lister(item, make, options)
+        return SyncPager(fetch, what, self._redact, after=after)
 
     def list(
         self,
         *,
+        after: str | None = None,
         limit: int | None = None,
         metadata: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[Job]:
-        """All jobs, newest first, fetched lazily ``limit`` per page; ``metadata`` filters by key/value."""
-        calls.list_jobs(None, limit, metadata)  # check the arguments now, not at first iteration
-        return SyncPager(
-            lambda after: self._page(calls.list_jobs(after, limit, metadata), _job_type(), timeout),
-            "jobs.list",
-            self._redact,
+        """All jobs, newest first, fetched lazily ``limit`` per page (from the cursor ``after``, the
+        id of the last job already seen); ``metadata`` filters by key/value."""
+        return self._pager(
+            "jobs.list", _job_type(), lambda c: calls.list_jobs(c, limit, metadata), after, options
         )
 
     def events(
-        self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
+        self,
+        job_id: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[JobEvent]:
         """The job's events, newest first, fetched lazily."""
-        calls.events(job_id, None, limit)
-        return SyncPager(
-            lambda after: self._page(calls.events(job_id, after, limit), _event_type(), timeout),
-            "jobs.events",
-            self._redact,
+        return self._pager(
+            "jobs.events", _event_type(), lambda c: calls.events(job_id, c, limit), after, options
         )
 
     def checkpoints(
-        self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
+        self,
+        job_id: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[Checkpoint]:
         """The job's checkpoints, fetched lazily."""
-        calls.checkpoints(job_id, None, limit)
-        return SyncPager(
-            lambda after: self._page(calls.checkpoints(job_id, after, limit), _checkpoint_type(), timeout),
+        return self._pager(
             "jobs.checkpoints",
-            self._redact,
+            _checkpoint_type(),
+            lambda c: calls.checkpoints(job_id, c, limit),
+            after,
+            options,
         )
 
     def metrics(self, job_id: str, **options: Unpack[RequestOptions]) -> JobMetrics:
@@ -335,6 +395,7 @@ class Jobs:
         on_event: OnEvent | None = None,
         on_poll: OnUpdate | None = None,
         request_timeout: TimeoutTypes = None,
+        **options: Unpack[WaitOptions],
     ) -> Job:
         """Poll until the job is terminal and return it.
 
@@ -346,8 +407,35 @@ class Jobs:
         raises WaitTimeoutError carrying the last job seen. The deadline is checked before every
         request (each poll, each page of events: at most 100 pages per poll), and each request gets
         at most the time left (at least 1 s): a server that drips, cycles or never stops paging
-        cannot hold the wait much past ``timeout``.
+        cannot hold the wait much past ``timeout``. ``request_timeout`` is each request's own limit;
+        the other per-call options apply to every request of the wait.
         """
+        return self._wait(
+            job_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_update=on_update,
+            on_event=on_event,
+            on_poll=on_poll,
+            request_timeout=request_timeout,
+            options=options,
+        )[0]
+
+    def _wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float | None,
+        poll_interval: float,
+        max_poll_interval: float,
+        on_update: OnUpdate | None,
+        on_event: OnEvent | None,
+        on_poll: OnUpdate | None,
+        request_timeout: TimeoutTypes,
+        options: Mapping[str, Any],
+    ) -> tuple[Job, Exchange]:
+        """The wait loop: the terminal job and the exchange of the poll that saw it."""
         waiter = Waiter(
             job_id,
             timeout=timeout,
@@ -359,24 +447,31 @@ class Jobs:
             redact=self._redact,
         )
         call_timeout(request_timeout)
+        prepare(calls.retrieve(job_id), options, self._engine.settings)
         while True:
             per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
+            each = {**options, "timeout": per_request}
             try:
-                data, response = self._send(calls.retrieve(job_id), per_request, None)
+                exchange = send(self._engine, calls.retrieve(job_id), each)
             except APIConnectionError as exc:
                 if waiter.expired():  # the deadline passed while the server did not answer
                     raise waiter.timed_out() from exc
                 raise
-            job = _parse(_job_type().from_dict, data, response, self._redact)
+            job = result(_job_type().from_dict, *exchange)
             if on_event is not None:
-                self._emit_events(job_id, waiter, on_event, per_request)
+                self._emit_events(job_id, waiter, on_event, each)
             if waiter.observe(job):
-                return job
-            time.sleep(waiter.delay(response.headers))
+                return job, exchange
+            time.sleep(waiter.delay(exchange[1].headers))
 
-    def _emit_events(self, job_id: str, waiter: Waiter, on_event: OnEvent, timeout: TimeoutTypes) -> None:
+    def _emit_events(
+        self, job_id: str, waiter: Waiter, on_event: OnEvent, options: Mapping[str, Any]
+    ) -> None:
         fresh: list[JobEvent] = []
-        pages = self.events(job_id, limit=100, timeout=timeout).pages(max_pages=MAX_EVENT_PAGES_PER_POLL)
+        make: Callable[[str | None], Call] = lambda c: calls.events(job_id, c, 100)  # noqa: E731
+        pages = self._pager("jobs.events", _event_type(), make, None, options).pages(
+            max_pages=MAX_EVENT_PAGES_PER_POLL
+        )
         try:
             for page in pages:
                 fresh.extend(page.items)
@@ -395,100 +490,119 @@ class AsyncJobs:
         self._engine = engine
         self._redact = engine.settings.redact
 
-    async def _send(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> tuple[Any, Reply]:
-        if timeout is not None or max_retries is not None:
-            call_timeout(timeout)
-            call_max_retries(max_retries)
-        try:
-            return await self._engine.request(call, timeout=timeout, max_retries=max_retries)
-        except Error as exc:  # server text in it may echo a credential
-            exc.redact(self._redact)
-            raise
+    @property
+    def with_raw_response(self) -> AsyncJobsWithRawResponse:
+        """The same methods, returning :class:`ftjobs.RawResponse` (see :attr:`Jobs.with_raw_response`)."""
+        from ._raw import AsyncJobsWithRawResponse
 
-    async def _job(self, call: Call, timeout: TimeoutTypes, max_retries: int | None) -> Job:
-        data, response = await self._send(call, timeout, max_retries)
-        return _parse(_job_type().from_dict, data, response, self._redact)
+        return AsyncJobsWithRawResponse(self)
 
-    async def _page(self, call: Call, item: type[Item], timeout: TimeoutTypes) -> Page[Item]:
-        data, response = await self._send(call, timeout, None)
-        return _parse(lambda d: _parse_page(d, item), data, response, self._redact)
+    async def _job(self, call: Call, options: Mapping[str, Any]) -> Job:
+        data, reply, redact = await asend(self._engine, call, options)
+        return result(_job_type().from_dict, data, reply, redact)
 
-    async def retrieve(
-        self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
-    ) -> Job:
+    async def retrieve(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """The job with this id (see :meth:`Jobs.retrieve`)."""
-        return await self._job(calls.retrieve(job_id), timeout, max_retries)
+        return await self._job(calls.retrieve(job_id), options)
 
-    async def _action(self, name: str, job_id: str, timeout: TimeoutTypes, max_retries: int | None) -> Job:
+    async def _action_exchange(self, name: str, job_id: str, options: Mapping[str, Any]) -> Exchange:
         try:
-            return await self._job(calls.action(name, job_id), timeout, max_retries)
+            return await asend(self._engine, calls.action(name, job_id), options)
         except APIStatusError as exc:
             if not lost_answer(exc):
                 raise
-            job = await self.retrieve(job_id, timeout=timeout)
-            if not reached(name, job):
+            exchange = await asend(self._engine, calls.retrieve(job_id), _follow_up(options))
+            if not reached(name, result(_job_type().from_dict, *exchange)):
                 raise
-            return job
+            return exchange
 
-    async def create(
-        self, *, timeout: TimeoutTypes = None, max_retries: int | None = None, **fields: Unpack[CreateFields]
-    ) -> Job:
+    async def _action(self, name: str, job_id: str, options: Mapping[str, Any]) -> Job:
+        return result(_job_type().from_dict, *await self._action_exchange(name, job_id, options))
+
+    async def create(self, **params: Unpack[CreateParams]) -> Job:
         """Start a job (see :meth:`Jobs.create`)."""
-        return await self._job(_create_call(fields), timeout, max_retries)
+        call, options = _create_call(params)
+        return await self._job(call, options)
 
-    async def cancel(
-        self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
-    ) -> Job:
+    async def cancel(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """Cancel a job that has not finished."""
-        return await self._action("cancel", job_id, timeout, max_retries)
+        return await self._action("cancel", job_id, options)
 
-    async def pause(
-        self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
-    ) -> Job:
+    async def pause(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """Pause a running job."""
-        return await self._action("pause", job_id, timeout, max_retries)
+        return await self._action("pause", job_id, options)
 
-    async def resume(
-        self, job_id: str, *, timeout: TimeoutTypes = None, max_retries: int | None = None
-    ) -> Job:
+    async def resume(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """Resume a paused job."""
-        return await self._action("resume", job_id, timeout, max_retries)
+        return await self._action("resume", job_id, options)
+
+    def _lister(
+        self, item: type[Item], make: Callable[[str | None], Call], options: Mapping[str, Any]
+    ) -> tuple[Callable[[str | None], Awaitable[AsyncPage[Item]]], Callable[[Any], AsyncPage[Item]]]:
+        """The page fetcher of a list (each page knows how to fetch its next) and its parser."""
+
+        def parse(data: Any) -> AsyncPage[Item]:
+            return _read_page(data, item, fetch, sync=False)
+
+        async def fetch(after: str | None) -> AsyncPage[Item]:
+            data, reply, redact = await asend(self._engine, make(after), options)
+            return result(parse, data, reply, redact)
+
+        return fetch, parse
+
+    def _pager(
+        self,
+        what: str,
+        item: type[Item],
+        make: Callable[[str | None], Call],
+        after: str | None,
+        options: Mapping[str, Any],
+    ) -> AsyncPager[Item]:
+        prepare(make(after), options, self._engine.settings)  # every argument checked now
+        fetch, _ = self._lister(item, make, options)
+        return AsyncPager(fetch, what, self._redact, after=after)
 
     def list(
         self,
         *,
+        after: str | None = None,
         limit: int | None = None,
         metadata: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[Job]:
         """All jobs, newest first: ``async for job in client.jobs.list()``."""
-        calls.list_jobs(None, limit, metadata)
-        return AsyncPager(
-            lambda after: self._page(calls.list_jobs(after, limit, metadata), _job_type(), timeout),
-            "jobs.list",
-            self._redact,
+        return self._pager(
+            "jobs.list", _job_type(), lambda c: calls.list_jobs(c, limit, metadata), after, options
         )
 
     def events(
-        self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
+        self,
+        job_id: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[JobEvent]:
         """The job's events, newest first."""
-        calls.events(job_id, None, limit)
-        return AsyncPager(
-            lambda after: self._page(calls.events(job_id, after, limit), _event_type(), timeout),
-            "jobs.events",
-            self._redact,
+        return self._pager(
+            "jobs.events", _event_type(), lambda c: calls.events(job_id, c, limit), after, options
         )
 
     def checkpoints(
-        self, job_id: str, *, limit: int | None = None, timeout: TimeoutTypes = None
+        self,
+        job_id: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[Checkpoint]:
         """The job's checkpoints."""
-        calls.checkpoints(job_id, None, limit)
-        return AsyncPager(
-            lambda after: self._page(calls.checkpoints(job_id, after, limit), _checkpoint_type(), timeout),
+        return self._pager(
             "jobs.checkpoints",
-            self._redact,
+            _checkpoint_type(),
+            lambda c: calls.checkpoints(job_id, c, limit),
+            after,
+            options,
         )
 
     async def metrics(self, job_id: str, **options: Unpack[RequestOptions]) -> JobMetrics:
@@ -508,8 +622,37 @@ class AsyncJobs:
         on_event: OnEvent | None = None,
         on_poll: OnUpdate | None = None,
         request_timeout: TimeoutTypes = None,
+        **options: Unpack[WaitOptions],
     ) -> Job:
         """Poll until the job is terminal (see :meth:`Jobs.wait`); cancel the task to stop early."""
+        return (
+            await self._wait(
+                job_id,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                on_update=on_update,
+                on_event=on_event,
+                on_poll=on_poll,
+                request_timeout=request_timeout,
+                options=options,
+            )
+        )[0]
+
+    async def _wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float | None,
+        poll_interval: float,
+        max_poll_interval: float,
+        on_update: OnUpdate | None,
+        on_event: OnEvent | None,
+        on_poll: OnUpdate | None,
+        request_timeout: TimeoutTypes,
+        options: Mapping[str, Any],
+    ) -> tuple[Job, Exchange]:
+        """The wait loop (see :meth:`Jobs._wait`)."""
         import asyncio
 
         waiter = Waiter(
@@ -523,26 +666,31 @@ class AsyncJobs:
             redact=self._redact,
         )
         call_timeout(request_timeout)
+        prepare(calls.retrieve(job_id), options, self._engine.settings)
         while True:
             per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
+            each = {**options, "timeout": per_request}
             try:
-                data, response = await self._send(calls.retrieve(job_id), per_request, None)
+                exchange = await asend(self._engine, calls.retrieve(job_id), each)
             except APIConnectionError as exc:
                 if waiter.expired():  # the deadline passed while the server did not answer
                     raise waiter.timed_out() from exc
                 raise
-            job = _parse(_job_type().from_dict, data, response, self._redact)
+            job = result(_job_type().from_dict, *exchange)
             if on_event is not None:
-                await self._emit_events(job_id, waiter, on_event, per_request)
+                await self._emit_events(job_id, waiter, on_event, each)
             if waiter.observe(job):
-                return job
-            await asyncio.sleep(waiter.delay(response.headers))
+                return job, exchange
+            await asyncio.sleep(waiter.delay(exchange[1].headers))
 
     async def _emit_events(
-        self, job_id: str, waiter: Waiter, on_event: OnEvent, timeout: TimeoutTypes
+        self, job_id: str, waiter: Waiter, on_event: OnEvent, options: Mapping[str, Any]
     ) -> None:
         fresh: list[JobEvent] = []
-        pages = self.events(job_id, limit=100, timeout=timeout).pages(max_pages=MAX_EVENT_PAGES_PER_POLL)
+        make: Callable[[str | None], Call] = lambda c: calls.events(job_id, c, 100)  # noqa: E731
+        pages = self._pager("jobs.events", _event_type(), make, None, options).pages(
+            max_pages=MAX_EVENT_PAGES_PER_POLL
+        )
         try:
             async for page in pages:
                 fresh.extend(page.items)
@@ -559,6 +707,22 @@ class _BaseClient:
 
     def __init__(self, options: ClientOptions) -> None:
         self._settings = _settings(options)
+        self._options = options
+
+    def _copy_options(self, options: ClientOptions) -> ClientOptions:
+        """This client's options with options replacing some (``with_options``)."""
+        check_options(options, ClientOptions.__optional_keys__ | ClientOptions.__required_keys__)
+        if "verify" in options:
+            raise ConfigurationError(
+                "verify cannot change in with_options(): the copy shares this client's connection pool"
+                " and its TLS settings; build a new client instead"
+            )
+        merged: dict[str, Any] = {**self._options, **options}
+        if "max_retries" in options and "retry" not in options:
+            merged.pop("retry", None)  # the new count replaces the whole policy
+        elif "retry" in options and "max_retries" not in options:
+            merged.pop("max_retries", None)
+        return merged  # type: ignore[return-value]
 
     @property
     def provider(self) -> str:
@@ -590,9 +754,25 @@ class Client(_BaseClient):
             self._settings, http_client, lambda: httpx2.Client(verify=verify, follow_redirects=False)
         )
         self.jobs = Jobs(self._engine)
+        self.checkpoints = Checkpoints(self._engine)  # checkpoints.permissions
+        self.graders = Graders(self._engine)
+
+    def with_options(self, **options: Unpack[ClientOptions]) -> Client:
+        """A copy of this client with some options changed (``timeout``, ``max_retries``,
+        ``default_headers``, ``portkey``, ``api_key``...; the others as given to this client), that
+        shares this client's connection pool: ``client.with_options(timeout=5).jobs.retrieve(...)``.
+
+        The pool stays this client's: closing the copy does not close it, and closing this client
+        closes it for every copy (their calls then raise APIConnectionError). ``verify`` cannot
+        change (it belongs to the pool). Options are checked as by ``Client()`` (ConfigurationError).
+        """
+        copy = Client(http_client=self._engine.http, **self._copy_options(options))
+        copy._engine.share(self._engine)
+        return copy
 
     def close(self) -> None:
-        """Close the connection pool (only if this client created it)."""
+        """Close the connection pool (only if this client created it; a ``with_options`` copy never
+        closes the pool it shares)."""
         self._engine.close()
 
     def __enter__(self) -> Client:
@@ -618,9 +798,19 @@ class AsyncClient(_BaseClient):
             lambda: httpx2.AsyncClient(verify=verify, follow_redirects=False, limits=ASYNC_POOL_LIMITS),
         )
         self.jobs = AsyncJobs(self._engine)
+        self.checkpoints = AsyncCheckpoints(self._engine)
+        self.graders = AsyncGraders(self._engine)
+
+    def with_options(self, **options: Unpack[ClientOptions]) -> AsyncClient:
+        """A copy of this client with some options changed, sharing its connection pool (see
+        :meth:`Client.with_options`: the pool stays this client's)."""
+        copy = AsyncClient(http_client=self._engine.http, **self._copy_options(options))
+        copy._engine.share(self._engine)
+        return copy
 
     async def close(self) -> None:
-        """Close the connection pool (only if this client created it)."""
+        """Close the connection pool (only if this client created it; a ``with_options`` copy never
+        closes the pool it shares)."""
         await self._engine.close()
 
     async def __aenter__(self) -> AsyncClient:

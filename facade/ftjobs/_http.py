@@ -464,6 +464,13 @@ class _Engine:
         self._closed = False
         self._lock = threading.Lock()
         self._wire: tuple[CorePath | TransportPath, RawHeaders] | None = None
+        self._parent: _Engine | None = None
+
+    def share(self, parent: _Engine) -> None:
+        """Send on parent's path (its pool, its idle connections) when both have the same base URL:
+        for ``client.with_options()``, whose engine is built on parent's httpx2 client (not owned:
+        closing it leaves the pool to parent)."""
+        self._parent = parent
 
     @property
     def http(self) -> Any:
@@ -483,7 +490,11 @@ class _Engine:
             http = self.http
             with self._lock:  # threads racing for the first call share one path (one set of idle connections)
                 if self._wire is None:
-                    path = _path_for(http, self.settings.connection.base_url, owned=self._owned)
+                    parent, base_url = self._parent, self.settings.connection.base_url
+                    if parent is not None and parent.settings.connection.base_url == base_url:
+                        path = parent._resolve(attempts)[0]
+                    else:
+                        path = _path_for(http, base_url, owned=self._owned)
                     self._wire = (path, self.settings.raw_headers(http.headers))
                 wire = self._wire
         return wire

@@ -19,9 +19,11 @@ nested objects are the views of ``_types``. ``raw`` keeps the response exactly a
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 import attrs
 
@@ -57,6 +59,64 @@ def _generated(cls_name: str, root: str, raw: Mapping[str, Any]) -> Any:
         raise ResponseValidationError(message) from exc
 
 
+def _json_copy(value: Any) -> Any:
+    """A copy of decoded JSON data (dicts and lists copied at every depth)."""
+    if isinstance(value, dict):
+        return {k: _json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(v) for v in value]
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    """A view's field value as JSON data: times as Unix seconds, enums as their value."""
+    if isinstance(value, dt.datetime):
+        return int(value.timestamp())
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if attrs.has(type(value)):
+        return view_dict(value)
+    return value
+
+
+#: Fields of a view that are not part of the API object.
+_NOT_API = frozenset({"raw", "request_id"})
+
+
+def view_dict(view: Any) -> dict[str, Any]:
+    """A typed result (or a nested view) as a JSON-ready dict.
+
+    A view read from a response gives the object as the API sent it, unknown keys included (a copy
+    of ``raw``: changing it changes nothing in the view). A view built by hand (empty ``raw``) gives
+    its fields, times as Unix seconds and enums as their values.
+    """
+    raw = getattr(view, "raw", None)
+    if raw:
+        return _json_copy(dict(raw))  # type: ignore[no-any-return]
+    return {
+        f.name: _jsonable(getattr(view, f.name)) for f in attrs.fields(type(view)) if f.name not in _NOT_API
+    }
+
+
+class Exportable:
+    """``to_dict()`` and ``to_json()`` for a typed result (an attrs class with ``raw``)."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object as a JSON-ready dict: as the API sent it, unknown keys included (a copy of
+        ``raw``); for an object built by hand, its fields (times as Unix seconds)."""
+        return view_dict(self)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """:meth:`to_dict` as JSON text (non-ASCII kept as is)."""
+        return json.dumps(view_dict(self), ensure_ascii=False, indent=indent)
+
+
 def _object(data: object, kind: str) -> Mapping[str, Any]:
     if not p.is_object(data):
         raise ResponseValidationError(f"expected a {kind} object, got {p.json_type(data)}")
@@ -64,7 +124,7 @@ def _object(data: object, kind: str) -> Mapping[str, Any]:
 
 
 @attrs.frozen(kw_only=True)
-class Job:
+class Job(Exportable):
     """A fine-tuning job (``fine_tuning.job``)."""
 
     id: str
@@ -92,6 +152,8 @@ class Job:
     integrations: tuple[Integration, ...] = attrs.field(default=(), repr=False)
     #: The response object exactly as received, unknown keys included.
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    #: The ``x-request-id`` of the response this came from (None when not from a call).
+    request_id: str | None = attrs.field(default=None, repr=False, eq=False)
 
     @classmethod
     def from_dict(cls, data: object) -> Job:
@@ -139,13 +201,9 @@ class Job:
         """``"supervised"``, ``"dpo"`` or ``"reinforcement"`` (None when the server did not say)."""
         return self.method.type if self.method is not None else None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The job as the API sent it (a shallow copy of ``raw``)."""
-        return dict(self.raw)
-
 
 @attrs.frozen(kw_only=True)
-class JobEvent:
+class JobEvent(Exportable):
     """One event of a job's log (``fine_tuning.job.event``). ``id`` is None only for 2023-era events."""
 
     id: str | None
@@ -155,6 +213,8 @@ class JobEvent:
     type: str | None = None
     data: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    #: The ``x-request-id`` of the response this came from (None when not from a call).
+    request_id: str | None = attrs.field(default=None, repr=False, eq=False)
 
     @classmethod
     def from_dict(cls, data: object) -> JobEvent:
@@ -185,7 +245,7 @@ class JobEvent:
 
 
 @attrs.frozen(kw_only=True)
-class Checkpoint:
+class Checkpoint(Exportable):
     """A model checkpoint saved during a job (``fine_tuning.job.checkpoint``)."""
 
     id: str
@@ -195,6 +255,8 @@ class Checkpoint:
     fine_tuning_job_id: str | None
     metrics: CheckpointMetrics | None = attrs.field(default=None, repr=False)
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    #: The ``x-request-id`` of the response this came from (None when not from a call).
+    request_id: str | None = attrs.field(default=None, repr=False, eq=False)
 
     @classmethod
     def from_dict(cls, data: object) -> Checkpoint:
@@ -233,24 +295,80 @@ def _status(value: str) -> JobStatus:
     return _KNOWN_STATUSES.get(value) or JobStatus(value)
 
 
-#: What a page holds: one of the three item classes.
-Item = TypeVar("Item", Job, JobEvent, Checkpoint)
+class Listable(Protocol):
+    """What a page can hold: a typed result with an ``id`` and the reader ``_read`` (a JSON object
+    to the result; raising ``_parse.Invalid``). Job, JobEvent, Checkpoint and the results of the
+    other resources are such classes."""
+
+    @property
+    def id(self) -> str | None: ...
+
+    @classmethod
+    def _read(cls, d: Mapping[str, Any]) -> Self: ...
+
+
+#: What a page holds.
+Item = TypeVar("Item", bound=Listable)
 
 
 T_co = TypeVar("T_co", covariant=True)
 
 
 @attrs.frozen
-class Page(Generic[T_co]):
-    """One page of a list response: parsed items, ``has_more``, and the cursor for the next page."""
+class BasePage(Generic[T_co]):
+    """What a page of either client holds: parsed ``items``, ``has_more``, the cursor for the next
+    page (``next_after``) and the ``request_id`` of its response (None when not from a call)."""
 
     items: tuple[T_co, ...]
     has_more: bool
     next_after: str | None
+    request_id: str | None = attrs.field(default=None, kw_only=True, repr=False, eq=False)
+    #: Fetches the page after a cursor (set by the list call that made this page).
+    _fetch: Callable[[str], Any] | None = attrs.field(default=None, kw_only=True, repr=False, eq=False)
+
+    def _next_cursor(self) -> str | None:
+        if not self.has_more or self.next_after is None or self._fetch is None:
+            return None
+        return self.next_after
 
 
-def parse_page(data: object, item: type[Item]) -> Page[Item]:
+@attrs.frozen
+class Page(BasePage[T_co]):
+    """One page of a list response (``client.jobs.list().first_page()``); :meth:`next_page` fetches
+    the next one with the same arguments and options."""
+
+    def next_page(self) -> Page[T_co] | None:
+        """The next page (one request), or None when this is the last (or was not from a call)."""
+        cursor = self._next_cursor()
+        if cursor is None or self._fetch is None:
+            return None
+        page: Page[T_co] = self._fetch(cursor)
+        return page
+
+
+@attrs.frozen
+class AsyncPage(BasePage[T_co]):
+    """One page of a list response on an AsyncClient: ``await page.next_page()``."""
+
+    async def next_page(self) -> AsyncPage[T_co] | None:
+        """The next page (one request), or None when this is the last (or was not from a call)."""
+        cursor = self._next_cursor()
+        if cursor is None or self._fetch is None:
+            return None
+        fetched: Awaitable[AsyncPage[T_co]] = self._fetch(cursor)
+        return await fetched
+
+
+P = TypeVar("P", bound=BasePage[Any])
+
+
+def parse_page(data: object, item: type[Item], page: type[Page[Any]] = Page) -> Page[Item]:
     """Parse ``{"data": [...], "has_more": bool}``, each element as item (errors name ``list.data[i]``)."""
+    return read_page(data, item, page)
+
+
+def read_page(data: object, item: type[Item], page: type[P]) -> P:
+    """:func:`parse_page` into any page class (Page, AsyncPage)."""
     d = _object(data, "list")
     try:
         p.string(d, "object")
@@ -276,4 +394,4 @@ def parse_page(data: object, item: type[Item]) -> Page[Item]:
     except p.Invalid as exc:
         raise ResponseValidationError(exc.message("list")) from None
     next_after = last_id if last_id else (parsed[-1].id if parsed else None)
-    return Page(items=tuple(parsed), has_more=has_more and next_after is not None, next_after=next_after)
+    return page(items=tuple(parsed), has_more=has_more and next_after is not None, next_after=next_after)

@@ -19,8 +19,8 @@ What the options do, and how they are checked (before anything is sent; a bad va
   error and log record of the call, like the client's own key.
 - ``extra_query``: more query parameters (str, int, float or bool values; ``True`` is ``true``); a
   name the call already sends (``limit``, ``after``) is replaced.
-- ``extra_body``: a JSON object merged over the request body (its keys win). Only for calls that
-  send a body (POST); on a GET it is refused rather than silently dropped.
+- ``extra_body``: a JSON object merged over the request body (its keys win); a call without a body
+  (a GET, ``cancel``) sends it as its body, as the openai SDK does (for gateways that read one).
 - ``timeout``: seconds or an ``httpx2.Timeout`` for each attempt of this call (None: the client's).
 - ``max_retries``: retries for this call (None: the client's policy).
 - ``portkey``: :class:`PortkeyOptions` (trace id, span, metadata, cache controls) sent as Portkey's
@@ -40,12 +40,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 import httpx2
 
 from ._errors import ConfigurationError, Error, InvalidArgumentError, ResponseValidationError
+from ._params import CreateFields
 
 if TYPE_CHECKING:
     from ._http import AsyncEngine, Call, Reply, Settings, SyncEngine
 
 T = TypeVar("T")
 Redact = Callable[[str], str]
+#: What a call brings back: the JSON document, the reply, and the redaction of this call.
+Exchange = tuple[Any, "Reply", Redact]
 
 #: A value of ``extra_query``: sent as text (``True``/``False`` as ``true``/``false``).
 QueryValue = str | int | float | bool
@@ -83,15 +86,26 @@ PORTKEY_HEADERS: Mapping[str, str] = {
 }
 
 
-class RequestOptions(TypedDict, total=False):
-    """The keyword arguments every API method accepts besides its own (see the module docstring)."""
+class WaitOptions(TypedDict, total=False):
+    """What ``jobs.wait`` accepts besides its own arguments: :class:`RequestOptions` but ``timeout``
+    (``wait(timeout=...)`` bounds the whole wait; ``request_timeout=`` is each request's)."""
 
     extra_headers: Mapping[str, str] | None
     extra_query: Mapping[str, QueryValue] | None
     extra_body: Mapping[str, Any] | None
-    timeout: float | httpx2.Timeout | None
     max_retries: int | None
     portkey: PortkeyOptions | None
+
+
+class RequestOptions(WaitOptions, total=False):
+    """The keyword arguments every API method accepts besides its own (see the module docstring)."""
+
+    timeout: float | httpx2.Timeout | None
+
+
+class CreateParams(CreateFields, RequestOptions, total=False):
+    """The keyword arguments of ``jobs.create``: the request's fields and the per-call options
+    (``extra_body`` is both: merged into the body before the body is checked)."""
 
 
 #: The option names, for checking the keyword arguments a method was given.
@@ -159,14 +173,14 @@ def _query(value: object) -> tuple[tuple[str, str], ...]:
     return tuple(params)
 
 
-def _body(value: object, call: Call) -> dict[str, Any]:
+def _body(value: object) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidArgumentError(
             f"extra_body must be a mapping (a JSON object), got {type(value).__name__}"
         )
-    if call.method == "GET":
-        raise InvalidArgumentError(f"extra_body: {call.method} {call.path} sends no request body")
-    body = {str(k) if isinstance(k, str) else k: v for k, v in value.items()}
+    body = dict(value)
+    if not all(isinstance(k, str) for k in body):
+        raise InvalidArgumentError("extra_body: keys must be strings (a JSON object)")
     try:
         json.dumps(body, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
@@ -240,7 +254,7 @@ def prepare(call: Call, options: Mapping[str, Any], settings: Settings) -> Prepa
     body = call.json_body
     extra_body = options.get("extra_body")
     if extra_body is not None:
-        extra = _body(extra_body, call)
+        extra = _body(extra_body)
         body = {**(body if isinstance(body, Mapping) else {}), **extra}
     if headers or params is not call.params or body is not call.json_body:
         from ._http import Call as CallType
@@ -249,7 +263,7 @@ def prepare(call: Call, options: Mapping[str, Any], settings: Settings) -> Prepa
     return Prepared(call, timeout, max_retries, redact)
 
 
-def send(engine: SyncEngine, call: Call, options: Mapping[str, Any]) -> tuple[Any, Reply, Redact]:
+def send(engine: SyncEngine, call: Call, options: Mapping[str, Any]) -> Exchange:
     """Send call with options; return (JSON document, reply, the redaction of this call).
 
     Every ftjobs error raised is redacted with the client's credentials and this call's."""
@@ -264,7 +278,7 @@ def send(engine: SyncEngine, call: Call, options: Mapping[str, Any]) -> tuple[An
     return data, reply, prepared.redact
 
 
-async def asend(engine: AsyncEngine, call: Call, options: Mapping[str, Any]) -> tuple[Any, Reply, Redact]:
+async def asend(engine: AsyncEngine, call: Call, options: Mapping[str, Any]) -> Exchange:
     """The async twin of :func:`send`."""
     prepared = prepare(call, options, engine.settings)
     try:
@@ -291,14 +305,19 @@ def result(parser: Callable[[Any], T], data: Any, reply: Reply, redact: Redact) 
 
 
 def stamp(value: object, request_id: str | None) -> None:
-    """Set the ``request_id`` slot of a typed result (and of a page's items), frozen or not."""
+    """Set the ``request_id`` slot of a typed result, and of a page's items (a result class
+    without that slot is left as it is)."""
     if request_id is None:
         return
-    object.__setattr__(value, "request_id", request_id)
-    items = getattr(value, "items", None)
-    if isinstance(items, tuple):
-        for item in items:
-            object.__setattr__(item, "request_id", request_id)
+    try:
+        object.__setattr__(value, "request_id", request_id)
+        from ._models import BasePage
+
+        if isinstance(value, BasePage):
+            for item in value.items:
+                object.__setattr__(item, "request_id", request_id)
+    except AttributeError:
+        pass
 
 
 class RawResponse(Generic[T]):

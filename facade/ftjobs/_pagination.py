@@ -4,7 +4,11 @@ A walk follows the ``after`` cursor while the server says ``has_more``. A server
 cursor it sent before (A -> A, A -> B -> A, any longer cycle) would make that walk endless, so every
 cursor seen is remembered (as a 16-byte digest: memory stays small whatever the cursors' size) and a
 repeat raises :class:`PaginationError`. ``pages(max_pages=n)`` also bounds a walk through an endless
-run of distinct cursors (``wait()`` uses it for the events of one poll).
+run of distinct cursors (``wait()`` uses it for the events of one poll). A walk may start at a
+cursor (``list(after=...)``): the pages after it.
+
+Each page is a :class:`~ftjobs.Page` (sync) or :class:`~ftjobs.AsyncPage` whose ``next_page()``
+fetches the one after it, for walking by hand (no cycle check: one request per call).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ._errors import PaginationError
 
 if TYPE_CHECKING:
-    from ._models import Page
+    from ._models import AsyncPage, BasePage, Page
 
 T = TypeVar("T")
 
@@ -38,7 +42,7 @@ class CursorTrail:
         self.what = what
         self.redact = redact
 
-    def next_cursor(self, page: Page[Any]) -> str | None:
+    def next_cursor(self, page: BasePage[Any]) -> str | None:
         """The cursor to fetch after page, None when the walk is over; PaginationError on a cycle."""
         self.pages += 1
         if not page.has_more or page.next_after is None:
@@ -67,11 +71,17 @@ class SyncPager(Generic[T]):
     """Iterate items across pages; ``pages()`` iterates the pages themselves."""
 
     def __init__(
-        self, fetch: Callable[[str | None], Page[T]], what: str = "list", redact: Redact = _same
+        self,
+        fetch: Callable[[str | None], Page[T]],
+        what: str = "list",
+        redact: Redact = _same,
+        *,
+        after: str | None = None,
     ) -> None:
         self._fetch = fetch
         self._what = what
         self._redact = redact
+        self._after = after
 
     def pages(self, *, max_pages: int | None = None) -> Iterator[Page[T]]:
         """Each page in turn, following the ``after`` cursor while the server says ``has_more``.
@@ -79,7 +89,7 @@ class SyncPager(Generic[T]):
         Raises PaginationError if a cursor repeats, or when more than ``max_pages`` would be needed.
         """
         trail = CursorTrail(max_pages, self._what, self._redact)
-        after: str | None = None
+        after = self._after
         while True:
             page = self._fetch(after)
             yield page
@@ -92,26 +102,40 @@ class SyncPager(Generic[T]):
             yield from page.items
 
     def first_page(self) -> Page[T]:
-        """Only the first page (one request)."""
-        return self._fetch(None)
+        """Only the first page (one request); ``page.next_page()`` fetches the next."""
+        return self._fetch(self._after)
 
 
 class AsyncPager(Generic[T]):
     """The async twin of SyncPager: ``async for item in pager``."""
 
     def __init__(
-        self, fetch: Callable[[str | None], Awaitable[Page[T]]], what: str = "list", redact: Redact = _same
+        self,
+        fetch: Callable[[str | None], Awaitable[AsyncPage[T]]] | Callable[[str | None], Awaitable[Page[T]]],
+        what: str = "list",
+        redact: Redact = _same,
+        *,
+        after: str | None = None,
     ) -> None:
         self._fetch = fetch
         self._what = what
         self._redact = redact
+        self._after = after
 
-    async def pages(self, *, max_pages: int | None = None) -> AsyncIterator[Page[T]]:
+    async def _get(self, after: str | None) -> AsyncPage[T]:
+        from ._models import AsyncPage  # loaded already: the page was parsed
+
+        page = await self._fetch(after)
+        if isinstance(page, AsyncPage):
+            return page
+        return AsyncPage(page.items, page.has_more, page.next_after, request_id=page.request_id)
+
+    async def pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[T]]:
         """Each page in turn (see :meth:`SyncPager.pages`)."""
         trail = CursorTrail(max_pages, self._what, self._redact)
-        after: str | None = None
+        after = self._after
         while True:
-            page = await self._fetch(after)
+            page = await self._get(after)
             yield page
             after = trail.next_cursor(page)
             if after is None:
@@ -122,6 +146,6 @@ class AsyncPager(Generic[T]):
             for item in page.items:
                 yield item
 
-    async def first_page(self) -> Page[T]:
-        """Only the first page (one request)."""
-        return await self._fetch(None)
+    async def first_page(self) -> AsyncPage[T]:
+        """Only the first page (one request); ``await page.next_page()`` fetches the next."""
+        return await self._get(self._after)

@@ -13,6 +13,7 @@ from typing import Any, Literal, assert_type
 
 from ftjobs import (
     AsyncClient,
+    AsyncPage,
     Checkpoint,
     CheckpointMetrics,
     Client,
@@ -27,8 +28,11 @@ from ftjobs import (
     MethodParam,
     MultiGrader,
     Page,
+    PortkeyOptions,
     PythonGrader,
+    RawResponse,
     ReinforcementMethod,
+    RequestOptions,
     ResponseValidationError,
     StringCheckGrader,
     SupervisedHyperparameters,
@@ -112,7 +116,7 @@ async def use_async(client: AsyncClient) -> None:
     job = await client.jobs.retrieve("ftjob-abc123")
     assert_type(job, Job)
     page = await client.jobs.list().first_page()
-    assert_type(page, Page[Job])
+    assert_type(page, AsyncPage[Job])
     async for event in client.jobs.events(job.id):
         assert_type(event, JobEvent)
     try:
@@ -120,3 +124,52 @@ async def use_async(client: AsyncClient) -> None:
         assert_type(done, Job)
     except ResponseValidationError as exc:
         print(exc)
+
+
+def per_call_controls(client: Client) -> None:
+    options: RequestOptions = {"timeout": 5.0, "max_retries": 0, "extra_headers": {"X-Trace": "1"}}
+    job = client.jobs.retrieve("ftjob-abc123", **options)
+    assert_type(job.request_id, str | None)
+    assert_type(job.to_dict(), dict[str, Any])
+    assert_type(job.to_json(indent=2), str)
+    client.jobs.cancel("ftjob-abc123", extra_query={"dry_run": True}, extra_body={"reason": "x"})
+    client.jobs.create(model="m", training_file="file-1", timeout=30, extra_body={"gateway_field": 1})
+    pager = client.jobs.list(after="ftjob-abc123", limit=10, timeout=5, extra_headers={"X-A": "b"})
+    first = pager.first_page()
+    assert_type(first.request_id, str | None)
+    assert_type(first.next_page(), Page[Job] | None)
+    client.jobs.events("ftjob-abc123", after="ftevent-1", max_retries=1)
+    client.jobs.checkpoints("ftjob-abc123", after="ftckpt-1", limit=1)
+    client.jobs.wait("ftjob-abc123", timeout=60, request_timeout=5, max_retries=1, extra_headers={"X": "y"})
+
+    raw = client.jobs.with_raw_response.retrieve("ftjob-abc123")
+    assert_type(raw, RawResponse[Job])
+    assert_type(raw.status_code, int)
+    assert_type(raw.headers, Mapping[str, str])
+    assert_type(raw.request_id, str | None)
+    assert_type(raw.parse(), Job)
+    assert_type(client.jobs.with_raw_response.list(limit=1).parse(), Page[Job])
+    assert_type(client.jobs.with_raw_response.events("ftjob-abc123").parse(), Page[JobEvent])
+    assert_type(client.jobs.with_raw_response.checkpoints("ftjob-abc123").parse(), Page[Checkpoint])
+
+    copy = client.with_options(timeout=5, max_retries=0)
+    assert_type(copy, Client)
+    portkey: PortkeyOptions = {"trace_id": "t-1", "metadata": {"_user": "u"}, "cache_force_refresh": True}
+    gateway = Client(provider="portkey", api_key="pk", virtual_key="vk", portkey=portkey)
+    gateway.jobs.retrieve("ftjob-abc123", portkey={"trace_id": "t-2"})
+    event = next(iter(client.jobs.events("ftjob-abc123")))
+    assert_type(event.to_dict(), dict[str, Any])
+    assert_type(event.request_id, str | None)
+
+
+async def per_call_controls_async(client: AsyncClient) -> None:
+    job = await client.jobs.retrieve("ftjob-abc123", timeout=5, extra_headers={"X-A": "b"})
+    assert_type(job.request_id, str | None)
+    page = await client.jobs.events(job.id, after="ftevent-1", limit=5).first_page()
+    assert_type(page, AsyncPage[JobEvent])
+    following = await page.next_page()
+    assert_type(following, AsyncPage[JobEvent] | None)
+    raw = await client.jobs.with_raw_response.cancel(job.id, max_retries=0)
+    assert_type(raw, RawResponse[Job])
+    assert_type((await client.jobs.with_raw_response.list()).parse(), AsyncPage[Job])
+    assert_type(client.with_options(max_retries=1), AsyncClient)
