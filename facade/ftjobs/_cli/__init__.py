@@ -145,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add("checkpoints", "a job's checkpoints")
     p.add_argument("job_id", metavar="ID")
+    from ._metrics import add_arguments as metrics_arguments
+
+    metrics_arguments(add("metrics", "a job's training metrics: chart, table, JSON or CSV"), _positive_float)
     p = add("wait", "wait until a job finishes, showing progress")
     p.add_argument("job_id", metavar="ID")
     p.add_argument("--timeout", dest="wait_timeout", type=_positive_float, help="give up after SECONDS")
@@ -430,6 +433,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_metrics(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
+    from ._metrics import run
+
+    return run(client, args, out)
+
+
 class _Usage(Exception):
     """A usage problem found after parsing."""
 
@@ -444,6 +453,7 @@ _COMMANDS: dict[str, Callable[[Client, argparse.Namespace, IO[str]], int]] = {
     "events": _cmd_events,
     "checkpoints": _cmd_checkpoints,
     "wait": _cmd_wait,
+    "metrics": _cmd_metrics,
 }
 
 
