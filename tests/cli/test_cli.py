@@ -85,12 +85,13 @@ def test_wait_plain_lines_when_piped(server: str) -> None:
     job = _create(server)
     result = ftjobs(server, "wait", job["id"], "--poll-interval", "0.05", "--max-poll-interval", "0.1")
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    *lines, done = result.stdout.splitlines()  # the last line: the model (tests/cli/test_edges.py)
     assert "\x1b" not in result.stdout
     assert "\r" not in result.stdout
     assert lines[-1].split()[1] == "succeeded"
     assert "tokens" in lines[-1]
     assert "elapsed" in lines[-1]
+    assert done.startswith("fine_tuned_model ft:")
     statuses = [line.split()[1] for line in lines]
     assert len(statuses) == len(set(statuses))
 
@@ -255,11 +256,21 @@ def test_help_names_env_not_keys() -> None:
 
 def test_serve_subcommand_starts_without_httpx() -> None:
     """`ftjobs serve` answers on its announced URL; the serve path never imports httpx2."""
-    code = (
-        "import sys, threading, time\n"
+    code = (  # once the server announces itself: say whether httpx2 is loaded, and stop
+        "import os, sys, threading\n"
         "from ftjobs._cli import main\n"
-        "threading.Timer(0.5, lambda: (print('HTTPX', 'httpx2' in sys.modules, flush=True),"
-        " __import__('os')._exit(0))).start()\n"
+        "class Out:\n"
+        "    def write(self, text):\n"
+        "        sys.__stdout__.write(text)\n"
+        "        if 'listening' in text:\n"
+        "            sys.__stdout__.write(f'\\nHTTPX {\"httpx2\" in sys.modules}\\n')\n"
+        "            sys.__stdout__.flush()\n"
+        "            os._exit(0)\n"
+        "        return len(text)\n"
+        "    def flush(self):\n"
+        "        sys.__stdout__.flush()\n"
+        "sys.stdout = Out()\n"
+        "threading.Timer(20, lambda: os._exit(1)).start()\n"
         "main(['serve', '--port', '0', '--quiet'])\n"
     )
     result = subprocess.run(

@@ -13,15 +13,33 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
+from ._common import (
+    Formatter,
+    add_common,
+    beta,
+    given_common,
+    has_common,
+    key_value,
+    port,
+    positive_float,
+    positive_int,
+    status,
+)
+from ._wording import cli_wording
+
 if TYPE_CHECKING:
     from ftjobs import Client, Job
+
+# The argument types' former names (subcommand modules may pass them): now in ._common.
+_positive_float = positive_float
+_positive_int = positive_int
+_key_value = key_value
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
@@ -57,107 +75,136 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _key_value(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key, value
+class _Root(_Parser):
+    """The top-level parser; ``commands`` maps each subcommand to its parser (for its usage line)."""
+
+    commands: dict[str, argparse.ArgumentParser]
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < float("inf"):  # NaN fails both comparisons
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0: {text!r}")
-    return value
+def build_parser() -> _Root:
+    """The argument parser (also used to render --help).
 
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1: {text!r}")
-    return value
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used to render --help)."""
-    common = _Parser(add_help=False)
-    common.add_argument(
-        "--provider", choices=("openai", "portkey", "azure", "compatible"), default=None, help="API provider"
-    )
-    common.add_argument("--base-url", help="API base URL (default: the provider's, or its env variable)")
-    common.add_argument("--portkey-provider", help="Portkey provider mode: the provider slug (key from env)")
-    common.add_argument("--portkey-config", help="Portkey config mode: the config id")
-    common.add_argument("--json", action="store_true", help="machine-readable output (JSON, JSON lines)")
-    common.add_argument("--request-timeout", type=_positive_float, help="seconds per HTTP request")
-    common.add_argument("--max-retries", type=int, default=None, help="retries per request (default 2)")
-
-    parser = _Parser(
+    A subcommand is added with ``add(name, help)`` (or ``sub.add_parser``) and its handler put in
+    ``_COMMANDS``; every subcommand but ``serve`` then gets the common options (``--json``,
+    ``--provider``, ``--base-url``, ...) at the end of this function, so that they work before and
+    after its name. Give every argument a ``help=`` (tests/cli/test_edges.py checks).
+    """
+    parser = _Root(
         prog="ftjobs",
         description="Fine-tuning jobs from the command line (OpenAI, Portkey, Azure, compatible).",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        # No abbreviations here: the top level sees every argument, and would take a subcommand's
+        # `--port` for an abbreviated `--portkey-provider` (subcommands still accept abbreviations).
+        allow_abbrev=False,
     )
     from ftjobs._version import __version__
 
     parser.add_argument("--version", action="version", version=f"ftjobs {__version__}")
+    add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        return sub.add_parser(name, help=help_text, description=help_text)
 
-    add("retrieve", "show one job").add_argument("job_id", metavar="ID")
+    job_id = "the job's id (ftjob-...)"
+    add("retrieve", "show one job").add_argument("job_id", metavar="ID", help=job_id)
     p = add("list", "list jobs, newest first")
-    p.add_argument("--status", help="only jobs with this status (e.g. running)")
-    p.add_argument("--limit", type=_positive_int, default=20, help="jobs to show (page size with --all)")
-    p.add_argument("--all", action="store_true", help="every job, following pages")
-    p.add_argument("--metadata", type=_key_value, action="append", metavar="K=V", help="filter by metadata")
+    p.add_argument(
+        "--status",
+        type=status,
+        help="only jobs with this status (e.g. running): read in pages of 100 until --limit match",
+    )
+    p.add_argument("--limit", type=positive_int, default=20, help="jobs to show (default 20)")
+    p.add_argument("--all", action="store_true", help="every job (or every match), following pages")
+    p.add_argument("--metadata", type=key_value, action="append", metavar="K=V", help="only jobs with it")
     p = add("create", "start a fine-tuning job")
-    p.add_argument("--model", required=True)
-    p.add_argument("--training-file", required=True)
-    p.add_argument("--validation-file")
-    p.add_argument("--method", choices=("supervised", "dpo", "reinforcement"), default=None)
-    p.add_argument("--n-epochs", type=_positive_int)
-    p.add_argument("--batch-size", type=_positive_int)
-    p.add_argument("--learning-rate-multiplier", type=_positive_float)
-    p.add_argument("--method-json", help="the full `method` object as JSON (overrides the flags above)")
-    p.add_argument("--suffix")
-    p.add_argument("--seed", type=int)
-    p.add_argument("--metadata", type=_key_value, action="append", metavar="K=V")
+    p.add_argument("--model", required=True, help="the base model to fine-tune (e.g. gpt-4o-mini)")
+    p.add_argument("--training-file", required=True, metavar="FILE_ID", help="the training file's id")
+    p.add_argument("--validation-file", metavar="FILE_ID", help="the validation file's id")
+    p.add_argument(
+        "--method",
+        choices=("supervised", "dpo", "reinforcement"),
+        default=None,
+        help="training method (default supervised; reinforcement needs --grader-json)",
+    )
+    p.add_argument("--n-epochs", type=positive_int, metavar="N", help="epochs over the training file")
+    p.add_argument("--batch-size", type=positive_int, metavar="N", help="examples per batch")
+    p.add_argument(
+        "--learning-rate-multiplier", type=positive_float, metavar="X", help="scales the base learning rate"
+    )
+    p.add_argument("--beta", type=beta, help="DPO only (implies --method dpo): 'auto' or a number in (0, 2]")
+    p.add_argument(
+        "--grader-json",
+        metavar="FILE|JSON",
+        help="reinforcement only, required there (implies --method reinforcement): the grader object, "
+        "as a file path or inline JSON",
+    )
+    p.add_argument(
+        "--method-json",
+        metavar="JSON",
+        help="the whole `method` object as JSON (instead of --method and the flags above)",
+    )
+    p.add_argument("--suffix", help="up to 64 characters added to the fine-tuned model's name")
+    p.add_argument("--seed", type=int, help="seed for reproducible training")
+    p.add_argument(
+        "--metadata", type=key_value, action="append", metavar="K=V", help="a metadata pair (repeatable)"
+    )
     for name, text in (
         ("cancel", "cancel a job"),
         ("pause", "pause a running job"),
         ("resume", "resume a job"),
     ):
-        add(name, text).add_argument("job_id", metavar="ID")
+        add(name, text).add_argument("job_id", metavar="ID", help=job_id)
     p = add("events", "a job's events, oldest first")
-    p.add_argument("job_id", metavar="ID")
-    p.add_argument("--limit", type=_positive_int, default=20, help="events to show (without --follow)")
+    p.add_argument("job_id", metavar="ID", help=job_id)
+    p.add_argument("--limit", type=positive_int, default=20, help="events to show (without --follow)")
     p.add_argument("--follow", action="store_true", help="keep printing new events until the job ends")
-    p.add_argument("--poll-interval", type=_positive_float, default=2.0)
     p.add_argument(
-        "--timeout", dest="wait_timeout", type=_positive_float, help="with --follow: give up after SECONDS"
+        "--poll-interval",
+        type=positive_float,
+        default=2.0,
+        metavar="SECONDS",
+        help="with --follow: seconds between polls (default 2)",
+    )
+    p.add_argument(
+        "--timeout",
+        dest="wait_timeout",
+        type=positive_float,
+        metavar="SECONDS",
+        help="with --follow: give up after SECONDS (exit 5)",
     )
     p = add("checkpoints", "a job's checkpoints")
-    p.add_argument("job_id", metavar="ID")
+    p.add_argument("job_id", metavar="ID", help=job_id)
     from ._metrics import add_arguments as metrics_arguments
 
-    metrics_arguments(add("metrics", "a job's training metrics: chart, table, JSON or CSV"), _positive_float)
+    metrics_arguments(add("metrics", "a job's training metrics: chart, table, JSON or CSV"), positive_float)
     p = add("wait", "wait until a job finishes, showing progress")
-    p.add_argument("job_id", metavar="ID")
-    p.add_argument("--timeout", dest="wait_timeout", type=_positive_float, help="give up after SECONDS")
-    p.add_argument("--poll-interval", type=_positive_float, default=2.0, help="first poll interval")
-    p.add_argument("--max-poll-interval", type=_positive_float, default=30.0)
+    p.add_argument("job_id", metavar="ID", help=job_id)
+    p.add_argument(
+        "--timeout", dest="wait_timeout", type=positive_float, metavar="SECONDS", help="give up after SECONDS"
+    )
+    p.add_argument(
+        "--poll-interval", type=positive_float, default=2.0, metavar="SECONDS", help="first poll interval"
+    )
+    p.add_argument(
+        "--max-poll-interval",
+        type=positive_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="longest poll interval: polls back off up to it (default 30)",
+    )
     p = sub.add_parser("serve", help="run the local fine-tuning API server", description="Run the local API.")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
-    p.add_argument("--db", help="SQLite file to persist to (default: in memory)")
-    p.add_argument("--step-seconds", type=_positive_float, default=2.0, help="seconds per lifecycle step")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=port, default=8765, help="0 picks a free port (default 8765)")
+    p.add_argument("--db", metavar="FILE", help="SQLite file to persist to (default: in memory)")
+    p.add_argument(
+        "--step-seconds",
+        type=positive_float,
+        default=2.0,
+        metavar="SECONDS",
+        help="seconds per lifecycle step (default 2)",
+    )
     p.add_argument("--quiet", action="store_true", help="no per-request log lines")
     p.add_argument(
         "--api-key",
@@ -165,15 +212,42 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help=f"the one key the server accepts (default: ${SERVE_KEY_ENV}, else sk-ftjobs-local)",
     )
+    for name, command in sub.choices.items():
+        if name != "serve" and not has_common(command):
+            add_common(command, top=False)
+            command.formatter_class = Formatter
+    parser.commands = dict(sub.choices)
     return parser
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """argv parsed; a usage error (exit 2) in the words and usage line of the subcommand it concerns."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    command = parser.commands.get(args.command, parser)
+    if extra:
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
+    given = given_common(args) if args.command == "serve" else []
+    if given:
+        command.error(f"{', '.join(given)}: not an option of serve (it takes no client options)")
+    return args
+
+
+def _provider(args: argparse.Namespace) -> str:
+    """--provider, else portkey for a Portkey flag or when only PORTKEY_API_KEY is set, else openai."""
+    if args.provider:
+        return str(args.provider)
+    portkey_flag = args.portkey_provider or args.portkey_config
+    only_portkey = os.environ.get("PORTKEY_API_KEY") and not os.environ.get("OPENAI_API_KEY")
+    return "portkey" if portkey_flag or only_portkey else "openai"
 
 
 def _client(args: argparse.Namespace) -> Client:
     from ftjobs import Client
 
-    provider = args.provider or (
-        "portkey" if os.environ.get("PORTKEY_API_KEY") and not os.environ.get("OPENAI_API_KEY") else "openai"
-    )
+    provider = _provider(args)
+    if provider != "portkey" and (args.portkey_provider or args.portkey_config):
+        raise _Usage(f"--portkey-provider and --portkey-config go with --provider portkey, not {provider}")
     kwargs: dict[str, Any] = {"provider": provider, "base_url": args.base_url}
     if provider == "portkey":
         if args.portkey_provider:
@@ -225,7 +299,7 @@ def _complain(message: object) -> None:
     """One line on stderr, server text in it escaped, credentials redacted."""
     from ._format import clean
 
-    sys.stderr.write(_redact(f"ftjobs: {clean(message)}\n"))
+    sys.stderr.write(_redact(f"ftjobs: error: {clean(message)}\n"))
 
 
 def _tolerant_streams() -> None:
@@ -257,24 +331,12 @@ def _cmd_action(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_create(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
-    method: Any = None
-    if args.method_json:
-        try:
-            method = json.loads(args.method_json)
-        except ValueError as exc:
-            raise _Usage(f"--method-json is not JSON: {exc}") from exc
-    elif args.method or args.n_epochs or args.batch_size or args.learning_rate_multiplier:
-        kind = args.method or "supervised"
-        hyper = {
-            k: v
-            for k, v in (
-                ("n_epochs", args.n_epochs),
-                ("batch_size", args.batch_size),
-                ("learning_rate_multiplier", args.learning_rate_multiplier),
-            )
-            if v is not None
-        }
-        method = {"type": kind, kind: {"hyperparameters": hyper} if hyper else {}}
+    from ._create import method_from_args
+
+    try:
+        method: Any = method_from_args(args)
+    except ValueError as exc:
+        raise _Usage(str(exc)) from None
     job = client.jobs.create(
         model=args.model,
         training_file=args.training_file,
@@ -291,10 +353,10 @@ def _cmd_create(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
 def _cmd_list(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
     from ._format import JOB_HEADERS, job_row, table, use_colour
 
-    pager = client.jobs.list(
-        limit=min(args.limit, 100), metadata=dict(args.metadata) if args.metadata else None
-    )
-    jobs: Iterable[Job] = pager
+    # A status filter runs here (the API has none): full pages, and no page after the last match needed.
+    page_size = 100 if args.status else min(args.limit, 100)
+    metadata = dict(args.metadata) if args.metadata else None
+    jobs: Iterable[Job] = client.jobs.list(limit=page_size, metadata=metadata)
     if args.status:
         jobs = (j for j in jobs if j.status.value == args.status)
     if not args.all:
@@ -309,10 +371,13 @@ def _cmd_list(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _take(items: Iterable[Any], n: int) -> Iterable[Any]:
-    for i, item in enumerate(items):
-        if i >= n:
-            return
+    """The first n items, without asking for one more (which could cost a request for a page)."""
+    if n < 1:
+        return
+    for count, item in enumerate(items, 1):
         yield item
+        if count == n:
+            return
 
 
 def _cmd_checkpoints(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
@@ -405,7 +470,17 @@ def _cmd_wait(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
         _dump(job.to_dict(), out)
     elif job.error is not None:
         _complain(f"job {job.id} failed: {job.error.code}: {job.error.message}")
+    elif job.status.value == "succeeded":
+        out.write(_done_line(job) + "\n")
     return _exit_for(job)
+
+
+def _done_line(job: Job) -> str:
+    """wait's last line on success: what the user waited for."""
+    from ._format import clean
+
+    tokens = f"{job.trained_tokens:,}" if job.trained_tokens is not None else "-"
+    return f"fine_tuned_model {clean(job.fine_tuned_model or '-')}  trained_tokens {tokens}"
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -459,7 +534,7 @@ _COMMANDS: dict[str, Callable[[Client, argparse.Namespace, IO[str]], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     if args.command == "serve":
         return _cmd_serve(args)
     from ftjobs import APIError, ConfigurationError, Error, InvalidArgumentError
@@ -471,11 +546,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             _REDACT[:] = [client._settings.redact]
             out = cast(IO[str], _Redacted(sys.stdout))
             return _COMMANDS[args.command](client, args, out)
-    except (ConfigurationError, InvalidArgumentError, _Usage) as exc:
+    except ConfigurationError as exc:  # worded for the command line: flags and variables
+        _complain(cli_wording(str(exc), _provider(args)))
+        return EXIT_USAGE
+    except _Usage as exc:  # found after parsing: said like argparse, with the subcommand's usage
+        build_parser().commands[args.command].error(str(exc))
+    except InvalidArgumentError as exc:
         _complain(exc)
         return EXIT_USAGE
     except APIError as exc:
-        _complain(f"error: {exc}")
+        _complain(exc)
         return EXIT_API_ERROR
     except Error as exc:
         _complain(exc)
