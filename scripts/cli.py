@@ -5,7 +5,7 @@ Usage::
     ftjobs-spec diff BASE REVISION [--format text|markdown|json|githubactions|junit|singleline]
                                    [--fail-on LEVEL] [--paths P ...] [--client-impact]
                                    [--ignore FILE ...] [--levels FILE] [--include-checks ID ...]
-    ftjobs-spec lint SPEC [--paths P ...] [--format text|json]
+    ftjobs-spec lint SPEC [--paths P ...] [--format text|json] [--ignore FILE ...]
     ftjobs-spec report [--output FILE] [--upstream DIR]
 
 A side is a spec file, `REV:path` in the current git repository (e.g. `HEAD~3:openapi/fine_tuning.yaml`)
@@ -65,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("spec", help="spec file or REV:path")
     lint.add_argument("--paths", nargs="+", default=list(DEFAULT_PATH_PREFIXES), help="path prefixes to keep")
     lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="accepted findings (the diff's ignore file format, lint finding ids); repeatable",
+    )
     rep = sub.add_parser("report", help="write the markdown report of the upstream histories")
     rep.add_argument("--output", type=Path, help="output file (default: stdout)")
     rep.add_argument(
@@ -127,19 +134,9 @@ def _expired(entry: workflow.IgnoreEntry) -> str:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from .specdiff.lint import lint_doc
+    from .specdiff.lint_ignore import command
 
-    doc, name = load(args.spec, args.paths)
-    findings = lint_doc(doc, name)
-    if args.format == "json":
-        out = {"spec": name, "findings": [f.to_json() for f in findings]}
-        sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    else:
-        errors = sum(1 for f in findings if f.level == "error")
-        print(f"{name}: {errors} error(s), {len(findings) - errors} warning(s)")
-        for f in findings:
-            print(f"{f.level:8} {f.id:24} {f.location}\n{'':8} {'':24} {f.message}")
-    return 1 if any(f.level == "error" for f in findings) else 0
+    return command(args)
 
 
 def _report(args: argparse.Namespace) -> int:

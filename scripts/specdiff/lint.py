@@ -30,6 +30,10 @@ _SCHEMA_KEYS_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SKIP = ("example", "examples", "default", "enum", "const")
 
 
+#: Every finding id the lint reports (what a lint ignore file may name).
+FINDING_IDS = frozenset({"spec-invalid", "example-invalid", "example-not-strict-json", "example-unparseable"})
+
+
 @dataclass(frozen=True)
 class LintFinding:
     id: str

@@ -8,7 +8,7 @@ ignore entries stop applying and are returned, so the caller reports them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
@@ -40,11 +40,15 @@ class IgnoreEntry:
     index: int = 0
 
     def matches(self, change: Change) -> bool:
-        if change.id != self.id:
+        return self.matches_at(change.id, change.operation, (change.base, change.revision))
+
+    def matches_at(self, rule_id: str, operation: str | None, pointers: Iterable[str | None]) -> bool:
+        """Whether the entry takes out a finding of rule_id on operation at any of the pointers."""
+        if rule_id != self.id:
             return False
-        if self.operation != "*" and _op(self.operation) != _op(change.operation):
+        if self.operation != "*" and _op(self.operation) != _op(operation):
             return False
-        return any(self._pointer_matches(p) for p in (change.base, change.revision) if p is not None)
+        return any(self._pointer_matches(p) for p in pointers if p is not None)
 
     def _pointer_matches(self, pointer: str) -> bool:
         if self.pointer == "*":
@@ -93,8 +97,8 @@ def _read(spec: str, what: str) -> Any:
         raise SpecError(f"{what}: {exc}") from exc
 
 
-def _known(rule_id: Any, where: str) -> str:
-    if not isinstance(rule_id, str) or rule_id not in BY_ID:
+def _known(rule_id: Any, where: str, known: Collection[str] | None = None) -> str:
+    if not isinstance(rule_id, str) or rule_id not in (BY_ID if known is None else known):
         raise SpecError(f"{where}: unknown rule id {rule_id!r} (see the rule table in docs/spec-diff.md)")
     return rule_id
 
@@ -129,8 +133,10 @@ def load_levels(spec: str) -> dict[str, str]:
     return out
 
 
-def load_ignores(spec: str) -> list[IgnoreEntry]:
-    """An ignore file: a list of entries with `id`, `operation`, `pointer`, `reason`, optional `expires`."""
+def load_ignores(spec: str, known: Collection[str] | None = None) -> list[IgnoreEntry]:
+    """An ignore file: a list of entries with `id`, `operation`, `pointer`, `reason`, optional `expires`.
+
+    `id` is a rule id of the diff, or one of `known` (the lint's finding ids) when given."""
     doc = _read(spec, "ignore file")
     if doc is None:
         return []
@@ -159,7 +165,7 @@ def load_ignores(spec: str) -> list[IgnoreEntry]:
             except ValueError as exc:
                 raise SpecError(f"{where}: expires is a date (YYYY-MM-DD), not {raw['expires']!r}") from exc
         entries.append(
-            IgnoreEntry(_known(raw["id"], where), operation, pointer, reason.strip(), expires, spec, i)
+            IgnoreEntry(_known(raw["id"], where, known), operation, pointer, reason.strip(), expires, spec, i)
         )
     return entries
 

@@ -20,6 +20,7 @@ NULLABLE_HYPER = OVERLAY_DIR / "04-job-hyperparameters-nullable.yaml"
 NULLABLE_EVENT_DATA = OVERLAY_DIR / "05-event-data-nullable.yaml"
 NULLABLE_ERROR_FIELDS = OVERLAY_DIR / "06-job-error-fields-nullable.yaml"
 GRADER_TOKEN_USAGE = OVERLAY_DIR / "07-grader-run-token-usage.yaml"
+ERROR_MAY_BE_EMPTY = OVERLAY_DIR / "08-job-error-may-be-empty.yaml"
 RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
 PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
 MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
@@ -193,6 +194,33 @@ def test_grader_token_usage_overlay_admits_the_run_example(bare: dict[str, Any])
         assert (errors(after, body) == []) is valid
 
 
+def test_error_may_be_empty_overlay_admits_the_reinforcement_example(bare: dict[str, Any]) -> None:
+    """The documented reinforcement response (`"error": {}`) fails FineTuningJob until overlay 08 (after
+    06); after both, an empty error object validates and a field of the wrong type still does not."""
+    examples = bare["paths"]["/fine_tuning/jobs"]["post"]["x-oaiMeta"]["examples"]
+    [job] = [json.loads(e["response"]) for e in examples if e.get("title") == "Reinforcement"]
+    assert job["error"] == {}
+
+    def errors(spec: dict[str, Any], error: Any) -> list[str]:
+        schema = {"$ref": "#/components/schemas/FineTuningJob", "components": spec["components"]}
+        validator = jsonschema.Draft202012Validator(schema)
+        return [
+            e.message
+            for e in validator.iter_errors({**job, "error": error})
+            if e.path and e.path[0] == "error"
+        ]
+
+    before = overlays.apply_file(copy.deepcopy(bare), NULLABLE_ERROR_FIELDS)
+    assert errors(before, {}) != []
+    after = overlays.apply_file(copy.deepcopy(before), ERROR_MAY_BE_EMPTY)
+    assert errors(after, {}) == []
+    assert errors(after, {"code": None, "message": None, "param": None}) == []
+    assert errors(after, {"code": 1}) != []
+    assert (
+        "required" not in after["components"]["schemas"]["FineTuningJob"]["properties"]["error"]["anyOf"][0]
+    )
+
+
 def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
     """overlays_for lists openapi/overlays/<stem>/*.yaml in name order; each one passes load_overlay."""
     found = trim.overlays_for(trim.SOURCES["openai"][1])
@@ -204,6 +232,7 @@ def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
         NULLABLE_EVENT_DATA,
         NULLABLE_ERROR_FIELDS,
         GRADER_TOKEN_USAGE,
+        ERROR_MAY_BE_EMPTY,
     ]
     assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
     for path in found:

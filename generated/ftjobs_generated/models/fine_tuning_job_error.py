@@ -23,9 +23,9 @@ class FineTuningJobError:
         param (str | None | Unset):
     """
 
-    code: str | None | Unset
-    message: str | None | Unset
-    param: str | None | Unset
+    code: str | None | Unset = UNSET
+    message: str | None | Unset = UNSET
+    param: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
