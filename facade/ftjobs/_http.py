@@ -287,8 +287,16 @@ def as_http_error(exc: Exception) -> httpx2.HTTPError | None:
 class Attempts:
     """The retry loop's decisions for one call; the caller only sends and sleeps."""
 
-    def __init__(self, settings: Settings, call: Call, max_retries: int | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        call: Call,
+        max_retries: int | None,
+        redact: Callable[[str], str] | None = None,
+    ) -> None:
         self.settings = settings
+        #: The call's redaction: the client's credentials and those of its own headers.
+        self.redact = redact or settings.redact
         self.call = call
         self.policy = settings.retry.with_max_retries(max_retries)
         self.retries_done = 0
@@ -319,12 +327,12 @@ class Attempts:
         if self._can_retry() and is_retryable_exception(exc, idempotent=self.call.idempotent):
             return self._next(backoff_delay(self.retries_done, self.policy), type(exc).__name__)
         error = self.map_exception(exc)
-        error.__cause__ = clean_cause(exc, self.settings.redact)
+        error.__cause__ = clean_cause(exc, self.redact)
         raise error
 
     def map_exception(self, exc: httpx2.HTTPError) -> Error:
         """Translate an httpx2 exception into ours."""
-        detail = self.settings.redact(str(exc) or type(exc).__name__)
+        detail = self.redact(str(exc) or type(exc).__name__)
         method, url, kind = self.call.method, self.url, type(exc).__name__
         if isinstance(exc, DeadlineExceeded):
             return APITimeoutError(f"request timed out (total limit): {detail}", method=method, url=url)
@@ -352,7 +360,7 @@ class Attempts:
                 self.call.path,
                 code,
                 len(body),
-                self.settings.redact(response.headers.get("x-request-id") or "-"),  # may echo a key
+                self.redact(response.headers.get("x-request-id") or "-"),  # may echo a key
             )
         if code < 300:
             return None
@@ -370,7 +378,7 @@ class Attempts:
 
     def status_error(self, response: Reply, body: bytes) -> APIStatusError:
         """The APIStatusError subclass for an error response, with the API's own code and message."""
-        text = self.settings.redact(body.decode("utf-8", errors="replace"))
+        text = self.redact(body.decode("utf-8", errors="replace"))
         parsed: Any = None
         message = code = param = error_type = None
         try:
@@ -419,7 +427,7 @@ class Attempts:
         except (ValueError, RecursionError) as exc:
             kind = response.headers.get("content-type", "no content type")
             # redacted before it is cut: a key across the cut would otherwise leave its first half
-            excerpt = self.settings.redact(body[:4096].decode("utf-8", errors="replace"))[:200]
+            excerpt = self.redact(body[:4096].decode("utf-8", errors="replace"))[:200]
             error = ResponseValidationError(
                 f"response is not JSON ({kind}; {type(exc).__name__}): {' '.join(excerpt.split())[:120]!r}",
                 body=excerpt,
@@ -536,10 +544,16 @@ class SyncEngine(_Engine):
             DEADLINE.reset(token)
 
     def request(
-        self, call: Call, *, timeout: TimeoutTypes = None, max_retries: int | None = None
+        self,
+        call: Call,
+        *,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> tuple[Any, Reply]:
-        """Send call until it succeeds or fails for good; return (JSON document, response)."""
-        attempts = Attempts(self.settings, call, max_retries)
+        """Send call until it succeeds or fails for good; return (JSON document, response).
+        ``redact``: the call's redaction when its headers carry credentials of their own."""
+        attempts = Attempts(self.settings, call, max_retries, redact)
         path, headers = self._resolve(attempts)
         out = self.settings.outgoing(call, headers)
         timeouts, limit = self.settings.timeouts(timeout)
@@ -596,12 +610,17 @@ class AsyncEngine(_Engine):
             DEADLINE.reset(token)
 
     async def request(
-        self, call: Call, *, timeout: TimeoutTypes = None, max_retries: int | None = None
+        self,
+        call: Call,
+        *,
+        timeout: TimeoutTypes = None,
+        max_retries: int | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> tuple[Any, Reply]:
         """Send call until it succeeds or fails for good; return (JSON document, response)."""
         import asyncio
 
-        attempts = Attempts(self.settings, call, max_retries)
+        attempts = Attempts(self.settings, call, max_retries, redact)
         path, headers = self._resolve(attempts)
         out = self.settings.outgoing(call, headers)
         timeouts, limit = self.settings.timeouts(timeout)

@@ -270,7 +270,7 @@ def send(engine: SyncEngine, call: Call, options: Mapping[str, Any]) -> Exchange
     prepared = prepare(call, options, engine.settings)
     try:
         data, reply = engine.request(
-            prepared.call, timeout=prepared.timeout, max_retries=prepared.max_retries
+            prepared.call, timeout=prepared.timeout, max_retries=prepared.max_retries, redact=prepared.redact
         )
     except Error as exc:  # server text in it may echo a credential
         exc.redact(prepared.redact)
@@ -283,7 +283,7 @@ async def asend(engine: AsyncEngine, call: Call, options: Mapping[str, Any]) -> 
     prepared = prepare(call, options, engine.settings)
     try:
         data, reply = await engine.request(
-            prepared.call, timeout=prepared.timeout, max_retries=prepared.max_retries
+            prepared.call, timeout=prepared.timeout, max_retries=prepared.max_retries, redact=prepared.redact
         )
     except Error as exc:
         exc.redact(prepared.redact)
