@@ -115,9 +115,8 @@ def test_bad_common_value_is_a_usage_error_either_way(before: bool) -> None:
 
 
 def test_every_subcommand_takes_every_common_option_in_both_positions() -> None:
-    """Whichever module added a subcommand, the common options parse before and after it (the
-    later one wins), and an option not given leaves the top-level default."""
-    parser = build_parser()
+    """Whichever module added a subcommand (nested ones too), the common options parse before and
+    after it (the later one wins), and an option not given leaves the top-level default."""
     values = {
         "--json": ((), True),
         "--provider": (("azure",), "azure"),
@@ -127,28 +126,51 @@ def test_every_subcommand_takes_every_common_option_in_both_positions() -> None:
         "--request-timeout": (("7",), 7.0),
         "--max-retries": (("3",), 3),
     }
-    for name, command in parser.commands.items():
+    for name, command in build_parser().commands.items():
         if name == "serve":
             continue
-        required = _required_args(command)
-        for flag, (extra, expected) in values.items():
-            dest = flag[2:].replace("-", "_")
-            before = parse([flag, *extra, name, *required])
-            after = parse([name, *required, flag, *extra])
-            assert getattr(before, dest) == getattr(after, dest) == expected, (name, flag)
-        assert parse([name, *required]).json is False
-        assert parse(["--max-retries", "1", name, *required, "--max-retries", "2"]).max_retries == 2
+        for path in _invocations(command, [name]):
+            for flag, (extra, expected) in values.items():
+                dest = flag[2:].replace("-", "_")
+                before = parse([flag, *extra, *path])
+                after = parse([*path, flag, *extra])
+                assert getattr(before, dest) == getattr(after, dest) == expected, (path, flag)
+            assert parse(path).json is False
+            assert parse(["--max-retries", "1", *path, "--max-retries", "2"]).max_retries == 2
 
 
-def _required_args(command: argparse.ArgumentParser) -> list[str]:
-    """Values for a subcommand's positionals and required options, enough to parse."""
-    args: list[str] = []
+def _invocations(command: argparse.ArgumentParser, path: list[str]) -> list[list[str]]:
+    """Command lines reaching each leaf under command: its positionals and required options filled
+    in (``x``, or the first choice), each nested subcommand followed."""
+    args = list(path)
     for action in command._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return [
+                found
+                for sub, nested in action.choices.items()
+                for found in _invocations(nested, [*args, sub])
+            ]
+        value = str(next(iter(action.choices))) if action.choices else "x"
         if not action.option_strings:
-            args.append("x")
+            args.append(value)
         elif action.required:
-            args += [action.option_strings[0], "x"]
-    return args
+            args += [action.option_strings[0], value]
+    return [args]
+
+
+def test_nested_subcommands_get_the_common_options_too() -> None:
+    """A subcommand with subcommands of its own (`ftjobs group leaf`): its leaves take them too."""
+    from ftjobs._cli._common import give_common
+
+    group = argparse.ArgumentParser(prog="group")
+    leaf = group.add_subparsers(dest="leaf", required=True).add_parser("leaf")
+    leaf.add_argument("item")
+    give_common(group)
+    give_common(group)  # once only: a second call adds nothing
+    parsed = group.parse_args(["leaf", "x", "--json", "--max-retries", "4"])
+    assert (parsed.json, parsed.max_retries) == (True, 4)
+    assert "[--json]" not in leaf.format_usage()
+    assert leaf.format_help().count("--json") == 1
 
 
 def test_serve_refuses_client_options() -> None:

@@ -20,11 +20,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 from ._common import (
-    Formatter,
     add_common,
     beta,
+    give_common,
     given_common,
-    has_common,
     key_value,
     port,
     positive_float,
@@ -213,9 +212,8 @@ def build_parser() -> _Root:
         help=f"the one key the server accepts (default: ${SERVE_KEY_ENV}, else sk-ftjobs-local)",
     )
     for name, command in sub.choices.items():
-        if name != "serve" and not has_common(command):
-            add_common(command, top=False)
-            command.formatter_class = Formatter
+        if name != "serve":
+            give_common(command)
     parser.commands = dict(sub.choices)
     return parser
 

@@ -215,6 +215,18 @@ def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         group.add_argument(*flags, **kwargs)
 
 
+def give_common(command: argparse.ArgumentParser) -> None:
+    """Give a subcommand, and each subcommand it has in turn (``ftjobs NAME SUB ...``), the common
+    options (once) and a usage line without them."""
+    if not has_common(command):
+        add_common(command, top=False)
+        command.formatter_class = Formatter
+    for action in command._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for nested in action.choices.values():
+                give_common(nested)
+
+
 def has_common(parser: argparse.ArgumentParser) -> bool:
     """True if parser already takes the common options."""
     return any("--json" in action.option_strings for action in parser._actions)
