@@ -35,11 +35,6 @@ from ._wording import cli_wording
 if TYPE_CHECKING:
     from ftjobs import Client, Job
 
-# The argument types' former names (subcommand modules may pass them): now in ._common.
-_positive_float = positive_float
-_positive_int = positive_int
-_key_value = key_value
-
 EXIT_OK = 0
 EXIT_API_ERROR = 1
 EXIT_USAGE = 2
