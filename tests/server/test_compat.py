@@ -121,3 +121,70 @@ def test_azure_route(
         assert response.json()["error"]["param"] == param
     else:
         assert response.json()["id"] == "ftjob-abc123"
+
+
+SEEDED_CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:96olL566:ckpt-step-2000"
+
+
+@pytest.mark.filterwarnings("ignore:Retrieve is deprecated:DeprecationWarning")
+def test_official_openai_sdk_checkpoint_permissions(server: Server) -> None:
+    """fine_tuning.checkpoints.permissions create / retrieve (deprecated by the SDK) / list (its
+    auto-paginating page) / delete, as the SDK calls them."""
+    with openai.OpenAI(api_key=KEY, base_url=server.url, max_retries=0) as client:
+        permissions = client.fine_tuning.checkpoints.permissions
+        created = permissions.create(SEEDED_CHECKPOINT, project_ids=["proj_sdk_a", "proj_sdk_b"])
+        ids = {permission.project_id: permission.id for permission in created}
+        assert set(ids) == {"proj_sdk_a", "proj_sdk_b"}
+        listed = permissions.retrieve(SEEDED_CHECKPOINT, project_id="proj_sdk_b", limit=10)
+        assert [p.id for p in listed.data] == [ids["proj_sdk_b"]] and listed.has_more is False
+        deleted = permissions.delete(ids["proj_sdk_a"], fine_tuned_model_checkpoint=SEEDED_CHECKPOINT)
+        assert (deleted.id, deleted.deleted, deleted.object) == (
+            ids["proj_sdk_a"],
+            True,
+            "checkpoint.permission",
+        )
+        left = {p.project_id for p in permissions.list(SEEDED_CHECKPOINT, limit=1)}  # one per page
+        assert "proj_sdk_a" not in left and "proj_sdk_b" in left
+        with pytest.raises(openai.NotFoundError):
+            permissions.delete(ids["proj_sdk_a"], fine_tuned_model_checkpoint=SEEDED_CHECKPOINT)
+
+
+def test_official_openai_sdk_graders(server: Server) -> None:
+    """fine_tuning.alpha.graders run (a real score) and validate; an unrunnable grader is a 400."""
+    grader = {
+        "type": "string_check",
+        "name": "label",
+        "input": "{{sample.output_text}}",
+        "reference": "{{item.label}}",
+        "operation": "ilike",
+    }
+    with openai.OpenAI(api_key=KEY, base_url=server.url, max_retries=0) as client:
+        graders = client.fine_tuning.alpha.graders
+        hit = graders.run(grader=grader, model_sample="It is PARIS.", item={"label": "paris"})
+        miss = graders.run(grader=grader, model_sample="It is Lyon.", item={"label": "paris"})
+        assert (hit.reward, miss.reward) == (1.0, 0.0)
+        assert hit.metadata.name == "label" and hit.metadata.errors.invalid_variable_error is False
+        similar = graders.run(
+            grader={
+                "type": "text_similarity",
+                "name": "sim",
+                "input": "{{sample.output_text}}",
+                "reference": "{{item.reference}}",
+                "evaluation_metric": "fuzzy_match",
+            },
+            model_sample="kitten",
+            item={"reference": "sitting"},
+        )
+        assert similar.reward == pytest.approx(2 * 4 / 13)  # LCS "ittn": 2 * 4 / (6 + 7)
+        validated = graders.validate(grader=grader)
+        assert validated.grader is not None and validated.grader.type == "string_check"
+        with pytest.raises(openai.BadRequestError) as caught:
+            graders.run(
+                grader={
+                    "type": "python",
+                    "name": "p",
+                    "source": "def grade(sample, item):\n    return 1.0\n",
+                },
+                model_sample="x",
+            )
+        assert caught.value.code == "unsupported_grader"

@@ -146,8 +146,40 @@ def test_every_response_conforms(
         "listPaginatedFineTuningJobs", "GET", "/fine_tuning/jobs", params={"limit": 2, "after": jobs[2]}
     )
     recorder.call("listFineTuningEvents", "GET", f"/fine_tuning/jobs/{jobs[1]}/events", params={"limit": 3})
+    # Checkpoint permissions (on a checkpoint of a finished job) and the grader tools.
+    done = recorder.call("listFineTuningJobCheckpoints", "GET", f"/fine_tuning/jobs/{jobs[1]}/checkpoints")
+    permissions = f"/fine_tuning/checkpoints/{done['data'][0]['fine_tuned_model_checkpoint']}/permissions"
+    created = recorder.call(
+        "createFineTuningCheckpointPermission",
+        "POST",
+        permissions,
+        json={"project_ids": ["proj_a", "proj_b"]},
+    )
+    recorder.call("listFineTuningCheckpointPermissions", "GET", permissions, params={"limit": 1})
+    recorder.call(
+        "listFineTuningCheckpointPermissions",
+        "GET",
+        permissions,
+        params={"order": "ascending", "project_id": "proj_b"},
+    )
+    recorder.call(
+        "deleteFineTuningCheckpointPermission", "DELETE", f"{permissions}/{created['data'][0]['id']}"
+    )
+    grader = {"type": "string_check", "name": "g", "input": "{{item.a}}", "reference": "x", "operation": "eq"}
+    recorder.call("validateGrader", "POST", "/fine_tuning/alpha/graders/validate", json={"grader": grader})
+    for sample, item in (("x", {"a": "x"}), ("x", {}), ("{}", {"a": 1})):
+        recorder.call(
+            "runGrader", "POST", "/fine_tuning/alpha/graders/run",
+            json={"grader": grader, "model_sample": sample, "item": item},
+        )  # fmt: skip
     # Error bodies.
     recorder.call("error", "GET", "/fine_tuning/jobs/ftjob-missing")
+    recorder.call("error", "GET", "/fine_tuning/checkpoints/ft:missing/permissions")
+    recorder.call("error", "DELETE", f"{permissions}/cp_missing")
+    python = {"type": "python", "name": "p", "source": "def grade(s, i): return 1"}
+    recorder.call(
+        "error", "POST", "/fine_tuning/alpha/graders/run", json={"grader": python, "model_sample": ""}
+    )
     recorder.call("error", "POST", "/fine_tuning/jobs", json={"model": "m"})
     recorder.call("error", "POST", f"/fine_tuning/jobs/{jobs[0]}/pause")
     recorder.call("error", "GET", "/fine_tuning/jobs", params={"limit": 500})

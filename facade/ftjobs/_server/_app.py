@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import _auth, _errors, _faults, _jobs, _store, _validate
+from . import _auth, _errors, _faults, _graders, _jobs, _permissions, _store, _validate
 from ._config import ServerConfig
 from ._store import Store
 
@@ -37,6 +37,16 @@ JOB_ACTIONS = {
     "resumeFineTuningJob": "resume",
 }
 JOB_LISTS = {"listFineTuningEvents": "events", "listFineTuningJobCheckpoints": "checkpoints"}
+#: The rest of the fine_tuning namespace: checkpoint permissions and the grader tools.
+NAMESPACE_OPERATIONS = frozenset(
+    {
+        "listFineTuningCheckpointPermissions",
+        "createFineTuningCheckpointPermission",
+        "deleteFineTuningCheckpointPermission",
+        "runGrader",
+        "validateGrader",
+    }
+)
 #: The request log keeps the last LOG_SIZE entries, at most LOG_BYTES of them, each path cut to
 #: MAX_LOGGED_PATH characters (a request line may be 64 KiB long).
 LOG_SIZE = 10_000
@@ -289,6 +299,8 @@ class App:
                 after=args.get("after"), limit=args["limit"], metadata=args.get("metadata", False)
             )
             return json_response(200, {"object": "list", "data": data, "has_more": has_more})
+        if operation_id in NAMESPACE_OPERATIONS:
+            return json_response(200, self._namespace(operation_id, args, body))
         job_id = args["fine_tuning_job_id"]
         if operation_id == RETRIEVE:
             return json_response(200, store.get(job_id))
@@ -301,6 +313,27 @@ class App:
             payload["first_id"] = data[0]["id"] if data else None
             payload["last_id"] = data[-1]["id"] if data else None
         return json_response(200, payload)
+
+    def _namespace(self, operation_id: str, args: dict[str, Any], body: bytes) -> dict[str, Any]:
+        """Checkpoint permissions (``_permissions``) and the grader tools (``_graders``)."""
+        if operation_id == "runGrader":
+            return _graders.run(self.spec.body(operation_id, _json_body(body)))
+        if operation_id == "validateGrader":
+            return _graders.validate(self.spec.body(operation_id, _json_body(body)))
+        checkpoint = args["fine_tuned_model_checkpoint"]
+        if operation_id == "createFineTuningCheckpointPermission":
+            request = self.spec.body(operation_id, _json_body(body))
+            return _permissions.create(self.store, checkpoint, request["project_ids"])
+        if operation_id == "deleteFineTuningCheckpointPermission":
+            return _permissions.delete(self.store, checkpoint, args["permission_id"])
+        return _permissions.list_permissions(
+            self.store,
+            checkpoint,
+            after=args.get("after"),
+            limit=args["limit"],
+            order=args["order"],
+            project_id=args.get("project_id"),
+        )
 
     # --- the admin API -------------------------------------------------------------------------
 

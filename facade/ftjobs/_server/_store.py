@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from . import _errors, _jobs, _lifecycle, _seed
+from . import _errors, _jobs, _lifecycle, _permissions, _seed
 from ._lifecycle import Progress
 
 _SCHEMA = """
@@ -42,6 +42,7 @@ _COLUMNS = {
     "events": {"seq", "id", "job_id", "doc"},
     "checkpoints": {"seq", "id", "job_id", "doc"},
     "meta": {"key", "value"},
+    "permissions": _permissions.COLUMNS,
 }
 #: Seconds an operation waits for another process's lock on the database before answering 503.
 BUSY_TIMEOUT = 1.0
@@ -375,7 +376,7 @@ def _open(path: str | None) -> sqlite3.Connection:
         problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
         if problem != "ok":
             raise _unusable(path, f"corrupt ({problem})")
-        db.executescript(_SCHEMA)
+        db.executescript(_SCHEMA + _permissions.SCHEMA)
         for table, wanted in _COLUMNS.items():
             columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
             if not wanted <= columns:

@@ -1,0 +1,444 @@
+"""The rest of the fine-tuning namespace: ``client.checkpoints.permissions`` and ``client.graders``.
+
+Names follow the official SDK (``client.fine_tuning.checkpoints.permissions``,
+``client.fine_tuning.alpha.graders``); conventions follow ``client.jobs``: typed results
+(``ftjobs._results``), lists as pages, every method taking the per-call options
+(:class:`ftjobs.RequestOptions`), the async twins awaiting the same.
+
+===========================================  ==================================================
+``permissions.create(ckpt, project_ids=)``   ``Page[CheckpointPermission]`` (the new ones)
+``permissions.retrieve(ckpt, after=, limit=,  ``Page[CheckpointPermission]``: one page (one
+order=, project_id=)``                        request); ``page.next_page()`` fetches the next
+``permissions.list(ckpt, ...)``              the same arguments, every page lazily (a pager)
+``permissions.delete(permission_id,           ``PermissionDeleted``
+fine_tuned_model_checkpoint=)``
+``graders.run(grader=, model_sample=,         ``GraderRunResult`` (``reward``, ``metadata``)
+item=)``
+``graders.validate(grader=)``                ``GraderValidation`` (the grader as read back)
+===========================================  ==================================================
+
+Arguments are checked before anything is sent (``InvalidArgumentError`` naming the argument); a
+grader is a :class:`ftjobs.GraderParam` dict (or a generated grader model), checked against the
+spec's grader union by the generated request model.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Unpack
+
+from ._errors import InvalidArgumentError
+from ._http import Call
+from ._options import RequestOptions, asend, prepare, result, send
+from ._pagination import AsyncPager, SyncPager
+
+if TYPE_CHECKING:
+    from ._http import AsyncEngine, SyncEngine
+    from ._models import AsyncPage, Page
+    from ._params import GraderParam
+    from ._results import CheckpointPermission, GraderRunResult, GraderValidation, PermissionDeleted
+
+Order = Literal["ascending", "descending"]
+
+
+def _generated(name: str) -> Any:
+    return importlib.import_module(f"ftjobs_generated.api.fine_tuning.{name}")
+
+
+def _call(kwargs: Mapping[str, Any], *, idempotent: bool = True) -> Call:
+    params = tuple((k, str(v)) for k, v in (kwargs.get("params") or {}).items())
+    return Call(
+        method=str(kwargs["method"]).upper(),
+        path=str(kwargs["url"]),
+        params=params,
+        json_body=kwargs.get("json"),
+        idempotent=idempotent,
+    )
+
+
+def _id(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidArgumentError(f"{name} must be a non-empty string, got {value!r}"[:200])
+    if any(not ch.isprintable() for ch in value):
+        raise InvalidArgumentError(f"{name} contains control characters: {value!r}"[:200])
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    """value as JSON data: generated models through to_dict, tuples as lists."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _request(model: str, body: dict[str, Any]) -> Any:
+    """body checked by the generated request model (wrong JSON types -> InvalidArgumentError)."""
+    from ftjobs_generated import models
+
+    try:
+        return getattr(models, model).from_dict(body)
+    except Exception as exc:  # the generated layer's InvalidData
+        path, expected, got = (
+            getattr(exc, "path", None),
+            getattr(exc, "expected", None),
+            getattr(exc, "got", None),
+        )
+        if isinstance(path, tuple) and expected and got:
+            where = ".".join(str(part) for part in path) or "body"
+            raise InvalidArgumentError(f"{where}: expected {expected}, got {got}") from None
+        raise InvalidArgumentError(f"invalid request: {exc}"[:200]) from None
+
+
+def _grader(grader: object) -> dict[str, Any]:
+    value = _jsonable(grader)
+    if not isinstance(value, dict):
+        raise InvalidArgumentError(
+            f"grader must be a grader dict (ftjobs.GraderParam), got {type(grader).__name__}"
+        )
+    if not isinstance(value.get("type"), str):
+        raise InvalidArgumentError(
+            "grader['type'] must be a grader type string (string_check, text_similarity, ...)"
+        )
+    return value
+
+
+# --- the calls ---------------------------------------------------------------------------------
+
+
+def create_permission_call(checkpoint: str, project_ids: Sequence[str]) -> Call:
+    """POST /fine_tuning/checkpoints/{checkpoint}/permissions."""
+    checkpoint = _id(checkpoint, "fine_tuned_model_checkpoint")
+    if isinstance(project_ids, str) or not isinstance(project_ids, Sequence):
+        raise InvalidArgumentError(
+            f"project_ids must be a list of project ids, got {type(project_ids).__name__}"
+        )
+    ids = [_id(project_id, f"project_ids[{i}]") for i, project_id in enumerate(project_ids)]
+    if not ids:
+        raise InvalidArgumentError("project_ids must name at least one project")
+    request = _request("CreateFineTuningCheckpointPermissionRequest", {"project_ids": ids})
+    kwargs = _generated("create_fine_tuning_checkpoint_permission")._get_kwargs(checkpoint, body=request)
+    return _call(kwargs, idempotent=False)
+
+
+def list_permissions_call(
+    checkpoint: str, after: str | None, limit: int | None, order: Order | None, project_id: str | None
+) -> Call:
+    """GET /fine_tuning/checkpoints/{checkpoint}/permissions."""
+    from ftjobs_generated.models import ListFineTuningCheckpointPermissionsOrder
+    from ftjobs_generated.types import UNSET
+
+    checkpoint = _id(checkpoint, "fine_tuned_model_checkpoint")
+    if after is not None:
+        _id(after, "after")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise InvalidArgumentError(f"limit must be a positive integer, got {limit!r}")
+    if order is not None and order not in ("ascending", "descending"):
+        raise InvalidArgumentError(f"order must be 'ascending' or 'descending', got {order!r}"[:200])
+    if project_id is not None:
+        _id(project_id, "project_id")
+    kwargs = _generated("list_fine_tuning_checkpoint_permissions")._get_kwargs(
+        checkpoint,
+        project_id=UNSET if project_id is None else project_id,
+        after=UNSET if after is None else after,
+        limit=UNSET if limit is None else limit,
+        order=UNSET if order is None else ListFineTuningCheckpointPermissionsOrder(order),
+    )
+    return _call(kwargs)
+
+
+def delete_permission_call(checkpoint: str, permission_id: str) -> Call:
+    """DELETE /fine_tuning/checkpoints/{checkpoint}/permissions/{permission_id}."""
+    kwargs = _generated("delete_fine_tuning_checkpoint_permission")._get_kwargs(
+        _id(checkpoint, "fine_tuned_model_checkpoint"), _id(permission_id, "permission_id")
+    )
+    return _call(kwargs)
+
+
+def run_grader_call(grader: object, model_sample: str, item: Mapping[str, Any] | None) -> Call:
+    """POST /fine_tuning/alpha/graders/run."""
+    if not isinstance(model_sample, str):
+        raise InvalidArgumentError(f"model_sample must be a string, got {type(model_sample).__name__}")
+    body: dict[str, Any] = {"grader": _grader(grader), "model_sample": model_sample}
+    if item is not None:
+        if not isinstance(item, Mapping):
+            raise InvalidArgumentError(f"item must be a mapping (a JSON object), got {type(item).__name__}")
+        body["item"] = _jsonable(item)
+    kwargs = _generated("run_grader")._get_kwargs(body=_request("RunGraderRequest", body))
+    return _call(kwargs)
+
+
+def validate_grader_call(grader: object) -> Call:
+    """POST /fine_tuning/alpha/graders/validate."""
+    body = {"grader": _grader(grader)}
+    kwargs = _generated("validate_grader")._get_kwargs(body=_request("ValidateGraderRequest", body))
+    return _call(kwargs)
+
+
+# --- parsers (the views load with the first answer) ----------------------------------------------
+
+
+def _sync_page(
+    data: Any, fetch: Callable[[str], Page[CheckpointPermission]] | None
+) -> Page[CheckpointPermission]:
+    from ._models import Page, read_page
+    from ._results import CheckpointPermission
+
+    page: Page[CheckpointPermission] = read_page(data, CheckpointPermission, Page)
+    if fetch is not None:
+        object.__setattr__(page, "_fetch", fetch)  # frozen: set once, here
+    return page
+
+
+def _async_page(
+    data: Any, fetch: Callable[[str], Awaitable[AsyncPage[CheckpointPermission]]] | None
+) -> AsyncPage[CheckpointPermission]:
+    from ._models import AsyncPage, read_page
+    from ._results import CheckpointPermission
+
+    page: AsyncPage[CheckpointPermission] = read_page(data, CheckpointPermission, AsyncPage)
+    if fetch is not None:
+        object.__setattr__(page, "_fetch", fetch)
+    return page
+
+
+def _deleted(data: Any) -> PermissionDeleted:
+    from ._results import PermissionDeleted
+
+    return PermissionDeleted.from_dict(data)
+
+
+def _run_result(data: Any) -> GraderRunResult:
+    from ._results import GraderRunResult
+
+    return GraderRunResult.from_dict(data)
+
+
+def _validation(data: Any) -> GraderValidation:
+    from ._results import GraderValidation
+
+    return GraderValidation.from_dict(data)
+
+
+# --- sync ----------------------------------------------------------------------------------------
+
+
+class Permissions:
+    """Who may use a fine-tuned model checkpoint: ``client.checkpoints.permissions`` (the SDK's
+    ``client.fine_tuning.checkpoints.permissions``; OpenAI requires an admin API key)."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self._engine = engine
+
+    def create(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        project_ids: Sequence[str],
+        **options: Unpack[RequestOptions],
+    ) -> Page[CheckpointPermission]:
+        """Share the checkpoint with these projects; the page of permissions created."""
+        call = create_permission_call(fine_tuned_model_checkpoint, project_ids)
+        data, reply, redact = send(self._engine, call, options)
+        return result(lambda d: _sync_page(d, None), data, reply, redact)
+
+    def _fetcher(
+        self,
+        checkpoint: str,
+        limit: int | None,
+        order: Order | None,
+        project_id: str | None,
+        options: Mapping[str, Any],
+    ) -> Callable[[str | None], Page[CheckpointPermission]]:
+        def fetch(after: str | None) -> Page[CheckpointPermission]:
+            call = list_permissions_call(checkpoint, after, limit, order, project_id)
+            data, reply, redact = send(self._engine, call, options)
+            return result(lambda d: _sync_page(d, fetch), data, reply, redact)
+
+        return fetch
+
+    def retrieve(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        order: Order | None = None,
+        project_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Page[CheckpointPermission]:
+        """One page of the checkpoint's permissions (newest first unless ``order="ascending"``;
+        ``project_id`` filters); ``page.next_page()`` fetches the next with the same arguments."""
+        list_permissions_call(fine_tuned_model_checkpoint, after, limit, order, project_id)
+        return self._fetcher(fine_tuned_model_checkpoint, limit, order, project_id, options)(after)
+
+    def list(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        order: Order | None = None,
+        project_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPager[CheckpointPermission]:
+        """Every permission of the checkpoint, fetched lazily ``limit`` per page (``first_page()``
+        is what :meth:`retrieve` returns)."""
+        call = list_permissions_call(fine_tuned_model_checkpoint, after, limit, order, project_id)
+        prepare(call, options, self._engine.settings)  # every argument checked now
+        fetch = self._fetcher(fine_tuned_model_checkpoint, limit, order, project_id, options)
+        return SyncPager(fetch, "checkpoints.permissions.list", self._engine.settings.redact, after=after)
+
+    def delete(
+        self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
+    ) -> PermissionDeleted:
+        """Remove one permission of the checkpoint (NotFoundError for an unknown one)."""
+        call = delete_permission_call(fine_tuned_model_checkpoint, permission_id)
+        data, reply, redact = send(self._engine, call, options)
+        return result(_deleted, data, reply, redact)
+
+
+class Checkpoints:
+    """Fine-tuned model checkpoints: ``client.checkpoints.permissions``."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self.permissions = Permissions(engine)
+
+
+class Graders:
+    """The grader tools: ``client.graders`` (the SDK's ``client.fine_tuning.alpha.graders``)."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self._engine = engine
+
+    def run(
+        self,
+        *,
+        grader: GraderParam | Mapping[str, Any],
+        model_sample: str,
+        item: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GraderRunResult:
+        """Grade ``model_sample`` (the ``sample`` namespace) with ``item`` (the ``item`` namespace)."""
+        data, reply, redact = send(self._engine, run_grader_call(grader, model_sample, item), options)
+        return result(_run_result, data, reply, redact)
+
+    def validate(
+        self, *, grader: GraderParam | Mapping[str, Any], **options: Unpack[RequestOptions]
+    ) -> GraderValidation:
+        """Check a grader before using it in a job (BadRequestError says what is wrong)."""
+        data, reply, redact = send(self._engine, validate_grader_call(grader), options)
+        return result(_validation, data, reply, redact)
+
+
+# --- async ---------------------------------------------------------------------------------------
+
+
+class AsyncPermissions:
+    """The async twin of :class:`Permissions`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def create(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        project_ids: Sequence[str],
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[CheckpointPermission]:
+        """Share the checkpoint with these projects; the page of permissions created."""
+        call = create_permission_call(fine_tuned_model_checkpoint, project_ids)
+        data, reply, redact = await asend(self._engine, call, options)
+        return result(lambda d: _async_page(d, None), data, reply, redact)
+
+    def _fetcher(
+        self,
+        checkpoint: str,
+        limit: int | None,
+        order: Order | None,
+        project_id: str | None,
+        options: Mapping[str, Any],
+    ) -> Callable[[str | None], Awaitable[AsyncPage[CheckpointPermission]]]:
+        async def fetch(after: str | None) -> AsyncPage[CheckpointPermission]:
+            call = list_permissions_call(checkpoint, after, limit, order, project_id)
+            data, reply, redact = await asend(self._engine, call, options)
+            return result(lambda d: _async_page(d, fetch), data, reply, redact)
+
+        return fetch
+
+    async def retrieve(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        order: Order | None = None,
+        project_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPage[CheckpointPermission]:
+        """One page of the checkpoint's permissions (see :meth:`Permissions.retrieve`)."""
+        list_permissions_call(fine_tuned_model_checkpoint, after, limit, order, project_id)
+        return await self._fetcher(fine_tuned_model_checkpoint, limit, order, project_id, options)(after)
+
+    def list(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        order: Order | None = None,
+        project_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPager[CheckpointPermission]:
+        """Every permission of the checkpoint, lazily: ``async for permission in ...``."""
+        call = list_permissions_call(fine_tuned_model_checkpoint, after, limit, order, project_id)
+        prepare(call, options, self._engine.settings)
+        fetch = self._fetcher(fine_tuned_model_checkpoint, limit, order, project_id, options)
+        return AsyncPager(fetch, "checkpoints.permissions.list", self._engine.settings.redact, after=after)
+
+    async def delete(
+        self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
+    ) -> PermissionDeleted:
+        """Remove one permission of the checkpoint."""
+        call = delete_permission_call(fine_tuned_model_checkpoint, permission_id)
+        data, reply, redact = await asend(self._engine, call, options)
+        return result(_deleted, data, reply, redact)
+
+
+class AsyncCheckpoints:
+    """``client.checkpoints.permissions`` of an AsyncClient."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.permissions = AsyncPermissions(engine)
+
+
+class AsyncGraders:
+    """The async twin of :class:`Graders`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def run(
+        self,
+        *,
+        grader: GraderParam | Mapping[str, Any],
+        model_sample: str,
+        item: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GraderRunResult:
+        """Grade ``model_sample`` with ``item`` (see :meth:`Graders.run`)."""
+        data, reply, redact = await asend(self._engine, run_grader_call(grader, model_sample, item), options)
+        return result(_run_result, data, reply, redact)
+
+    async def validate(
+        self, *, grader: GraderParam | Mapping[str, Any], **options: Unpack[RequestOptions]
+    ) -> GraderValidation:
+        """Check a grader before using it in a job."""
+        data, reply, redact = await asend(self._engine, validate_grader_call(grader), options)
+        return result(_validation, data, reply, redact)
