@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
+from . import _namespace
 from ._common import (
     add_common,
     beta,
@@ -173,6 +174,9 @@ def build_parser() -> _Root:
     from ._metrics import add_arguments as metrics_arguments
 
     metrics_arguments(add("metrics", "a job's training metrics: chart, table, JSON or CSV"), positive_float)
+    from ._namespace import add_arguments as namespace_arguments
+
+    namespace_arguments(add, positive_int)  # permissions, graders
     p = add("wait", "wait until a job finishes, showing progress")
     p.add_argument("job_id", metavar="ID", help=job_id)
     p.add_argument(
@@ -522,6 +526,8 @@ _COMMANDS: dict[str, Callable[[Client, argparse.Namespace, IO[str]], int]] = {
     "checkpoints": _cmd_checkpoints,
     "wait": _cmd_wait,
     "metrics": _cmd_metrics,
+    "permissions": _namespace.permissions,
+    "graders": _namespace.graders,
 }
 
 
