@@ -61,6 +61,16 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         WandbParam,
     )
     from ._raw import AsyncJobsWithRawResponse, JobsWithRawResponse
+    from ._resources import AsyncGraders, AsyncPermissions, Graders, Permissions
+    from ._results import (
+        CheckpointPermission,
+        GraderRunErrors,
+        GraderRunMetadata,
+        GraderRunResult,
+        GraderValidation,
+        PermissionDeleted,
+        TokenUsage,
+    )
     from ._retry import RetryPolicy
     from ._status import JobStatus
     from ._types import (
@@ -91,6 +101,17 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
 
 
 _LAZY = {
+    "AsyncGraders": "._resources",
+    "AsyncPermissions": "._resources",
+    "Graders": "._resources",
+    "Permissions": "._resources",
+    "CheckpointPermission": "._results",
+    "GraderRunErrors": "._results",
+    "GraderRunMetadata": "._results",
+    "GraderRunResult": "._results",
+    "GraderValidation": "._results",
+    "PermissionDeleted": "._results",
+    "TokenUsage": "._results",
     "APIConnectionError": "._errors",
     "APIError": "._errors",
     "APIStatusError": "._errors",
@@ -201,14 +222,17 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncGraders",
     "AsyncJobs",
     "AsyncJobsWithRawResponse",
     "AsyncPage",
     "AsyncPager",
+    "AsyncPermissions",
     "AuthenticationError",
     "BadRequestError",
     "Checkpoint",
     "CheckpointMetrics",
+    "CheckpointPermission",
     "Client",
     "ConfigurationError",
     "ConflictError",
@@ -224,6 +248,11 @@ __all__ = [
     "EvalItemParam",
     "Grader",
     "GraderParam",
+    "GraderRunErrors",
+    "GraderRunMetadata",
+    "GraderRunResult",
+    "GraderValidation",
+    "Graders",
     "HyperparametersParam",
     "InsecureTransportWarning",
     "Integration",
@@ -249,7 +278,9 @@ __all__ = [
     "NotFoundError",
     "Page",
     "PaginationError",
+    "PermissionDeleted",
     "PermissionDeniedError",
+    "Permissions",
     "PortkeyOptions",
     "PythonGrader",
     "PythonGraderParam",
@@ -274,6 +305,7 @@ __all__ = [
     "SyncPager",
     "TextSimilarityGrader",
     "TextSimilarityGraderParam",
+    "TokenUsage",
     "UnknownVariant",
     "UnprocessableEntityError",
     "WaitOptions",

@@ -85,6 +85,7 @@ class PermissionDeleted(Exportable):
 
     @classmethod
     def from_dict(cls, data: object) -> PermissionDeleted:
+        """Parse a deleted-permission object; ResponseValidationError (naming the JSON path) if not one."""
         d = _object(data, "checkpoint.permission")
         try:
             p.string(d, "object")
@@ -200,6 +201,7 @@ class GraderRunResult(Exportable):
 
     @classmethod
     def from_dict(cls, data: object) -> GraderRunResult:
+        """Parse a grader run result; raise ResponseValidationError (naming the JSON path) if not one."""
         d = _object(data, "grader run result")
         try:
             return cls(
@@ -229,6 +231,7 @@ class GraderValidation(Exportable):
 
     @classmethod
     def from_dict(cls, data: object) -> GraderValidation:
+        """Parse a grader validation result; ResponseValidationError (naming the JSON path) if not one."""
         d = _object(data, "grader validation")
         try:
             return cls(grader=p.grader_at(d, "grader"), raw=d)
