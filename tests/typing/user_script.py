@@ -14,10 +14,15 @@ from typing import Any, Literal, assert_type
 from ftjobs import (
     AsyncClient,
     AsyncPage,
+    AsyncPager,
     Checkpoint,
     CheckpointMetrics,
+    CheckpointPermission,
     Client,
     Grader,
+    GraderRunMetadata,
+    GraderRunResult,
+    GraderValidation,
     Integration,
     Job,
     JobError,
@@ -28,6 +33,7 @@ from ftjobs import (
     MethodParam,
     MultiGrader,
     Page,
+    PermissionDeleted,
     PortkeyOptions,
     PythonGrader,
     RawResponse,
@@ -36,6 +42,8 @@ from ftjobs import (
     ResponseValidationError,
     StringCheckGrader,
     SupervisedHyperparameters,
+    SyncPager,
+    TokenUsage,
     UnknownVariant,
 )
 
@@ -173,3 +181,41 @@ async def per_call_controls_async(client: AsyncClient) -> None:
     assert_type(raw, RawResponse[Job])
     assert_type((await client.jobs.with_raw_response.list()).parse(), AsyncPage[Job])
     assert_type(client.with_options(max_retries=1), AsyncClient)
+
+
+def checkpoint_permissions_and_graders(client: Client) -> None:
+    ckpt = "ft:gpt-4o-mini:org::ckpt-step-1"
+    created = client.checkpoints.permissions.create(ckpt, project_ids=["proj_a"], timeout=5)
+    assert_type(created, Page[CheckpointPermission])
+    page = client.checkpoints.permissions.retrieve(
+        ckpt, after="cp_1", limit=5, order="ascending", project_id="p"
+    )
+    assert_type(page.next_page(), Page[CheckpointPermission] | None)
+    assert_type(client.checkpoints.permissions.list(ckpt, limit=10), SyncPager[CheckpointPermission])
+    deleted = client.checkpoints.permissions.delete("cp_1", fine_tuned_model_checkpoint=ckpt, max_retries=0)
+    assert_type(deleted, PermissionDeleted)
+    assert_type(deleted.deleted, bool | None)
+    grader: Any = {"type": "string_check", "name": "g", "input": "a", "reference": "b", "operation": "eq"}
+    result = client.graders.run(grader=grader, model_sample="a", item={"label": "b"}, extra_body={"x": 1})
+    assert_type(result, GraderRunResult)
+    assert_type(result.reward, float | None)
+    assert_type(result.metadata, GraderRunMetadata | None)
+    if result.metadata is not None:
+        assert_type(result.metadata.token_usage, int | TokenUsage | None)
+    validation = client.graders.validate(grader=grader)
+    assert_type(validation, GraderValidation)
+    assert_type(validation.grader, Grader | None)
+
+
+async def checkpoint_permissions_and_graders_async(client: AsyncClient) -> None:
+    ckpt = "ft:gpt-4o-mini:org::ckpt-step-1"
+    page = await client.checkpoints.permissions.retrieve(ckpt)
+    assert_type(page, AsyncPage[CheckpointPermission])
+    assert_type(client.checkpoints.permissions.list(ckpt), AsyncPager[CheckpointPermission])
+    assert_type(
+        await client.checkpoints.permissions.delete("cp_1", fine_tuned_model_checkpoint=ckpt),
+        PermissionDeleted,
+    )
+    assert_type(
+        await client.graders.validate(grader={"type": "python", "name": "p", "source": "x"}), GraderValidation
+    )
