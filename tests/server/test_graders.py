@@ -130,7 +130,10 @@ def test_templates_fill_from_the_sample_and_the_item(harness: Harness) -> None:
             },
             "grader.type",
         ),
-        ({"type": "multi", "name": "m", "graders": _check("eq"), "calculate_output": "s"}, "grader.type"),
+        (
+            {"type": "multi", "name": "m", "graders": _similar("cosine"), "calculate_output": "t"},
+            "grader.graders.evaluation_metric",
+        ),
     ],
 )
 def test_what_needs_a_model_or_a_sandbox_is_a_clear_400(
@@ -142,6 +145,27 @@ def test_what_needs_a_model_or_a_sandbox_is_a_clear_400(
     assert (error["code"], error["param"]) == ("unsupported_grader", param)
     assert error["message"].startswith("The local server cannot")
     assert harness.api.post(VALIDATE, json={"grader": grader}).status_code == 200  # valid all the same
+
+
+def test_multi_grader_runs_its_formula_over_its_graders(harness: Harness) -> None:
+    """The sub-grader's score is the variable named by its name; a bad formula is formula_parse_error."""
+    check = {**_check("ilike"), "name": "label"}
+    for formula, sample, reward in (
+        ("label", "yes", 1.0),
+        ("0.5 * label + 0.25", "yes", 0.75),
+        ("max(label, 0.2) ^ 2", "no", 0.04000000000000001),
+        ("-(label - 1) / 2", "no", 0.5),
+    ):
+        multi = {"type": "multi", "name": "m", "graders": check, "calculate_output": formula}
+        answer = _run(harness, multi, sample, {"label": "YES"}).json()
+        assert answer["reward"] == pytest.approx(reward), (formula, answer)
+        assert answer["sub_rewards"] == {"label": 1.0 if sample == "yes" else 0.0}
+    for formula in ("other + 1", "label +", "__import__('os')", "label.real", "2 ** 1000", "label / 0"):
+        multi = {"type": "multi", "name": "m", "graders": check, "calculate_output": formula}
+        answer = _run(harness, multi, "yes", {"label": "yes"}).json()
+        assert answer["reward"] == 0.0 and answer["metadata"]["errors"]["formula_parse_error"] is True, (
+            formula
+        )
 
 
 def test_validate_checks_the_schema_and_python_source(harness: Harness) -> None:

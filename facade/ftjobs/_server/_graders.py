@@ -17,15 +17,22 @@ Templates ``{{sample.output_text}}``, ``{{sample.output_json.KEY...}}`` (the sam
 ``metadata.errors.invalid_variable_error`` (reward 0), as does ``output_json`` of a sample that is not
 JSON (``sample_parse_error``).
 
+A ``multi`` grader runs when its graders do: each one's score is a variable named by the grader's
+``name`` in ``calculate_output``, an arithmetic formula (numbers, ``+ - * / ^``, parentheses,
+``min max abs floor ceil exp sqrt log``); the scores are the ``sub_rewards``. A formula that does not
+parse or names an unknown variable sets ``metadata.errors.formula_parse_error`` (reward 0).
+
 What cannot run offline is a 400 ``unsupported_grader`` naming the field: ``cosine`` (embeddings
-from a model) and ``meteor`` (WordNet synonyms and a stemmer), and the ``python``, ``score_model``,
-``label_model`` and ``multi`` graders (a sandbox, or a model).
+from a model) and ``meteor`` (WordNet synonyms and a stemmer), and the ``python``, ``score_model``
+and ``label_model`` graders (a sandbox, or a model), alone or in a ``multi`` grader.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import math
+import operator
 import re
 import time
 from collections import Counter
@@ -111,8 +118,14 @@ def run(body: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, Any] = dict.fromkeys(_ERROR_FLAGS, False) | dict.fromkeys(_ERROR_DETAILS)
     sample = body["model_sample"]
     item = body.get("item") or {}
+    sub_rewards: dict[str, float] = {}
     try:
-        reward = _score(grader, sample, item)
+        if grader["type"] == "multi":
+            for part in _parts(grader):
+                sub_rewards[part["name"]] = _score(part, sample, item)
+            reward = formula(grader["calculate_output"], sub_rewards)
+        else:
+            reward = _score(grader, sample, item)
     except _VariableError as exc:
         errors[exc.flag] = True
         reward = 0.0
@@ -127,19 +140,29 @@ def run(body: Mapping[str, Any]) -> dict[str, Any]:
             "token_usage": None,
             "sampled_model_name": None,
         },
-        "sub_rewards": {},
+        "sub_rewards": sub_rewards,
         "model_grader_token_usage_per_model": {},
     }
 
 
-def _runnable(grader: Mapping[str, Any]) -> None:
+def _parts(grader: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The graders of a multi grader (the spec's single grader, or a list)."""
+    parts = grader["graders"]
+    return list(parts) if isinstance(parts, list) else [parts]
+
+
+def _runnable(grader: Mapping[str, Any], where: str = "grader") -> None:
     kind = grader["type"]
+    if kind == "multi" and where == "grader":
+        for part in _parts(grader):
+            _runnable(part, "grader.graders")
+        return
     if kind not in OFFLINE_GRADERS:
         raise _errors.bad_request(
             f"The local server cannot run a '{kind}' grader: it needs a model or a code sandbox."
             f" It runs {' and '.join(sorted(OFFLINE_GRADERS))} graders;"
             " use graders/validate to check this one.",
-            param="grader.type",
+            param=f"{where}.type",
             code="unsupported_grader",
         )
     metric = grader.get("evaluation_metric")
@@ -148,7 +171,7 @@ def _runnable(grader: Mapping[str, Any]) -> None:
         raise _errors.bad_request(
             f"The local server cannot compute the '{metric}' metric offline (it needs {why})."
             f" It computes {', '.join(sorted(RUNNABLE_METRICS))}.",
-            param="grader.evaluation_metric",
+            param=f"{where}.evaluation_metric",
             code="unsupported_grader",
         )
 
@@ -166,6 +189,73 @@ def _score(grader: Mapping[str, Any], sample: str, item: Mapping[str, Any]) -> f
             return float(reference in text)
         return float(reference.casefold() in text.casefold())  # ilike
     return similarity(grader["evaluation_metric"], text[:MAX_TEXT], reference[:MAX_TEXT])
+
+
+# --- the multi grader's formula ------------------------------------------------------------------
+
+_BINARY: dict[type[ast.operator], Any] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.BitXor: operator.pow,  # ``^`` is a power in the API's formulas
+}
+_FUNCTIONS: dict[str, Any] = {
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "exp": math.exp,
+    "sqrt": math.sqrt,
+    "log": math.log,
+}
+MAX_FORMULA = 1000
+
+
+def formula(text: str, variables: Mapping[str, float]) -> float:
+    """``calculate_output`` evaluated over the graders' scores (no Python beyond arithmetic)."""
+    if len(text) > MAX_FORMULA:
+        raise _VariableError("formula_parse_error")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+        value = float(_evaluate(tree.body, variables))
+    except (SyntaxError, ValueError, TypeError, ArithmeticError, RecursionError, MemoryError):
+        raise _VariableError("formula_parse_error") from None
+    if not math.isfinite(value):
+        raise _VariableError("formula_parse_error")
+    return value
+
+
+def _evaluate(node: ast.expr, variables: Mapping[str, float]) -> float:
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        if node.id not in variables:
+            raise ValueError(node.id)
+        return variables[node.id]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _evaluate(node.operand, variables)
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _evaluate(node.left, variables), _evaluate(node.right, variables)
+        if isinstance(node.op, ast.Pow | ast.BitXor) and abs(right) > 64:
+            raise ArithmeticError("exponent too large")
+        return float(_BINARY[type(node.op)](left, right))
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _FUNCTIONS
+        and node.args
+        and not node.keywords
+    ):
+        return float(_FUNCTIONS[node.func.id](*(_evaluate(arg, variables) for arg in node.args)))
+    raise ValueError(ast.dump(node)[:40])
 
 
 # --- templates ---------------------------------------------------------------------------------
