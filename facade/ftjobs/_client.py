@@ -702,12 +702,24 @@ class AsyncJobs:
             on_event(event)
 
 
+class _Given:
+    """The options a client was built with, kept for ``with_options``; never shown (keys in them)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: ClientOptions) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "<client options: not shown>"
+
+
 class _BaseClient:
     """What Client and AsyncClient share: settings, provider, base URL, a repr without secrets."""
 
     def __init__(self, options: ClientOptions) -> None:
         self._settings = _settings(options)
-        self._options = options
+        self._options = _Given(options)
 
     def _copy_options(self, options: ClientOptions) -> ClientOptions:
         """This client's options with options replacing some (``with_options``)."""
@@ -717,7 +729,7 @@ class _BaseClient:
                 "verify cannot change in with_options(): the copy shares this client's connection pool"
                 " and its TLS settings; build a new client instead"
             )
-        merged: dict[str, Any] = {**self._options, **options}
+        merged: dict[str, Any] = {**self._options.value, **options}
         if "max_retries" in options and "retry" not in options:
             merged.pop("retry", None)  # the new count replaces the whole policy
         elif "retry" in options and "max_retries" not in options:
