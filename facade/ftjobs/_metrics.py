@@ -155,6 +155,12 @@ def metrics_data(event: JobEvent) -> Mapping[str, Any] | None:
     return None
 
 
+def event_train_loss(event: JobEvent) -> float | None:
+    """The training loss a metrics event reports (None for any other event, or no usable number)."""
+    data = metrics_data(event)
+    return None if data is None else _number(data.get("train_loss"))
+
+
 def _merge(into: dict[str, Any], data: Mapping[str, Any], *, override: bool) -> None:
     for key, value in data.items():
         if key == "step" or not isinstance(key, str):

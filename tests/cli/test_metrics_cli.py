@@ -338,3 +338,20 @@ def test_watch_timeout_exit_5() -> None:
         assert result.returncode == 5
         assert "did not finish within 0.3s" in result.stderr
         assert result.stdout.splitlines()[0].startswith("step,train_loss")
+
+
+def test_wait_progress_line_shows_the_latest_train_loss() -> None:
+    """`ftjobs wait` writes the latest training loss in its progress line: at the end, the last step's."""
+    with serve(step_seconds=0.05) as url:
+        env = {"OPENAI_API_KEY": DEFAULT_API_KEY, "OPENAI_BASE_URL": url}
+        created = subprocess.run(
+            [sys.executable, "-m", "ftjobs", "create", "--model", "m", "--training-file", "file-t", "--json"],
+            env=_env(url, **env), capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        job_id = json.loads(created.stdout)["id"]
+        waited = ftjobs(url, "wait", job_id, "--poll-interval", "0.05", "--max-poll-interval", "0.1")
+        assert waited.returncode == 0, waited.stderr
+        last = json.loads(ftjobs(url, "metrics", job_id, "--json").stdout.splitlines()[-1])
+    succeeded = next(line for line in waited.stdout.splitlines() if " succeeded " in line)
+    assert f"  loss {last['train_loss']:.4f}  " in succeeded
+    assert all("loss" not in line for line in waited.stdout.splitlines() if "validating_files" in line)

@@ -34,7 +34,7 @@ from ._common import (
 from ._wording import cli_wording
 
 if TYPE_CHECKING:
-    from ftjobs import Client, Job
+    from ftjobs import Client, Job, JobEvent
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
@@ -437,9 +437,17 @@ def _cmd_wait(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
     live = not args.json and out.isatty()
     colour = use_colour(out)
     last_plain: list[str] = []
+    train_loss: list[float] = []  # the latest training loss of the job's metrics events
+
+    def on_event(event: JobEvent) -> None:
+        from ftjobs._metrics import event_train_loss
+
+        loss = event_train_loss(event)
+        if loss is not None:
+            train_loss[:] = [loss]
 
     def on_poll(job: Job) -> None:
-        line = progress_line(job, time.monotonic() - started, colour)
+        line = progress_line(job, time.monotonic() - started, colour, train_loss[-1] if train_loss else None)
         if live:
             out.write("\r" + line + "\x1b[K")
             out.flush()
@@ -455,6 +463,7 @@ def _cmd_wait(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
             poll_interval=args.poll_interval,
             max_poll_interval=args.max_poll_interval,
             on_poll=on_poll,
+            on_event=None if args.json else on_event,
         )
     except WaitTimeoutError as exc:
         if live:

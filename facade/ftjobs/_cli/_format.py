@@ -186,14 +186,17 @@ def _number(value: object) -> str:
 CHECKPOINT_HEADERS = ("ID", "STEP", "TRAIN LOSS", "CHECKPOINT MODEL")
 
 
-def progress_line(job: Job, elapsed: float, colour: bool) -> str:
-    """Status, trained tokens, elapsed time and estimated finish in one line."""
+def progress_line(job: Job, elapsed: float, colour: bool, train_loss: float | None = None) -> str:
+    """Status, trained tokens, the latest training loss (when known), elapsed time and estimated
+    finish in one line."""
     parts = [
         clean(job.id),
         paint(job.status.value, job.status.value, colour),
         f"tokens {job.trained_tokens:,}" if job.trained_tokens is not None else "tokens -",
         f"elapsed {duration(elapsed)}",
     ]
+    if train_loss is not None:
+        parts.insert(3, f"loss {_number(train_loss)}")
     if job.estimated_finish is not None and not job.status.is_terminal:
         left = (job.estimated_finish - dt.datetime.now(dt.UTC)).total_seconds()
         parts.append(f"eta {duration(left)}")
