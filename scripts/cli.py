@@ -7,6 +7,7 @@ Usage::
                                    [--ignore FILE ...] [--levels FILE] [--include-checks ID ...]
     ftjobs-spec lint SPEC [--paths P ...] [--format text|json] [--ignore FILE ...]
     ftjobs-spec report [--output FILE] [--upstream DIR]
+    ftjobs-spec update [UPSTREAM] [--portkey UPSTREAM] [--dry-run] [--check] [--format text|markdown|json]
 
 A side is a spec file, `REV:path` in the current git repository (e.g. `HEAD~3:openapi/fine_tuning.yaml`)
 or a full upstream spec (trimmed to `--paths`, default the fine-tuning paths, first).
@@ -81,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
         help="folder holding <vendor>/fine_tuning_history/ and <vendor>/openapi.yaml "
         "(default: ../shared/upstream)",
     )
+    from .update import add_arguments
+
+    add_arguments(
+        sub.add_parser(
+            "update", help="regenerate from a new upstream spec: overlays, diff, version, changelog"
+        )
+    )
     return parser
 
 
@@ -151,13 +159,19 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _update(args: argparse.Namespace) -> int:
+    from .update import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: usage errors are unusable input (2), --help is 0
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        handler = {"diff": _diff, "lint": _lint, "report": _report}[args.command]
+        handler = {"diff": _diff, "lint": _lint, "report": _report, "update": _update}[args.command]
         return handler(args)
     except SpecError as exc:
         print(f"error: {_one_line(str(exc))}", file=sys.stderr)
