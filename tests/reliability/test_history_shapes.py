@@ -74,8 +74,8 @@ def _texts(node: Any, where: str) -> Iterator[tuple[str, str]]:
 
 
 def _is_job_shape(where: str, document: Any) -> bool:
-    if where.startswith("/paths/"):
-        return isinstance(document, dict) and "object" in document
+    if where.startswith("/paths/"):  # the jobs operations' examples (permissions and graders are not jobs)
+        return "/fine_tuning/jobs" in where and isinstance(document, dict) and "object" in document
     schema = where.split("/")[3] if where.startswith("/components/schemas/") else ""
     return schema in SCHEMA_CLASSES
 
