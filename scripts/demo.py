@@ -1,5 +1,6 @@
 """`make demo`: the main job, offline. Starts `ftjobs serve` on a free local port, then drives the real
-CLI against it: create a job, wait for it (live progress line), retrieve it, list jobs; stops the server.
+CLI against it: create a job, wait for it (live progress line), retrieve it, list jobs, and draw the
+job's loss curve (`ftjobs metrics`: a chart on a terminal, a table when piped); stops the server.
 
 No network beyond 127.0.0.1 and no real keys: the local server's own key is used.
 """
@@ -40,7 +41,8 @@ def main() -> int:
         for name in ("PORTKEY_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
             env.pop(name, None)
         created = _cli(
-            "create", "--model", "gpt-4o-mini", "--training-file", "file-abc123", "--n-epochs", "3",
+            "create", "--model", "gpt-4o-mini", "--training-file", "file-abc123",
+            "--validation-file", "file-val456", "--n-epochs", "3",
             "--metadata", "demo=true", "--json", env=env, capture=True,
         )  # fmt: skip
         if created.returncode != 0:
@@ -53,6 +55,7 @@ def main() -> int:
             ("retrieve", job_id),
             ("checkpoints", job_id),
             ("list", "--limit", "5"),
+            ("metrics", job_id),
         ]
         for step in steps:
             code = _cli(*step, env=env).returncode
