@@ -35,7 +35,7 @@ RUNS = 5
 
 
 def _events(job_id: str, t0: int) -> list[dict[str, Any]]:
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 (noise for a loss curve)
     docs = []
     for step in range(1, EVENTS + 1):
         loss = 2.0 * math.exp(-step / 300) + 0.2 + rng.uniform(-0.05, 0.05)
