@@ -1,4 +1,5 @@
-"""A newcomer's `pip install .`: a fresh virtual environment, no extras, pip as configured.
+"""A newcomer's `pip install .`: a fresh virtual environment, no extras, and no network (pip reads a
+wheelhouse of the build's and the runtime's distributions, repacked from this environment).
 
 One environment for the module (created once, about 10 s): the install prints no warning or
 deprecation of ours; `ftjobs` works; `ftjobs-spec`, whose tooling comes with the `tooling` extra,
@@ -9,9 +10,11 @@ plugin is published and imports without pytest or the server extra.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
+import tomllib
 import venv
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,8 @@ from pathlib import Path
 import pytest
 
 from scripts import cli, entry
+
+from ._wheelhouse import closure, repack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,16 +44,25 @@ class Installed:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """`pip install .` in a fresh virtual environment, offline: its index is a wheelhouse of what the
+    build and the runtime need, repacked from this environment (tests/_wheelhouse.py)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wheelhouse = tmp_path_factory.mktemp("wheelhouse")
+    for dist in closure([*project["build-system"]["requires"], *project["project"]["dependencies"]]):
+        repack(dist, wheelhouse)
     home = tmp_path_factory.mktemp("fresh-venv")
     venv.create(home, with_pip=True)
     python = home / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env |= {"PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     proc = subprocess.run(
-        [str(python), "-m", "pip", "install", str(ROOT)],
+        [str(python), "-m", "pip", "install", "--no-index", "--find-links", str(wheelhouse), str(ROOT)],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
         cwd=home,
+        env=env,
     )
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
@@ -149,8 +163,6 @@ def test_the_guard_leaves_other_missing_modules_alone() -> None:
 
 def test_the_guard_knows_every_module_of_the_tooling_extra() -> None:
     """Each requirement of the `tooling` extra maps to a module the guard recognises."""
-    import tomllib
-
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = [re.match(r"[A-Za-z0-9_.-]+", r).group(0) for r in extra["optional-dependencies"]["tooling"]]
     import_names = {"pyyaml": "yaml"}
