@@ -28,9 +28,11 @@ from ftjobs import (
     JobError,
     JobEvent,
     JobHyperparameters,
+    JobMetrics,
     JobStatus,
     Method,
     MethodParam,
+    MetricsRow,
     MultiGrader,
     Page,
     PermissionDeleted,
@@ -219,3 +221,21 @@ async def checkpoint_permissions_and_graders_async(client: AsyncClient) -> None:
     assert_type(
         await client.graders.validate(grader={"type": "python", "name": "p", "source": "x"}), GraderValidation
     )
+
+
+def training_metrics(client: Client) -> None:
+    series = client.jobs.metrics("ftjob-abc123", timeout=10)
+    assert_type(series, JobMetrics)
+    for row in series:
+        assert_type(row, MetricsRow)
+        assert_type(row.step, int)
+        assert_type(row.train_loss, float | None)
+        assert_type(row.extra, Mapping[str, Any])
+    assert_type(series[-1], MetricsRow)
+    assert_type(series.series("valid_loss"), list[tuple[int, float]])
+    assert_type(series.latest("train_loss"), float | None)
+    assert_type(series.to_dicts(), list[dict[str, Any]])
+
+
+async def training_metrics_async(client: AsyncClient) -> None:
+    assert_type(await client.jobs.metrics("ftjob-abc123", max_retries=0), JobMetrics)
