@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-fast lint regen check-regen demo clean bench spec-report bench-specdiff reliability-report
+.PHONY: install test test-fast lint regen check-regen demo clean bench spec-report bench-specdiff reliability-report \
+	update-history
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,10 @@ bench: $(BENCH_STAMP)
 
 spec-report: $(STAMP)
 	$(PY) -m scripts.cli report --output docs/spec-history.md
+
+# docs/update-history.md: `ftjobs-spec update` replayed over the OpenAI history (~30 s; a test checks it).
+update-history: $(STAMP)
+	$(PY) -m scripts.update_history --output docs/update-history.md
 
 bench-specdiff: $(STAMP)
 	$(PY) -m scripts.bench_specdiff

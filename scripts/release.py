@@ -8,7 +8,7 @@ Version policy (README, "The spec pipeline"): the impact of an update is the wor
 | impact | from 1.0.0 on | before 1.0.0 (0.y.z) |
 |---|---|---|
 | breaking: for callers (HTTP) or Python code (generated API) | major: X+1.0.0 | minor: 0.y+1.0 |
-| added: operations, properties, parameters, classes, members | minor: X.Y+1.0 | patch: 0.y.z+1 |
+| added: operations, properties, optional parameters, classes, members | minor: X.Y+1.0 | patch: 0.y.z+1 |
 | changed: other contract changes, documentation, upstream fixes | patch: X.Y.Z+1 | patch: 0.y.z+1 |
 | none: the trimmed spec's content is the same | no release | no release |
 
@@ -18,6 +18,7 @@ update bumps the minor, anything else the patch, as Cargo and npm read 0.y.z ver
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ IMPACTS: tuple[Impact, ...] = ("none", "changed", "added", "breaking")
 GROUPS: tuple[Group, ...] = ("Breaking", "Added", "Changed", "Fixed")
 RULES_DOC = "docs/spec-diff.md#rules"
 _VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+_UNSET = re.compile(r"\bUnset\b")  # in an attribute's annotation: the attribute is optional
 _GROUP_IMPACT: dict[Group, Impact] = {
     "Breaking": "breaking",
     "Added": "added",
@@ -82,8 +84,65 @@ def http_group(change: Change) -> Group:
     return "Added" if "-added" in change.id else "Changed"
 
 
+def _signatures(detail: str) -> tuple[ast.arguments, str, ast.arguments, str] | None:
+    """The two signatures of a function-signature-changed detail (`(args) -> R -> (args) -> R`):
+    (arguments, return annotation) of each, or None if the detail does not read as two signatures."""
+    start = 0
+    while (cut := detail.find(" -> (", start)) != -1:
+        start = cut + 1
+        try:
+            old, new = (ast.parse(f"def f{side}: pass").body[0] for side in (detail[:cut], detail[cut + 4 :]))
+        except SyntaxError:
+            continue
+        if not (isinstance(old, ast.FunctionDef) and isinstance(new, ast.FunctionDef)):
+            continue
+        returns = [ast.unparse(fn.returns) if fn.returns else "" for fn in (old, new)]
+        return old.args, returns[0], new.args, returns[1]
+    return None
+
+
+def added_parameters(detail: str) -> list[str] | None:
+    """The parameters a signature change only adds: keyword-only ones with a default, everything else
+    (positional parameters, the other keyword-only ones, their annotations and defaults, the return
+    annotation) the same, as `name: annotation=default`. None when the change is anything else (it
+    can break a call)."""
+    parsed = _signatures(detail)
+    if parsed is None:
+        return None
+    old, old_returns, new, new_returns = parsed
+
+    def same(a: ast.AST | None, b: ast.AST | None) -> bool:
+        return (ast.unparse(a) if a else None) == (ast.unparse(b) if b else None)
+
+    def kwonly(args: ast.arguments) -> dict[str, tuple[ast.arg, ast.expr | None]]:
+        return {
+            arg.arg: (arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+        }
+
+    positional = ast.arguments(old.posonlyargs, old.args, old.vararg, [], [], old.kwarg, old.defaults)
+    positional_new = ast.arguments(new.posonlyargs, new.args, new.vararg, [], [], new.kwarg, new.defaults)
+    if old_returns != new_returns or not same(positional, positional_new):
+        return None
+    before, after = kwonly(old), kwonly(new)
+    for name, (arg, default) in before.items():
+        if name not in after or not same(arg.annotation, after[name][0].annotation):
+            return None
+        if not same(default, after[name][1]):
+            return None
+    added = [after[name] for name in after if name not in before]
+    if not added or any(default is None for _, default in added):
+        return None
+    return [ast.unparse(arg) + f"={ast.unparse(default)}" for arg, default in added if default is not None]
+
+
 def api_group(change: ApiChange) -> Group:
-    """Additions are Added; anything removed or changed in the generated API can break Python code."""
+    """Additions are Added (a new attribute only when optional: a required one is a new constructor
+    argument; a signature change only when it adds optional keyword-only parameters); anything else
+    removed or changed in the generated API can break Python code."""
+    if change.kind == "attribute-added":
+        return "Added" if _UNSET.search(change.detail) else "Breaking"
+    if change.kind == "function-signature-changed":
+        return "Added" if added_parameters(change.detail) else "Breaking"
     return "Added" if change.kind in _API_ADDITIONS else "Breaking"
 
 
@@ -119,6 +178,11 @@ def api_entries(changes: Iterable[ApiChange]) -> list[Entry]:
         module = "ftjobs_generated." if change.name.startswith("api.") else "ftjobs_generated.models."
         detail = f" (`{change.detail}`)" if change.detail else ""
         what = change.kind.replace("-", " ")
+        added = added_parameters(change.detail) if change.kind == "function-signature-changed" else None
+        if added:
+            what, detail = "optional keyword parameter(s) added: " + ", ".join(f"`{a}`" for a in added), ""
+        elif change.kind == "attribute-added" and api_group(change) == "Breaking":
+            what = "required attribute added (a new constructor argument)"
         out.append(Entry(api_group(change), "python", f"`{module}{change.name}`: {what}{detail}"))
     return out
 

@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,15 +37,13 @@ from typing import Any, Literal
 
 from . import regen, release, trim
 from .overlays import ActionReport, OverlayReport, apply_checked, load_overlay
-from .specdiff.client_impact import ApiChange, compare, surface
+from .specdiff.client_impact import ApiChange, Surface, compare, surface
 from .specdiff.compare import diff_docs
 from .specdiff.fastload import load_sliced
 from .specdiff.model import DiffResult
 from .specdiff.sources import check_document, load_text, read_side
 from .trim import SpecError
 
-#: (spec file, output folder) -> the generated package folder.
-Generator = Callable[[Path, Path], Path]
 Status = Literal["nothing-to-do", "updated", "planned", "behind", "conflicting"]
 _VERSION_LINE = re.compile(r'^__version__ = "([^"]*)"$', re.MULTILINE)
 _SHA = re.compile(r"^# sha256: ([0-9a-f]{64})$", re.MULTILINE)
@@ -58,6 +56,29 @@ def generate_in_process(spec: Path, out_dir: Path) -> Path:
 
 class UpdateError(SpecError):
     """A problem that stops the update (exit 2): the message says what and where."""
+
+
+class Toolchain:
+    """How an update builds and inspects a client: generate it, import it, read its Python API.
+
+    These are the real steps; the history replay (scripts/update_history.py) subclasses it to do the
+    same work ahead of time in a process pool and hand each step its results.
+    """
+
+    def generate(self, spec: Path, out_dir: Path) -> Path:
+        """Generate spec into out_dir; return the package folder. regen.GenerationError on failure."""
+        return generate_in_process(spec, out_dir)
+
+    def check_imports(self, package: Path) -> None:
+        """UpdateError unless every module of the generated package imports."""
+        check_imports(package)
+
+    def surface(self, package: Path) -> Surface:
+        """The public Python API of a generated package (scripts/specdiff/client_impact.py)."""
+        return surface(package)
+
+
+DEFAULT_TOOLS = Toolchain()
 
 
 @dataclass(frozen=True)
@@ -247,12 +268,12 @@ def check_imports(package: Path) -> None:
         raise UpdateError(f"the generated client does not import: {last}")
 
 
-def _generate(generator: Generator, spec_text: str, folder: Path) -> Path:
+def _generate(tools: Toolchain, spec_text: str, folder: Path) -> Path:
     folder.mkdir(parents=True)
     spec = folder / "fine_tuning.yaml"
     spec.write_text(spec_text, encoding="utf-8")
     try:
-        return generator(spec, folder)
+        return tools.generate(spec, folder)
     except regen.GenerationError as exc:
         raise UpdateError(f"generator problem: {exc}") from exc
 
@@ -264,7 +285,7 @@ def build_plan(
     staging: Path,
     *,
     check_only: bool = False,
-    generator: Generator = generate_in_process,
+    tools: Toolchain = DEFAULT_TOOLS,
 ) -> Plan:
     """Steps 1-6 into staging; nothing in the project is written. Raises UpdateError (exit 2)."""
     specs = [render_spec(upstream, project.spec, project.overlay_files(project.spec))]
@@ -293,7 +314,7 @@ def build_plan(
             raise UpdateError(f"{project.rel(project.spec)} does not exist: run `make regen` once first")
         # The drift check: generated/ must be what the committed spec generates, or the impact on
         # Python code (new package against the committed one) would be measured from the wrong base.
-        baseline = _generate(generator, openai.previous_text, staging / "baseline")
+        baseline = _generate(tools, openai.previous_text, staging / "baseline")
         drift = _tree_problems(project.generated, baseline)
         if drift:
             shown = "; ".join(drift[:5]) + (f"; and {len(drift) - 5} more" if len(drift) > 5 else "")
@@ -301,11 +322,11 @@ def build_plan(
                 f"drift: {project.rel(project.generated)} is not what {project.rel(project.spec)} "
                 f"generates ({shown}); run `make regen` (or commit) before updating"
             )
-        package = _generate(generator, openai.text, staging / "new")
-        check_imports(package)
+        package = _generate(tools, openai.text, staging / "new")
+        tools.check_imports(package)
         previous_doc = load_text(openai.previous_text, project.rel(project.spec))
         plan.diff = diff_docs(previous_doc, openai.doc, project.rel(project.spec), openai.source_name)
-        plan.api_changes = compare(surface(baseline), surface(package))
+        plan.api_changes = compare(tools.surface(baseline), tools.surface(package))
         entries = release.http_entries(plan.diff.changes) + release.api_entries(plan.api_changes)
         plan.staged[project.generated] = package
         spec_json = staging / "fine_tuning.json"
@@ -388,11 +409,11 @@ def update(
     *,
     dry_run: bool = False,
     check_only: bool = False,
-    generator: Generator = generate_in_process,
+    tools: Toolchain = DEFAULT_TOOLS,
 ) -> Plan:
     """Run an update; return its plan with `status` set. Raises UpdateError / SpecError (exit 2)."""
     with staging_dir(project) as staging:
-        plan = build_plan(project, upstream, portkey, staging, check_only=check_only, generator=generator)
+        plan = build_plan(project, upstream, portkey, staging, check_only=check_only, tools=tools)
         if plan.status == "planned" and not dry_run:
             try:
                 commit(plan.staged, staging)
@@ -427,7 +448,14 @@ def _headline(plan: Plan) -> str:
         behind = [p.rel(s.output) for s in plan.specs if s.changed]
         return f"behind upstream: {', '.join(behind)} (run `ftjobs-spec update`)"
     if plan.note is None:
-        what = "recorded the new upstream checksum (no change in the trimmed specs' content): no release"
+        # Only the OpenAI spec generates the client: a header (checksum, overlay list) or a Portkey
+        # spec change is written without a release.
+        changed = [
+            f"{p.rel(s.output)} {'content' if s.content_changed else 'header'}"
+            for s in plan.specs
+            if s.changed
+        ]
+        what = f"no release, the generated client is the same (changed: {', '.join(changed)})"
     else:
         what = f"version {plan.version} -> {plan.note.version} ({plan.note.impact})"
     return ("planned (dry run): " if plan.status == "planned" else "updated: ") + what

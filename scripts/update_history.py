@@ -12,6 +12,12 @@ maintainer would have written them: an overlay enters the copy before the first 
 every one of its targets exists (it was written against today's spec, whose paths and schemas appear
 over time), and leaves it when `update` reports it obsolete (as `update` advises) or conflicting
 (the step fails with exit 2 and the tree stays as it was; the maintainer deletes the overlay).
+
+Speed: every step's spec is predicted (its version with the overlays in force) and built ahead of time
+in a process pool: generated, imported (in the worker, as `update` does in a fresh interpreter) and
+read for its Python API, once per distinct spec. Each step's `update` gets these results through a
+`Toolchain` (scripts/update.py) and does the rest itself; a spec that was not predicted is built on
+the spot, and an overlay that leaves makes the replay predict the remaining versions again.
 """
 
 from __future__ import annotations
@@ -19,23 +25,28 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import importlib
 import json
 import multiprocessing
+import pkgutil
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from . import regen, release, trim
 from .overlays import apply_checked, load_overlay
+from .specdiff.client_impact import Surface
 from .specdiff.sources import load_path
 from .trim import SpecError
-from .update import Plan, Project, render_spec, update
+from .update import Plan, Project, Toolchain, UpdateError, check_imports, render_spec, update
 
 HISTORY = trim.SHARED_UPSTREAM / "openai" / "fine_tuning_history"
 OVERLAYS = trim.OPENAPI_DIR / "overlays" / "fine_tuning"
@@ -62,7 +73,20 @@ class Step:
     breaking_http: int = 0
     breaking_api: int = 0
     added: int = 0
+    content_changed: bool = False  # the trimmed spec's document changed (not only its header)
+    #: The key (CachedGenerator.key) of the spec the step committed; "" when it generated nothing.
+    generated: str = ""
     tree_unchanged_on_failure: bool = True
+
+
+@dataclass
+class Replay:
+    """A finished replay: its steps, the copy as the last step left it, and every client it built."""
+
+    steps: list[Step]
+    project: Project
+    builds: dict[str, Built]
+    never_entered: list[str]  # overlays whose targets are in no version
 
 
 def history() -> list[tuple[Path, str]]:
@@ -74,9 +98,14 @@ def history() -> list[tuple[Path, str]]:
         raise SpecError(f"{HISTORY / 'index.json'}: cannot read the history index: {exc!r}") from exc
 
 
+@cache
+def _overlay(path: Path) -> dict[str, Any]:
+    return load_overlay(path)
+
+
 def _overlay_fits(doc: dict[str, Any], overlay: Path) -> bool:
     """Whether every target of overlay exists in doc (a trimmed version, no other overlay applied)."""
-    report = apply_checked(copy.deepcopy(doc), load_overlay(overlay), overlay.name)
+    report = apply_checked(copy.deepcopy(doc), _overlay(overlay), overlay.name)
     return report.status != "conflicting"
 
 
@@ -88,52 +117,17 @@ def _fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _entered_by(enters: int | None, step: int) -> bool:
-    return enters is not None and enters <= step
+# -- building each distinct spec once ------------------------------------------------------------------
 
 
-def _generate_job(spec_text: str, folder: str) -> str:
-    """Worker: generate one spec text into folder (a process-pool job); return the package folder."""
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    spec = out / "fine_tuning.yaml"
-    spec.write_text(spec_text, encoding="utf-8")
-    return str(regen.generate(spec, out, in_process=True))
+@dataclass(frozen=True)
+class Built:
+    """A client generated from one spec and what `update` checks of it."""
 
-
-class CachedGenerator:
-    """A generator for `update` that generates each distinct spec once, ahead of time when it can.
-
-    The replay predicts each step's spec (its version with the overlays in force) and generates the
-    predictions in a process pool while the steps run; a step's baseline is the previous step's
-    output. A spec that was not predicted is generated on the spot. Output is copied, so every
-    step gets its own package, byte for byte what `regen.generate` writes.
-    """
-
-    def __init__(self, cache_dir: Path, pool: ProcessPoolExecutor | None) -> None:
-        self.cache_dir = cache_dir
-        self.pool = pool
-        self.jobs: dict[str, Future[str] | str] = {}
-
-    @staticmethod
-    def key(spec_text: str) -> str:
-        return hashlib.sha256(trim_header(spec_text).encode()).hexdigest()[:16]
-
-    def prefetch(self, spec_text: str) -> None:
-        key = self.key(spec_text)
-        if key not in self.jobs and self.pool is not None:
-            self.jobs[key] = self.pool.submit(_generate_job, spec_text, str(self.cache_dir / key))
-
-    def __call__(self, spec: Path, out_dir: Path) -> Path:
-        text = spec.read_text(encoding="utf-8")
-        key = self.key(text)
-        job = self.jobs.get(key)
-        if job is None:
-            job = self.jobs[key] = _generate_job(text, str(self.cache_dir / key))
-        built = Path(job if isinstance(job, str) else job.result())
-        target = out_dir / regen.PACKAGE
-        shutil.copytree(built, target)
-        return target
+    package: Path | None  # None: the generator failed (error says why)
+    error: str = ""
+    import_error: str = ""  # as `update.check_imports` reports it: the last line of the traceback
+    surface: Surface | None = None
 
 
 def trim_header(text: str) -> str:
@@ -142,24 +136,198 @@ def trim_header(text: str) -> str:
     return "".join(line for line in lines if not line.startswith("#"))
 
 
-def bootstrap(project: Project, first: Path, overlay_names: list[str], generator: CachedGenerator) -> None:
-    """The copy as it would be with the first version regenerated: spec, generated/, version 0.1.0."""
+def spec_key(spec_text: str) -> str:
+    return hashlib.sha256(trim_header(spec_text).encode()).hexdigest()[:16]
+
+
+def _import_error(package: Path) -> str:
+    """Import every module of package in this process ('' if all import, else the error's last line).
+
+    What `update.check_imports` runs in a fresh interpreter; used in the pool's workers, which hold
+    no other copy of the package: the modules of its name are set aside and put back after.
+    """
+    name = package.name
+    held = {m: sys.modules.pop(m) for m in list(sys.modules) if m == name or m.startswith(f"{name}.")}
+    sys.path.insert(0, str(package.parent))
+    importlib.invalidate_caches()
+    bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        root = importlib.import_module(name)
+        if not str(root.__file__).startswith(str(package)):
+            return f"ImportError: {name} was imported from {root.__file__}, not from {package}"
+        for info in pkgutil.walk_packages(root.__path__, f"{name}."):
+            importlib.import_module(info.name)
+    except Exception as exc:  # whatever the generated code raises is the finding
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        sys.dont_write_bytecode = bytecode
+        sys.path.remove(str(package.parent))
+        for module in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
+            del sys.modules[module]
+        sys.modules.update(held)
+    return ""
+
+
+def build_spec(spec_text: str, folder: Path, in_worker: bool) -> Built:
+    """Generate spec_text into folder, import the result and read its Python API."""
+    from .specdiff.client_impact import surface
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = folder / "fine_tuning.yaml"
+    spec.write_text(spec_text, encoding="utf-8")
+    try:
+        package = regen.generate(spec, folder, in_process=True)
+    except regen.GenerationError as exc:
+        return Built(None, error=str(exc))
+    if in_worker:
+        imported = _import_error(package)
+    else:
+        try:
+            check_imports(package)
+            imported = ""
+        except UpdateError as exc:
+            imported = str(exc).removeprefix("the generated client does not import: ")
+    return Built(package, import_error=imported, surface=surface(package))
+
+
+def _predict_job(version: str, overlays: list[str], folder: str) -> tuple[str, Built] | None:
+    """Worker: render a version with overlays as `update` would, then build it (None: unusable)."""
+    try:
+        text = render_spec(Path(version), Path(folder) / "absent.yaml", [Path(o) for o in overlays]).text
+    except SpecError:  # the step itself reports it (exit 2)
+        return None
+    key = spec_key(text)
+    return key, build_spec(text, Path(folder) / key, in_worker=True)
+
+
+class CachedGenerator(Toolchain):
+    """The toolchain `update` runs with in the replay: each distinct spec is built once, mostly ahead
+    of time in a process pool (see the module's docstring). Every step gets its own copy of the
+    package, byte for byte what `regen.generate` writes."""
+
+    def __init__(self, cache_dir: Path, pool: ProcessPoolExecutor | None) -> None:
+        self.cache_dir = cache_dir
+        self.pool = pool
+        self.builds: dict[str, Built] = {}
+        self.pending: deque[Future[tuple[str, Built] | None]] = deque()
+        self.origin: dict[Path, str] = {}  # package folder handed to a step -> its spec key
+        self._jobs = 0
+
+    @staticmethod
+    def key(spec_text: str) -> str:
+        return spec_key(spec_text)
+
+    def predict(self, version: Path, overlays: Sequence[Path]) -> None:
+        """Build version with overlays in the pool (nothing without a pool)."""
+        if self.pool is not None:
+            folder = self.cache_dir / f"predicted-{self._jobs}"
+            self._jobs += 1
+            self.pending.append(
+                self.pool.submit(_predict_job, str(version), [str(o) for o in overlays], str(folder))
+            )
+
+    def forget_predictions(self) -> None:
+        """Drop the predictions not yet started (an overlay left: they would not match)."""
+        self.pending = deque(job for job in self.pending if not job.cancel())  # running ones stay
+
+    def build(self, spec_text: str) -> tuple[str, Built]:
+        key = self.key(spec_text)
+        while key not in self.builds and self.pending:
+            job = self.pending.popleft()
+            done = None if job.cancelled() else job.result()
+            if done is not None:
+                self.builds.setdefault(*done)
+        if key not in self.builds:
+            self.builds[key] = build_spec(spec_text, self.cache_dir / f"local-{key}", in_worker=False)
+        return key, self.builds[key]
+
+    def generate(self, spec: Path, out_dir: Path) -> Path:
+        key, built = self.build(spec.read_text(encoding="utf-8"))
+        if built.package is None:
+            raise regen.GenerationError(built.error)
+        target = out_dir / regen.PACKAGE
+        shutil.copytree(built.package, target)
+        self.origin[target] = key
+        return target
+
+    def _built(self, package: Path) -> Built | None:
+        key = self.origin.get(package)
+        return None if key is None else self.builds[key]
+
+    def check_imports(self, package: Path) -> None:
+        built = self._built(package)
+        if built is None:
+            super().check_imports(package)
+        elif built.import_error:
+            raise UpdateError(f"the generated client does not import: {built.import_error}")
+
+    def surface(self, package: Path) -> Surface:
+        built = self._built(package)
+        if built is None or built.surface is None:
+            return super().surface(package)
+        return copy.deepcopy(built.surface)
+
+
+# -- the replay ------------------------------------------------------------------------------------
+
+
+def bootstrap(project: Project, first: Path, overlays: Sequence[Path], tools: Toolchain) -> None:
+    """The copy as it would be with the first version regenerated (with these overlay files): the
+    spec, generated/, the server's spec JSON, version 0.1.0 and an empty changelog."""
     folder = project.root / "openapi" / "overlays" / "fine_tuning"
     folder.mkdir(parents=True)
-    for name in overlay_names:
-        shutil.copy(OVERLAYS / name, folder / name)
+    for path in overlays:
+        shutil.copy(path, folder / path.name)
     spec = render_spec(first, project.spec, project.overlay_files(project.spec))
     if spec.conflicts:
         raise SpecError(f"{first.name}: the overlays chosen for the first version conflict")
     project.spec.write_text(spec.text, encoding="utf-8")
     project.generated.parent.mkdir(parents=True)
     with tempfile.TemporaryDirectory(dir=project.root) as tmp:
-        package = generator(project.spec, Path(tmp))
+        package = tools.generate(project.spec, Path(tmp))
         shutil.copytree(package, project.generated)
     project.spec_json.parent.mkdir(parents=True)
     project.spec_json.write_text(regen.spec_json(project.spec), encoding="utf-8")
+    project.version_file.parent.mkdir(parents=True, exist_ok=True)
     project.version_file.write_text(f'__version__ = "{FIRST_VERSION}"\n', encoding="utf-8")
     project.changelog.write_text(release.CHANGELOG_HEADER, encoding="utf-8")
+
+
+def _entered_by(enters: int | None, step: int) -> bool:
+    return enters is not None and enters <= step
+
+
+def _worker_init() -> None:
+    """Pool workers keep the generator's compiled templates from one client to the next.
+
+    openapi-python-client makes a new jinja2 Environment per run, which compiles its ~20 templates
+    again: about half of a run. An in-memory bytecode cache (jinja2's own mechanism; entries keyed by
+    template name and checked against the source's checksum) skips that; the output is the same
+    (the replay test compares the last client with a plain `regen.generate`).
+    """
+    import jinja2
+    import openapi_python_client
+
+    class MemoryBytecodeCache(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.store: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if bucket.key in self.store:
+                bucket.bytecode_from_string(self.store[bucket.key])
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    cache = MemoryBytecodeCache()
+    init = openapi_python_client.Project.__init__
+
+    def project_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        if isinstance(getattr(self, "env", None), jinja2.Environment):
+            self.env.bytecode_cache = cache
+
+    openapi_python_client.Project.__init__ = project_init  # type: ignore[method-assign]
 
 
 @contextmanager
@@ -167,49 +335,71 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     if workers < 1:
         yield None
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
         yield pool
 
 
-def replay(workdir: Path, workers: int = 2) -> list[Step]:
-    """Run the replay in workdir (a temporary folder); one Step per `update`."""
-    versions = history()
-    overlay_names = sorted(p.name for p in OVERLAYS.glob("*.yaml"))
-    # When each overlay enters: before the first version that has all its targets (None: never).
-    docs = [trim.trim(load_path(version), trim.DEFAULT_PATH_PREFIXES) for version, _ in versions]
-    enters: dict[str, int | None] = {}
-    for name in overlay_names:
-        enters[name] = next((i for i, doc in enumerate(docs) if _overlay_fits(doc, OVERLAYS / name)), None)
+def replay(
+    workdir: Path,
+    versions: Sequence[tuple[Path, str]] | None = None,
+    overlays: Path = OVERLAYS,
+    workers: int = 2,
+) -> Replay:
+    """Run the replay in workdir (an empty temporary folder): one Step per `update`.
+
+    versions: (file, commit) in order (default: the whole OpenAI history); overlays: the folder of
+    overlays brought in as they fit.
+    """
+    versions = list(history() if versions is None else versions)
+    if len(versions) < 2:
+        raise SpecError("the replay needs at least two versions")
+    overlay_files = sorted(overlays.glob("*.yaml"))
+    # When each overlay enters: before the first version that has all its targets (absent: never).
+    enters: dict[str, int] = {}
     project = Project(workdir / "project")
     project.root.mkdir(parents=True)
+    folder = project.root / "openapi" / "overlays" / "fine_tuning"
+    left: set[str] = set()  # overlays deleted after `update` reported them obsolete or conflicting
+
+    def in_force(step: int) -> list[Path]:
+        return [p for p in overlay_files if p.name not in left and _entered_by(enters.get(p.name), step)]
+
     with _pool(workers) as pool:
-        generator = CachedGenerator(workdir / "cache", pool)
-        # Predictions: each version with the overlays in force if none leaves (a miss costs time only).
+        tools = CachedGenerator(workdir / "cache", pool)
         for i, (version, _) in enumerate(versions):
-            names = [n for n in overlay_names if _entered_by(enters[n], i)]
-            text = render_spec(version, project.spec, [OVERLAYS / n for n in names]).text
-            generator.prefetch(text)
-        bootstrap(project, versions[0][0], [n for n in overlay_names if enters[n] == 0], generator)
-        folder = project.root / "openapi" / "overlays" / "fine_tuning"
-        steps = []
+            doc = trim.trim(load_path(version), trim.DEFAULT_PATH_PREFIXES)
+            for path in overlay_files:
+                if path.name not in enters and _overlay_fits(doc, path):
+                    enters[path.name] = i
+            tools.predict(version, in_force(i))  # the pool starts on it while the next is read
+        bootstrap(project, versions[0][0], in_force(0), tools)
+        folder.mkdir(parents=True, exist_ok=True)
+        steps: list[Step] = []
         for i, (version, commit) in enumerate(versions[1:], 1):
-            entered = [n for n in overlay_names if enters[n] == i]
+            entered = [p.name for p in overlay_files if enters.get(p.name) == i]
             for name in entered:
-                shutil.copy(OVERLAYS / name, folder / name)
-            steps.append(_step(project, version, commit, entered, generator))
-            for name in steps[-1].obsolete + steps[-1].conflicting:
+                shutil.copy(overlays / name, folder / name)
+            step = _step(project, version, commit, entered, tools)
+            steps.append(step)
+            for name in step.obsolete + step.conflicting:
                 (folder / name).unlink()
-    return steps
+                left.add(name)
+            if step.obsolete or step.conflicting:
+                tools.forget_predictions()
+                for j in range(i + 1, len(versions)):
+                    tools.predict(versions[j][0], in_force(j))
+        builds = dict(tools.builds)
+    never = [p.name for p in overlay_files if p.name not in enters]
+    return Replay(steps, project, builds, never)
 
 
-def _step(
-    project: Project, version: Path, commit: str, entered: list[str], generator: CachedGenerator
-) -> Step:
+def _step(project: Project, version: Path, commit: str, entered: list[str], tools: CachedGenerator) -> Step:
     before = _fingerprint(project.root)
     current = project.version_file.read_text(encoding="utf-8").split('"')[1]
     step = Step(version.name, commit, 0, current, current, "none", entered=entered)
     try:
-        plan: Plan | None = update(project, version, None, generator=generator)
+        plan: Plan | None = update(project, version, None, tools=tools)
     except SpecError as exc:  # UpdateError and unusable input: exit 2
         plan = None
         step.exit_code, step.error = 2, " ".join(str(exc).split())
@@ -225,15 +415,21 @@ def _step(
             )
         else:
             step.version_after = plan.new_version or current
+            step.content_changed = plan.openai.content_changed
             step.impact = plan.impact
             step.headline = plan.note.headline() if plan.note else "no release"
             if plan.diff is not None:
                 step.breaking_http = plan.diff.count("breaking")
             step.breaking_api = sum(1 for c in plan.api_changes if release.api_group(c) == "Breaking")
             step.added = sum(1 for e in (plan.note.entries if plan.note else []) if e.group == "Added")
+            if project.generated in plan.staged:
+                step.generated = spec_key(plan.openai.text)
     if step.exit_code:
         step.tree_unchanged_on_failure = _fingerprint(project.root) == before
     return step
+
+
+# -- the report ------------------------------------------------------------------------------------
 
 
 def _cell(text: str, limit: int = 220) -> str:
@@ -245,8 +441,9 @@ def _names(names: list[str]) -> str:
     return ", ".join(name.split("-", 1)[0] for name in names) or "-"
 
 
-def render(steps: list[Step]) -> str:
+def render(result: Replay) -> str:
     """docs/update-history.md: the summary and one row per step."""
+    steps = result.steps
     ok = [s for s in steps if s.exit_code == 0]
     bumps = {
         impact: sum(1 for s in ok if s.impact == impact)
@@ -278,15 +475,10 @@ def render(steps: list[Step]) -> str:
         events = [(s.file, name) for s in steps for name in getattr(s, status)]
         shown = "; ".join(f"`{name}` at `{file}`" for file, name in events) or "none"
         lines.append(f"- overlays {status}: {shown}")
-    never = sorted(
-        {p.name for p in OVERLAYS.glob("*.yaml")}
-        - {n for s in steps for n in s.entered}
-        - _first_overlays(steps)
-    )
-    if never:
+    if result.never_entered:
         lines.append(
-            "- overlays never brought in (a target exists in no version of the history): "
-            + ", ".join(f"`{n}`" for n in never)
+            "- overlays never brought in (a target is in no version: the history holds the "
+            "`/fine_tuning/jobs*` paths only): " + ", ".join(f"`{n}`" for n in result.never_entered)
         )
     lines += [
         "",
@@ -305,18 +497,11 @@ def render(steps: list[Step]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _first_overlays(steps: list[Step]) -> set[str]:
-    """Overlays in force from the bootstrap (applied or reported at the first step, not entered there)."""
-    if not steps:
-        return set()
-    first = steps[0]
-    return {n for n in first.applied + first.obsolete + first.conflicting if n not in first.entered}
-
-
-def build(workers: int = 2) -> tuple[list[Step], str]:
+def build(workers: int = 2) -> tuple[Replay, str]:
+    """Replay the whole history in a temporary folder (removed after); the result and its report."""
     with tempfile.TemporaryDirectory(prefix="ftjobs-update-history-") as tmp:
-        steps = replay(Path(tmp), workers)
-    return steps, render(steps)
+        result = replay(Path(tmp), workers=workers)
+    return result, render(result)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -324,9 +509,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m scripts.update_history", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--output", type=Path, help="output file (default: stdout)")
+    parser.add_argument("--workers", type=int, default=2, help="processes building clients ahead (0: none)")
     args = parser.parse_args(argv)
     try:
-        _, text = build()
+        _, text = build(args.workers)
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

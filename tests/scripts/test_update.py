@@ -26,7 +26,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "update"
 BASE_VERSION = HISTORY / "2026-05-13_5162af9.yaml"
 NEW_VERSION = HISTORY / "2026-07-15_535f5dc.yaml"
 # The overlays whose targets exist in both versions (07 targets the graders, absent from the history).
-BASE_OVERLAYS = [p.name for p in sorted(OVERLAYS.glob("0[1-6]-*.yaml"))]
+BASE_OVERLAYS = sorted(OVERLAYS.glob("0[1-6]-*.yaml"))
 
 
 def _spec() -> dict[str, Any]:
@@ -149,6 +149,43 @@ def test_impact_is_the_worst_entry() -> None:
     assert release.http_group(_change("response-enum-value-removed", "info", "", "")) == "Changed"
 
 
+_SIG = "(*, client: Client, after: str | Unset=UNSET) -> Page"
+
+
+@pytest.mark.parametrize(
+    ("new", "added"),
+    [
+        (
+            "(*, client: Client, after: str | Unset=UNSET, meta: Meta | Unset=UNSET) -> Page",
+            ["meta: Meta | Unset=UNSET"],
+        ),
+        ("(*, client: Client, after: str | Unset=UNSET, meta: Meta) -> Page", None),  # required: breaks calls
+        ("(*, client: Client) -> Page", None),  # a parameter removed
+        ("(*, client: Client, after: str=UNSET, meta: int=1) -> Page", None),  # an annotation changed
+        ("(*, client: Client, after: str | Unset=UNSET, meta: int=1) -> Page | None", None),  # the return
+        ("(x, *, client: Client, after: str | Unset=UNSET, meta: int=1) -> Page", None),  # positional
+    ],
+)
+def test_a_signature_change_is_an_addition_only_when_it_adds_optional_keywords(
+    new: str, added: list[str] | None
+) -> None:
+    change = ApiChange("function-signature-changed", "api.jobs.list_.sync", f"{_SIG} -> {new}")
+    assert release.added_parameters(change.detail) == added
+    assert release.api_group(change) == ("Added" if added else "Breaking")
+    text = release.api_entries([change])[0].text
+    assert text.startswith("`ftjobs_generated.api.jobs.list_.sync`: ")
+    assert ("optional keyword parameter(s) added: `meta" in text) == bool(added)
+
+
+def test_a_required_attribute_is_a_breaking_addition() -> None:
+    """A new attribute without Unset in its annotation is a new required constructor argument."""
+    optional = ApiChange("attribute-added", "Job.seed", "int | Unset")
+    required = ApiChange("attribute-added", "Job.seed", "int")
+    assert release.api_group(optional) == "Added"
+    assert release.api_group(required) == "Breaking"
+    assert "required attribute added" in release.api_entries([required])[0].text
+
+
 def test_changelog_entry_groups_links_rules_and_names_the_checksum() -> None:
     """Groups in order Breaking/Added/Changed/Fixed, callers before Python, one line per rule and
     message naming its operations, rule ids linked to docs/spec-diff.md, the upstream sha256."""
@@ -183,6 +220,16 @@ def test_changelog_prepend_puts_the_newest_entry_first() -> None:
     assert first.startswith(release.CHANGELOG_HEADER.rstrip())
     both = release.prepend(first, "## 0.2.0\n\nsecond\n")
     assert both.index("## 0.2.0") < both.index("## 0.1.1") and both.count("# Changelog") == 1
+
+
+def test_committed_changelog_starts_at_the_package_version() -> None:
+    """CHANGELOG.md's newest entry is the version the package has (update writes both together)."""
+    import ftjobs
+
+    changelog = update.Project(trim.ROOT).changelog.read_text(encoding="utf-8")
+    assert changelog.startswith(release.CHANGELOG_HEADER)
+    newest = changelog.removeprefix(release.CHANGELOG_HEADER).lstrip().splitlines()[0]
+    assert newest == f"## {ftjobs.__version__}"
 
 
 def test_version_has_one_home() -> None:
@@ -235,7 +282,7 @@ def test_update_regenerates_bumps_and_writes_the_changelog(
 ) -> None:
     """A real upstream step: spec, generated/, server JSON, version and changelog move in together."""
     before = _fingerprint(project.root)
-    plan = update.update(project, NEW_VERSION, None, generator=generator)
+    plan = update.update(project, NEW_VERSION, None, tools=generator)
     assert plan.status == "updated"
     assert [r.status for r in plan.openai.overlays] == ["applied"] * len(BASE_OVERLAYS)
     assert plan.diff is not None and plan.diff.count("breaking") >= 1  # "max" joins a response enum
@@ -251,15 +298,33 @@ def test_update_regenerates_bumps_and_writes_the_changelog(
     assert "generated/ftjobs_generated/models/prompt_cache_breakpoint_config.py" in changed
     assert json.loads(project.spec_json.read_text(encoding="utf-8")) == trim.load_spec(project.spec)[0]
     assert not [p for p in project.root.iterdir() if p.name.startswith(".ftjobs-update-")]
-    again = update.update(project, NEW_VERSION, None, generator=generator)
+    again = update.update(project, NEW_VERSION, None, tools=generator)
     assert again.status == "nothing-to-do"
+
+
+def test_a_new_checksum_with_the_same_content_is_written_without_a_release(
+    project: update.Project, tmp_path: Path
+) -> None:
+    """Upstream bytes changed outside the trimmed paths: the spec's header records the new checksum;
+    the generated client, the version and the changelog stay as they were."""
+    upstream = tmp_path / "openapi.yaml"
+    upstream.write_text(BASE_VERSION.read_text(encoding="utf-8") + "# a comment upstream\n", encoding="utf-8")
+    before = _fingerprint(project.root)
+    plan = update.update(project, upstream, None)
+    assert plan.status == "updated" and plan.note is None and plan.impact == "none"
+    assert update.render_text(plan).startswith(
+        "updated: no release, the generated client is the same (changed: openapi/fine_tuning.yaml header)"
+    )
+    after = _fingerprint(project.root)
+    assert {path for path in after if after[path] != before.get(path)} == {"openapi/fine_tuning.yaml"}
+    assert hashlib.sha256(upstream.read_bytes()).hexdigest() in project.spec.read_text(encoding="utf-8")
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(
     project: update.Project, generator: CachedGenerator
 ) -> None:
     before = _fingerprint(project.root)
-    plan = update.update(project, NEW_VERSION, None, dry_run=True, generator=generator)
+    plan = update.update(project, NEW_VERSION, None, dry_run=True, tools=generator)
     assert plan.status == "planned"
     assert plan.new_version == "0.2.0"
     text = update.render_text(plan)
@@ -348,7 +413,7 @@ def test_failure_while_moving_results_in_rolls_back(
     with pytest.raises(
         update.UpdateError, match=r"could not move the results in \(nothing changed\): .*No space"
     ):
-        update.update(project, NEW_VERSION, None, generator=generator)
+        update.update(project, NEW_VERSION, None, tools=generator)
     assert len(calls) > 5  # the rollback ran
     assert _fingerprint(project.root) == before
     assert not [p for p in project.root.iterdir() if p.name.startswith(".ftjobs-update-")]
@@ -362,7 +427,7 @@ def test_drift_in_generated_exits_2(project: update.Project, generator: CachedGe
     with pytest.raises(
         update.UpdateError, match=r"drift: generated/ftjobs_generated is not what .* \(differs: client\.py\)"
     ):
-        update.update(project, NEW_VERSION, None, generator=generator)
+        update.update(project, NEW_VERSION, None, tools=generator)
     assert _fingerprint(project.root) == before
 
 
