@@ -62,8 +62,9 @@ DEVIATIONS: dict[tuple[type[Any], str], Any] = {
 }
 #: Properties the views do not store: the ``object`` tag (checked to be a string, kept in ``raw``).
 NOT_STORED = {"object"}
-#: Fields that are not spec properties: the object as received, and keys every example has.
-EXTRA_FIELDS = {"raw", "user_provided_suffix"}
+#: Fields that are not spec properties: the object as received, the response's request id header,
+#: and keys every example has.
+EXTRA_FIELDS = {"raw", "request_id", "user_provided_suffix"}
 _GRADER_REFS = {
     "GraderStringCheck",
     "GraderTextSimilarity",

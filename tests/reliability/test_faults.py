@@ -188,7 +188,7 @@ def test_fault(server: Local, case: Case, op: str, mode: str) -> None:
 
     if want.error is None:
         assert error is None, f"expected a result, got {error!r}"
-        assert isinstance(result, ftjobs.Job | ftjobs.Page)
+        assert isinstance(result, ftjobs.Job | ftjobs.Page | ftjobs.AsyncPage)
         if op in ("retrieve", *ACTIONS):
             assert isinstance(result, ftjobs.Job)
             assert result.id == job_id
