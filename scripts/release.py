@@ -5,15 +5,15 @@ Used by `ftjobs-spec update` (scripts/update.py). Pure functions of the contract
 
 Version policy (README, "The spec pipeline"): the impact of an update is the worst of its changes.
 
-| impact | from 1.0.0 on | before 1.0.0 (0.y.z) |
-|---|---|---|
-| breaking: for callers (HTTP) or Python code (generated API) | major: X+1.0.0 | minor: 0.y+1.0 |
-| added: operations, properties, optional parameters, classes, members | minor: X.Y+1.0 | patch: 0.y.z+1 |
-| changed: other contract changes, documentation, upstream fixes | patch: X.Y.Z+1 | patch: 0.y.z+1 |
-| none: the trimmed spec's content is the same | no release | no release |
+| impact | bump |
+|---|---|
+| breaking: for callers (HTTP) or Python code (generated API) | major: X+1.0.0 |
+| added: operations, properties, optional parameters, classes, members | minor: X.Y+1.0 |
+| changed: other contract changes, documentation, upstream fixes | patch: X.Y.Z+1 |
+| none: the trimmed spec's content is the same | no release |
 
-Before 1.0.0 the major number stays 0 (going to 1.0.0 is a decision, not an update's): a breaking
-update bumps the minor, anything else the patch, as Cargo and npm read 0.y.z versions.
+The same at 0.y.z: a breaking update of 0.1.0 is 1.0.0. The version is a promise to users about
+their code, and the contract diff is the evidence; it does not wait for a decision to leave 0.y.
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ def bump(version: str, impact: Impact) -> str | None:
     if impact == "none":
         return None
     if impact == "breaking":
-        return f"{major}.{minor + 1}.0" if major == 0 else f"{major + 1}.0.0"
-    if impact == "added" and major > 0:
+        return f"{major + 1}.0.0"
+    if impact == "added":
         return f"{major}.{minor + 1}.0"
     return f"{major}.{minor}.{patch + 1}"
 

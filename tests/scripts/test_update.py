@@ -110,9 +110,9 @@ def test_partly_obsolete_overlay_is_applied_and_names_the_obsolete_action() -> N
 @pytest.mark.parametrize(
     ("version", "impact", "expected"),
     [
-        ("0.1.0", "breaking", "0.2.0"),
-        ("0.1.3", "breaking", "0.2.0"),
-        ("0.1.3", "added", "0.1.4"),
+        ("0.1.0", "breaking", "1.0.0"),
+        ("0.1.3", "breaking", "1.0.0"),
+        ("0.1.3", "added", "0.2.0"),
         ("0.1.3", "changed", "0.1.4"),
         ("0.1.3", "none", None),
         ("1.4.2", "breaking", "2.0.0"),
@@ -122,7 +122,7 @@ def test_partly_obsolete_overlay_is_applied_and_names_the_obsolete_action() -> N
     ],
 )
 def test_bump_table(version: str, impact: release.Impact, expected: str | None) -> None:
-    """The policy table of scripts/release.py (pre-1.0: breaking -> minor, else patch)."""
+    """The policy table of scripts/release.py (the same at 0.y.z: breaking -> major)."""
     assert release.bump(version, impact) == expected
 
 
@@ -218,8 +218,8 @@ def test_changelog_entry_groups_links_rules_and_names_the_checksum() -> None:
 def test_changelog_prepend_puts_the_newest_entry_first() -> None:
     first = release.prepend("", "## 0.1.1\n\nfirst\n")
     assert first.startswith(release.CHANGELOG_HEADER.rstrip())
-    both = release.prepend(first, "## 0.2.0\n\nsecond\n")
-    assert both.index("## 0.2.0") < both.index("## 0.1.1") and both.count("# Changelog") == 1
+    both = release.prepend(first, "## 1.0.0\n\nsecond\n")
+    assert both.index("## 1.0.0") < both.index("## 0.1.1") and both.count("# Changelog") == 1
 
 
 def test_committed_changelog_starts_at_the_package_version() -> None:
@@ -287,9 +287,9 @@ def test_update_regenerates_bumps_and_writes_the_changelog(
     assert [r.status for r in plan.openai.overlays] == ["applied"] * len(BASE_OVERLAYS)
     assert plan.diff is not None and plan.diff.count("breaking") >= 1  # "max" joins a response enum
     assert plan.impact == "breaking"
-    assert update.read_version(project.version_file) == "0.2.0"
+    assert update.read_version(project.version_file) == "1.0.0"
     changelog = project.changelog.read_text(encoding="utf-8")
-    assert changelog.index("## 0.2.0") > changelog.index("# Changelog")
+    assert changelog.index("## 1.0.0") > changelog.index("# Changelog")
     assert hashlib.sha256(NEW_VERSION.read_bytes()).hexdigest() in changelog
     assert "`ftjobs_generated.models.ReasoningEffort.MAX`: enum member added" in changelog
     after = _fingerprint(project.root)
@@ -326,14 +326,14 @@ def test_dry_run_prints_the_plan_and_writes_nothing(
     before = _fingerprint(project.root)
     plan = update.update(project, NEW_VERSION, None, dry_run=True, tools=generator)
     assert plan.status == "planned"
-    assert plan.new_version == "0.2.0"
+    assert plan.new_version == "1.0.0"
     text = update.render_text(plan)
-    assert text.startswith("planned (dry run): version 0.1.0 -> 0.2.0 (breaking)")
+    assert text.startswith("planned (dry run): version 0.1.0 -> 1.0.0 (breaking)")
     assert "would write: openapi/fine_tuning.yaml, generated/ftjobs_generated" in text
     assert "### Breaking" in text
     assert json.loads(update.render_json(plan))["version"] == {
         "current": "0.1.0",
-        "new": "0.2.0",
+        "new": "1.0.0",
         "impact": "breaking",
     }
     assert _fingerprint(project.root) == before

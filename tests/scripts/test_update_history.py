@@ -63,7 +63,9 @@ def test_bumps_follow_the_contract_and_api_diffs(result: Replay) -> None:
             assert step.impact == impact, step
             assert step.version_after == (release.bump(version, impact) or version), step
             major, minor, patch = release.parse_version(version)
-            if impact == "breaking":  # before 1.0.0: the minor number
+            if impact == "breaking":
+                assert release.parse_version(step.version_after) == (major + 1, 0, 0)
+            elif impact == "added":
                 assert release.parse_version(step.version_after) == (major, minor + 1, 0)
             elif impact != "none":
                 assert release.parse_version(step.version_after) == (major, minor, patch + 1)
@@ -119,7 +121,7 @@ def test_a_conflicting_overlay_fails_its_step_and_the_next_one_goes_on(tmp_path:
     assert first.error.startswith("01-file-status-enum.yaml action 0: matches nothing at ")
     assert first.tree_unchanged_on_failure and first.version_after == FIRST_VERSION
     assert second.exit_code == 0 and second.applied == [] and second.impact == "breaking"
-    assert second.version_after == "0.2.0"
+    assert second.version_after == "1.0.0"
     assert not list((short.project.root / "openapi" / "overlays" / "fine_tuning").iterdir())
     assert "| 1 | `2023-09-05_884c83f.yaml` | 2 | - | - | - | 01 | 01-file-status-enum.yaml" in render(short)
 
