@@ -18,11 +18,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The whole suite, slow tests included, plus the drift check and the lint.
+# Two pytest-xdist workers (the CI machine's cores), a test file per worker at a time: the file's
+# module-scoped servers and specs are built once. WORKERS=0 runs in this process.
+WORKERS ?= 2
 test: $(STAMP) check-regen lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(WORKERS) --dist loadfile
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -n $(WORKERS) --dist loadfile -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check facade scripts tests bench

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# The reliability tally is a plugin of this root conftest so that the xdist controller loads it.
+pytest_plugins = ["tests.reliability.tally"]
+
 #: Variables the client reads; no test may see a developer's real keys or endpoints.
 CLIENT_ENV = (
     "OPENAI_API_KEY",
