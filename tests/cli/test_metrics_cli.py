@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from ftjobs._cli._chart import render
+from ftjobs._cli._chart import MAX_WIDTH, MIN_WIDTH, render
 from ftjobs._server import DEFAULT_API_KEY, Server
 from ftjobs.testing import serve
 
@@ -161,6 +163,50 @@ def test_render_colours_only_when_asked() -> None:
         line.replace("\x1b[0m", "").replace("\x1b[36m", "").replace("\x1b[33m", "") for line in painted
     ] == plain
     assert render({}, width=40) == ["loss: no metrics yet"]
+
+
+_points = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=10**30),
+        st.floats(allow_nan=False, allow_infinity=False),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    train=_points,
+    valid=_points,
+    full=_points,
+    width=st.integers(min_value=0, max_value=400),
+    height=st.integers(min_value=0, max_value=30),
+)
+def test_render_draws_any_finite_series_within_the_width(
+    train: list[tuple[int, float]],
+    valid: list[tuple[int, float]],
+    full: list[tuple[int, float]],
+    width: int,
+    height: int,
+) -> None:
+    """Any finite values (equal ones, 1e29 alone, +-1.7e308, subnormals) and any steps: lines, never an
+    exception, none wider than the clamped width."""
+    lines = render(
+        {"train_loss": train, "valid_loss": valid, "full_valid_loss": full}, width=width, height=height
+    )
+    assert lines
+    limit = max(MIN_WIDTH, min(width, MAX_WIDTH))
+    assert all(len(line) <= limit for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    "value", [1.2345678901234568e29, 1.7976931348623157e308, -1.7976931348623157e308, 5e-324]
+)
+def test_render_a_single_value_no_float_can_widen_by_half(value: float) -> None:
+    """One point (or equal ones) whose +-0.5 is lost in a float still gets a range: drawn, labelled."""
+    lines = render({"train_loss": [(1, value), (2, value)]}, width=60)
+    assert lines[0] == "loss (steps 1-2)"
+    assert any("⠉" in line or "⠒" in line or "⣀" in line or "⠤" in line for line in lines[1:-3]), lines
 
 
 def _in_terminal(url: str, *args: str, **env: str) -> str:

@@ -86,6 +86,11 @@ def _hostile(method: str, path: str, headers: dict[str, str]) -> tuple[int, dict
             text = json.dumps({"object": "list", "data": odd, "has_more": False})
             return 200, head, text.replace('"NaN"', "NaN").encode()
         return 200, head, json.dumps({**_job("ftjob-odd", "running"), "model": 10**400}).encode()
+    if "ftjob-metrics" in parts and parts[-1] in ("events", "checkpoints"):
+        # a metrics event whose unknown field is hostile in name and value; a loss no float holds
+        data = {"step": 3, "train_loss": 1.2345678901234568e29, HOSTILE: HOSTILE}
+        events = [{**EVENT, "type": "metrics", "data": data}] if parts[-1] == "events" else []
+        return 200, head, json.dumps({"object": "list", "data": events, "has_more": False}).encode()
     if parts[-1] == "events":
         doc: Any = {"object": "list", "data": [EVENT], "has_more": False}
     elif parts[-1] == "checkpoints":
@@ -214,6 +219,22 @@ def test_numbers_no_float_holds_and_wrong_types_never_crash(hostile: str, json_f
     assert code == 1
     assert "model" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("mode", [[], ["--table"], ["--csv"], ["--json"]])
+def test_metrics_escape_field_names_and_values(hostile: str, mode: list[str]) -> None:
+    """ftjobs metrics on a series whose unknown field is hostile in name and value, and whose one loss
+    (1.2e29) leaves no room around it: the chart draws, the table and CSV show the field escaped,
+    JSON keeps it exactly."""
+    code, out, err = _run(hostile, ["metrics", "ftjob-metrics", *mode])
+    _assert_safe(out, err)
+    assert code == 0, err
+    if mode == ["--json"]:
+        assert [HOSTILE in _strings(json.loads(line)) for line in out.splitlines()] == [True]
+    elif mode:
+        assert out.count(SHOWN) == 1 + (mode == ["--csv"])  # the header (CSV: and the value)
+    else:
+        assert "(step 3)" in out and "1.235e+29" in out
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])

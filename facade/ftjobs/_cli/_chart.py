@@ -49,11 +49,25 @@ def _paint(text: str, name: str, colour: bool) -> str:
 def _axis_labels(low: float, high: float) -> list[str]:
     """Top, middle and bottom labels, with as many decimals as the span needs (3 significant)."""
     half_span = high / 2 - low / 2  # halves: no overflow to inf, whatever the values
-    decimals = max(0, min(8, 2 - math.floor(math.log10(half_span) + math.log10(2))))
     values = (high, low / 2 + high / 2, low)
+    if not half_span > 0 or not math.isfinite(half_span):
+        return [f"{value:.3g}" for value in values]
+    decimals = max(0, min(8, 2 - math.floor(math.log10(half_span) + math.log10(2))))
     if max(abs(high), abs(low)) >= 1e6 or decimals > 6:
         return [f"{value:.3g}" for value in values]
     return [f"{value:.{decimals}f}" for value in values]
+
+
+def _widen(low: float, high: float) -> tuple[float, float]:
+    """A visible range around values that are (nearly) equal: half a unit either way, or 5% of the
+    value where half a unit is lost in a float (1e29 + 0.5 is 1e29), on the side that stays finite."""
+    delta = max(0.5, abs(low) * 0.05, abs(high) * 0.05)
+    below, above = low - delta, high + delta
+    if not math.isfinite(above):
+        below, above = low - 2 * delta, high
+    elif not math.isfinite(below):
+        below, above = low, high + 2 * delta
+    return below, above
 
 
 def _value(value: float) -> str:
@@ -101,7 +115,7 @@ def render(
     first, last = min(s for s, _ in points), max(s for s, _ in points)
     low, high = min(v for _, v in points), max(v for _, v in points)
     if math.isclose(low, high):
-        low, high = low - 0.5 if low else -0.5, high + 0.5 if high else 0.5
+        low, high = _widen(low, high)
     labels = _axis_labels(low, high)
     pad = max(len(text) for text in labels)
     cols = width - pad - 2  # "label ┤" then the plot
@@ -124,7 +138,7 @@ def render(
             marks[(y_of(v) // 4, x_of(s) // 2)] = name
     middle = height // 2
     heading = f"{title} (steps {first}-{last})" if first != last else f"{title} (step {first})"
-    lines = [heading if len(heading) <= width else heading[: width - 1] + "…"]
+    lines = [_fit(heading, width)]
     for row in range(height):
         label = {0: labels[0], middle: labels[1], height - 1: labels[2]}.get(row)
         axis = f"{label.rjust(pad)} ┤" if label is not None else f"{' ' * pad} │"
@@ -141,9 +155,14 @@ def render(
     lines.append(" " * pad + " └" + "─" * cols)
     left, right = str(first), str(last)
     ticks = (left + "step".center(cols - len(left) - len(right)) + right) if first != last else left
-    lines.append(" " * (pad + 2) + ticks.rstrip())
+    lines.append(_fit(" " * (pad + 2) + ticks.rstrip(), width))  # steps of 30 digits: cut
     lines.extend(_legend(drawn, colour, width))
     return lines
+
+
+def _fit(text: str, width: int) -> str:
+    """``text``, or its first ``width - 1`` characters and an ellipsis when it is longer."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _legend(drawn: Mapping[str, Points], colour: bool, width: int) -> list[str]:
@@ -154,7 +173,7 @@ def _legend(drawn: Mapping[str, Points], colour: bool, width: int) -> list[str]:
         if not drawn[name]:
             continue
         step, value = drawn[name][-1]
-        plain = f"{_LEGEND_MARK[name]} {name} {_value(value)} (step {step})"
+        plain = _fit(f"{_LEGEND_MARK[name]} {name} {_value(value)} (step {step})", width)
         part = plain.replace(_LEGEND_MARK[name], _paint(_LEGEND_MARK[name], name, colour), 1)
         if lines and shown + 3 + len(plain) <= width:
             lines[-1] += "   " + part

@@ -187,11 +187,16 @@ class _View:
             self.last_step = fresh[-1].step
 
     def _header(self) -> None:
+        from ._format import clean
+
+        # A field name is the server's text too: escaped like any value (an ESC in a name is "\x1b").
         columns = self.columns or []
         if self.mode == "csv":
-            self.out.write(_csv_line(columns))
+            self.out.write(_csv_line([clean(name) for name in columns]))
         elif self.mode == "table":
-            self.out.write("  ".join(name.upper().rjust(_width(name)) for name in columns).rstrip() + "\n")
+            self.out.write(
+                "  ".join(clean(name.upper()).rjust(_width(name)) for name in columns).rstrip() + "\n"
+            )
 
     def _row(self, row: MetricsRow) -> None:
         from ._format import clean, json_line
@@ -207,7 +212,9 @@ class _View:
 
 
 def _width(name: str) -> int:
-    return max(len(name), 8)
+    from ._format import clean
+
+    return max(len(clean(name)), 8)
 
 
 def _table_value(value: Any) -> str:
