@@ -321,7 +321,8 @@ def stamp(value: object, request_id: str | None) -> None:
 
 
 class RawResponse(Generic[T]):
-    """A response as received, from ``client.jobs.with_raw_response.<method>(...)``.
+    """A response as received, from ``client.jobs.with_raw_response.<method>(...)`` (and the
+    ``with_raw_response`` of ``client.checkpoints.permissions`` and ``client.graders``).
 
     ``status_code``, ``headers`` (lower-case names; repeated headers joined with ``", "``),
     ``request_id`` (``x-request-id``, or None), ``method`` and ``url``; :meth:`parse` returns the

@@ -17,6 +17,9 @@ item=)``
 ``graders.validate(grader=)``                ``GraderValidation`` (the grader as read back)
 ===========================================  ==================================================
 
+Each has ``with_raw_response`` (``client.graders.with_raw_response.validate(grader=...)``): the same
+methods (``list`` aside), returning :class:`ftjobs.RawResponse` of what the plain method returns.
+
 Arguments are checked before anything is sent (``InvalidArgumentError`` naming the argument); a
 grader is a :class:`ftjobs.GraderParam` dict (or a generated grader model), checked against the
 spec's grader union by the generated request model.
@@ -30,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from ._errors import InvalidArgumentError
 from ._http import Call
-from ._options import RequestOptions, asend, prepare, result, send
+from ._options import RawResponse, RequestOptions, asend, prepare, result, send
 from ._pagination import AsyncPager, SyncPager
 
 if TYPE_CHECKING:
@@ -235,6 +238,11 @@ class Permissions:
     def __init__(self, engine: SyncEngine) -> None:
         self._engine = engine
 
+    @property
+    def with_raw_response(self) -> PermissionsWithRawResponse:
+        """``create``, ``retrieve`` and ``delete``, returning :class:`ftjobs.RawResponse`."""
+        return PermissionsWithRawResponse(self)
+
     def create(
         self,
         fine_tuned_model_checkpoint: str,
@@ -316,6 +324,11 @@ class Graders:
     def __init__(self, engine: SyncEngine) -> None:
         self._engine = engine
 
+    @property
+    def with_raw_response(self) -> GradersWithRawResponse:
+        """``run`` and ``validate``, returning :class:`ftjobs.RawResponse`."""
+        return GradersWithRawResponse(self._engine)
+
     def run(
         self,
         *,
@@ -344,6 +357,11 @@ class AsyncPermissions:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+
+    @property
+    def with_raw_response(self) -> AsyncPermissionsWithRawResponse:
+        """``create``, ``retrieve`` and ``delete``, returning :class:`ftjobs.RawResponse`."""
+        return AsyncPermissionsWithRawResponse(self)
 
     async def create(
         self,
@@ -424,6 +442,11 @@ class AsyncGraders:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
+    @property
+    def with_raw_response(self) -> AsyncGradersWithRawResponse:
+        """``run`` and ``validate``, returning :class:`ftjobs.RawResponse`."""
+        return AsyncGradersWithRawResponse(self._engine)
+
     async def run(
         self,
         *,
@@ -442,3 +465,137 @@ class AsyncGraders:
         """Check a grader before using it in a job."""
         data, reply, redact = await asend(self._engine, validate_grader_call(grader), options)
         return result(_validation, data, reply, redact)
+
+
+# --- raw responses -------------------------------------------------------------------------------
+
+
+class PermissionsWithRawResponse:
+    """``client.checkpoints.permissions.with_raw_response``: the same request as the plain method
+    (options, retries, checks), the response as received; ``parse()`` gives the plain result."""
+
+    def __init__(self, permissions: Permissions) -> None:
+        self._permissions = permissions
+
+    def create(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        project_ids: Sequence[str],
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[CheckpointPermission]]:
+        call = create_permission_call(fine_tuned_model_checkpoint, project_ids)
+        data, reply, redact = send(self._permissions._engine, call, options)
+        return RawResponse(data, reply, lambda d: _sync_page(d, None), redact)
+
+    def retrieve(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        order: Order | None = None,
+        project_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[CheckpointPermission]]:
+        """One page; its ``parse().next_page()`` fetches the next (parsed, not raw)."""
+        call = list_permissions_call(fine_tuned_model_checkpoint, after, limit, order, project_id)
+        fetch = self._permissions._fetcher(fine_tuned_model_checkpoint, limit, order, project_id, options)
+        data, reply, redact = send(self._permissions._engine, call, options)
+        return RawResponse(data, reply, lambda d: _sync_page(d, fetch), redact)
+
+    def delete(
+        self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
+    ) -> RawResponse[PermissionDeleted]:
+        call = delete_permission_call(fine_tuned_model_checkpoint, permission_id)
+        data, reply, redact = send(self._permissions._engine, call, options)
+        return RawResponse(data, reply, _deleted, redact)
+
+
+class GradersWithRawResponse:
+    """``client.graders.with_raw_response``: ``run`` and ``validate``, raw."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self._engine = engine
+
+    def run(
+        self,
+        *,
+        grader: GraderParam | Mapping[str, Any],
+        model_sample: str,
+        item: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[GraderRunResult]:
+        data, reply, redact = send(self._engine, run_grader_call(grader, model_sample, item), options)
+        return RawResponse(data, reply, _run_result, redact)
+
+    def validate(
+        self, *, grader: GraderParam | Mapping[str, Any], **options: Unpack[RequestOptions]
+    ) -> RawResponse[GraderValidation]:
+        data, reply, redact = send(self._engine, validate_grader_call(grader), options)
+        return RawResponse(data, reply, _validation, redact)
+
+
+class AsyncPermissionsWithRawResponse:
+    """The async twin of :class:`PermissionsWithRawResponse`."""
+
+    def __init__(self, permissions: AsyncPermissions) -> None:
+        self._permissions = permissions
+
+    async def create(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        project_ids: Sequence[str],
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[AsyncPage[CheckpointPermission]]:
+        call = create_permission_call(fine_tuned_model_checkpoint, project_ids)
+        data, reply, redact = await asend(self._permissions._engine, call, options)
+        return RawResponse(data, reply, lambda d: _async_page(d, None), redact)
+
+    async def retrieve(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        order: Order | None = None,
+        project_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[AsyncPage[CheckpointPermission]]:
+        """One page; ``await raw.parse().next_page()`` fetches the next (parsed, not raw)."""
+        call = list_permissions_call(fine_tuned_model_checkpoint, after, limit, order, project_id)
+        fetch = self._permissions._fetcher(fine_tuned_model_checkpoint, limit, order, project_id, options)
+        data, reply, redact = await asend(self._permissions._engine, call, options)
+        return RawResponse(data, reply, lambda d: _async_page(d, fetch), redact)
+
+    async def delete(
+        self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
+    ) -> RawResponse[PermissionDeleted]:
+        call = delete_permission_call(fine_tuned_model_checkpoint, permission_id)
+        data, reply, redact = await asend(self._permissions._engine, call, options)
+        return RawResponse(data, reply, _deleted, redact)
+
+
+class AsyncGradersWithRawResponse:
+    """The async twin of :class:`GradersWithRawResponse`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def run(
+        self,
+        *,
+        grader: GraderParam | Mapping[str, Any],
+        model_sample: str,
+        item: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[GraderRunResult]:
+        data, reply, redact = await asend(self._engine, run_grader_call(grader, model_sample, item), options)
+        return RawResponse(data, reply, _run_result, redact)
+
+    async def validate(
+        self, *, grader: GraderParam | Mapping[str, Any], **options: Unpack[RequestOptions]
+    ) -> RawResponse[GraderValidation]:
+        data, reply, redact = await asend(self._engine, validate_grader_call(grader), options)
+        return RawResponse(data, reply, _validation, redact)

@@ -175,6 +175,63 @@ def test_async_twins_against_the_server(url: str) -> None:
     asyncio.run(main())
 
 
+def test_with_raw_response_of_permissions_and_graders(url: str) -> None:
+    """Status, headers, request id and JSON as received; parse() is what the plain method returns,
+    a retrieved page still walks on; per-call options and argument checks are the plain method's."""
+    with _client(url) as client:
+        raw_perms = client.checkpoints.permissions.with_raw_response
+        created = raw_perms.create(CHECKPOINT, project_ids=["proj_r1", "proj_r2"], extra_headers={"X-T": "1"})
+        assert created.status_code == 200 and created.method == "POST"
+        assert created.request_id is not None and created.headers["x-request-id"] == created.request_id
+        assert [p["project_id"] for p in created.json["data"]] == ["proj_r1", "proj_r2"]
+        page = created.parse()
+        assert isinstance(page, ftjobs.Page) and page.request_id == created.request_id
+        assert page is created.parse()  # parsed once
+
+        first = raw_perms.retrieve(CHECKPOINT, limit=1)
+        assert first.json["has_more"] is True and "limit=1" in first.url
+        following = first.parse().next_page()
+        assert following is not None and following.items[0].project_id == "proj_r1"
+
+        gone = raw_perms.delete(created.json["data"][0]["id"], fine_tuned_model_checkpoint=CHECKPOINT)
+        assert gone.method == "DELETE" and gone.json["deleted"] is True
+        assert isinstance(gone.parse(), PermissionDeleted)
+        client.checkpoints.permissions.delete(page.items[1].id, fine_tuned_model_checkpoint=CHECKPOINT)
+
+        run = client.graders.with_raw_response.run(grader=STRING_CHECK, model_sample="x", item={"label": "x"})
+        assert run.status_code == 200 and run.json["reward"] == 1.0
+        assert isinstance(run.parse(), GraderRunResult) and run.parse().request_id == run.request_id
+        valid = client.graders.with_raw_response.validate(grader=STRING_CHECK, timeout=5)
+        assert isinstance(valid.parse(), GraderValidation) and valid.json["grader"]["type"] == "string_check"
+
+        with pytest.raises(ftjobs.InvalidArgumentError, match="project_ids"):
+            raw_perms.create(CHECKPOINT, project_ids=[])
+        with pytest.raises(ftjobs.BadRequestError):
+            client.graders.with_raw_response.validate(grader={"type": "nope"})
+
+
+def test_async_with_raw_response_of_permissions_and_graders(url: str) -> None:
+    async def main() -> None:
+        async with ftjobs.AsyncClient(provider="compatible", base_url=url, api_key=KEY) as client:
+            raw_perms = client.checkpoints.permissions.with_raw_response
+            created = await raw_perms.create(CHECKPOINT, project_ids=["proj_q1", "proj_q2"])
+            assert created.status_code == 200 and isinstance(created.parse(), ftjobs.AsyncPage)
+            first = await raw_perms.retrieve(CHECKPOINT, limit=1, max_retries=0)
+            following = await first.parse().next_page()
+            assert following is not None and following.items[0].project_id == "proj_q1"
+            for permission in created.parse().items:
+                gone = await raw_perms.delete(permission.id, fine_tuned_model_checkpoint=CHECKPOINT)
+                assert gone.parse().deleted is True
+            run = await client.graders.with_raw_response.run(
+                grader=STRING_CHECK, model_sample="y", item={"label": "x"}
+            )
+            assert run.parse().reward == 0.0 and run.request_id is not None
+            valid = await client.graders.with_raw_response.validate(grader=STRING_CHECK)
+            assert valid.parse().grader is not None
+
+    asyncio.run(main())
+
+
 # --- the probe transport -------------------------------------------------------------------------
 
 

@@ -207,6 +207,12 @@ def checkpoint_permissions_and_graders(client: Client) -> None:
     validation = client.graders.validate(grader=grader)
     assert_type(validation, GraderValidation)
     assert_type(validation.grader, Grader | None)
+    raw_page = client.checkpoints.permissions.with_raw_response.retrieve(ckpt, limit=1)
+    assert_type(raw_page, RawResponse[Page[CheckpointPermission]])
+    assert_type(raw_page.parse().next_page(), Page[CheckpointPermission] | None)
+    raw_run = client.graders.with_raw_response.run(grader=grader, model_sample="a", timeout=5)
+    assert_type(raw_run.parse(), GraderRunResult)
+    assert_type(raw_run.status_code, int)
 
 
 async def checkpoint_permissions_and_graders_async(client: AsyncClient) -> None:
@@ -221,6 +227,16 @@ async def checkpoint_permissions_and_graders_async(client: AsyncClient) -> None:
     assert_type(
         await client.graders.validate(grader={"type": "python", "name": "p", "source": "x"}), GraderValidation
     )
+    raw = await client.checkpoints.permissions.with_raw_response.create(ckpt, project_ids=["p"])
+    assert_type(raw.parse(), AsyncPage[CheckpointPermission])
+    raw_deleted = await client.checkpoints.permissions.with_raw_response.delete(
+        "cp_1", fine_tuned_model_checkpoint=ckpt
+    )
+    assert_type(raw_deleted, RawResponse[PermissionDeleted])
+    raw_valid = await client.graders.with_raw_response.validate(
+        grader={"type": "python", "name": "p", "source": "x"}
+    )
+    assert_type(raw_valid.parse(), GraderValidation)
 
 
 def training_metrics(client: Client) -> None:
