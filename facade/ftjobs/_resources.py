@@ -251,9 +251,8 @@ class Permissions:
         **options: Unpack[RequestOptions],
     ) -> Page[CheckpointPermission]:
         """Share the checkpoint with these projects; the page of permissions created."""
-        call = create_permission_call(fine_tuned_model_checkpoint, project_ids)
-        data, reply, redact = send(self._engine, call, options)
-        return result(lambda d: _sync_page(d, None), data, reply, redact)
+        raw = self.with_raw_response.create(fine_tuned_model_checkpoint, project_ids=project_ids, **options)
+        return raw.parse()
 
     def _fetcher(
         self,
@@ -282,8 +281,15 @@ class Permissions:
     ) -> Page[CheckpointPermission]:
         """One page of the checkpoint's permissions (newest first unless ``order="ascending"``;
         ``project_id`` filters); ``page.next_page()`` fetches the next with the same arguments."""
-        list_permissions_call(fine_tuned_model_checkpoint, after, limit, order, project_id)
-        return self._fetcher(fine_tuned_model_checkpoint, limit, order, project_id, options)(after)
+        raw = self.with_raw_response.retrieve(
+            fine_tuned_model_checkpoint,
+            after=after,
+            limit=limit,
+            order=order,
+            project_id=project_id,
+            **options,
+        )
+        return raw.parse()
 
     def list(
         self,
@@ -306,9 +312,10 @@ class Permissions:
         self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
     ) -> PermissionDeleted:
         """Remove one permission of the checkpoint (NotFoundError for an unknown one)."""
-        call = delete_permission_call(fine_tuned_model_checkpoint, permission_id)
-        data, reply, redact = send(self._engine, call, options)
-        return result(_deleted, data, reply, redact)
+        raw = self.with_raw_response.delete(
+            permission_id, fine_tuned_model_checkpoint=fine_tuned_model_checkpoint, **options
+        )
+        return raw.parse()
 
 
 class Checkpoints:
@@ -338,15 +345,15 @@ class Graders:
         **options: Unpack[RequestOptions],
     ) -> GraderRunResult:
         """Grade ``model_sample`` (the ``sample`` namespace) with ``item`` (the ``item`` namespace)."""
-        data, reply, redact = send(self._engine, run_grader_call(grader, model_sample, item), options)
-        return result(_run_result, data, reply, redact)
+        return self.with_raw_response.run(
+            grader=grader, model_sample=model_sample, item=item, **options
+        ).parse()
 
     def validate(
         self, *, grader: GraderParam | Mapping[str, Any], **options: Unpack[RequestOptions]
     ) -> GraderValidation:
         """Check a grader before using it in a job (BadRequestError says what is wrong)."""
-        data, reply, redact = send(self._engine, validate_grader_call(grader), options)
-        return result(_validation, data, reply, redact)
+        return self.with_raw_response.validate(grader=grader, **options).parse()
 
 
 # --- async ---------------------------------------------------------------------------------------
@@ -371,9 +378,10 @@ class AsyncPermissions:
         **options: Unpack[RequestOptions],
     ) -> AsyncPage[CheckpointPermission]:
         """Share the checkpoint with these projects; the page of permissions created."""
-        call = create_permission_call(fine_tuned_model_checkpoint, project_ids)
-        data, reply, redact = await asend(self._engine, call, options)
-        return result(lambda d: _async_page(d, None), data, reply, redact)
+        raw = await self.with_raw_response.create(
+            fine_tuned_model_checkpoint, project_ids=project_ids, **options
+        )
+        return raw.parse()
 
     def _fetcher(
         self,
@@ -401,8 +409,15 @@ class AsyncPermissions:
         **options: Unpack[RequestOptions],
     ) -> AsyncPage[CheckpointPermission]:
         """One page of the checkpoint's permissions (see :meth:`Permissions.retrieve`)."""
-        list_permissions_call(fine_tuned_model_checkpoint, after, limit, order, project_id)
-        return await self._fetcher(fine_tuned_model_checkpoint, limit, order, project_id, options)(after)
+        raw = await self.with_raw_response.retrieve(
+            fine_tuned_model_checkpoint,
+            after=after,
+            limit=limit,
+            order=order,
+            project_id=project_id,
+            **options,
+        )
+        return raw.parse()
 
     def list(
         self,
@@ -424,9 +439,10 @@ class AsyncPermissions:
         self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
     ) -> PermissionDeleted:
         """Remove one permission of the checkpoint."""
-        call = delete_permission_call(fine_tuned_model_checkpoint, permission_id)
-        data, reply, redact = await asend(self._engine, call, options)
-        return result(_deleted, data, reply, redact)
+        raw = await self.with_raw_response.delete(
+            permission_id, fine_tuned_model_checkpoint=fine_tuned_model_checkpoint, **options
+        )
+        return raw.parse()
 
 
 class AsyncCheckpoints:
@@ -456,18 +472,17 @@ class AsyncGraders:
         **options: Unpack[RequestOptions],
     ) -> GraderRunResult:
         """Grade ``model_sample`` with ``item`` (see :meth:`Graders.run`)."""
-        data, reply, redact = await asend(self._engine, run_grader_call(grader, model_sample, item), options)
-        return result(_run_result, data, reply, redact)
+        raw = await self.with_raw_response.run(grader=grader, model_sample=model_sample, item=item, **options)
+        return raw.parse()
 
     async def validate(
         self, *, grader: GraderParam | Mapping[str, Any], **options: Unpack[RequestOptions]
     ) -> GraderValidation:
         """Check a grader before using it in a job."""
-        data, reply, redact = await asend(self._engine, validate_grader_call(grader), options)
-        return result(_validation, data, reply, redact)
+        return (await self.with_raw_response.validate(grader=grader, **options)).parse()
 
 
-# --- raw responses -------------------------------------------------------------------------------
+# --- raw responses (the plain methods above are these, parsed) -----------------------------------
 
 
 class PermissionsWithRawResponse:
