@@ -144,6 +144,7 @@ class _View:
         self.drawn = 0  # lines of the chart on screen (live redraw)
         self.last_step: int | None = None  # the last row written (rows modes)
         self.columns: list[str] | None = None
+        self.widths: list[int] = []  # --table: each column's width, fixed with the columns
 
     def show(self, metrics: JobMetrics, *, final: bool) -> None:
         if self.mode == "chart":
@@ -194,9 +195,11 @@ class _View:
         if self.mode == "csv":
             self.out.write(_csv_line([clean(name) for name in columns]))
         elif self.mode == "table":
-            self.out.write(
-                "  ".join(clean(name.upper()).rjust(_width(name)) for name in columns).rstrip() + "\n"
-            )
+            self.widths = [max(len(clean(name)), 8) for name in columns]
+            heads = [
+                clean(name.upper()).rjust(width) for name, width in zip(columns, self.widths, strict=True)
+            ]
+            self.out.write("  ".join(heads).rstrip() + "\n")
 
     def _row(self, row: MetricsRow) -> None:
         from ._format import clean, json_line
@@ -207,14 +210,11 @@ class _View:
         elif self.mode == "csv":
             self.out.write(_csv_line([_csv_value(row.get(name)) for name in columns]))
         else:
-            cells = [clean(_table_value(row.get(name))).rjust(_width(name)) for name in columns]
+            cells = [
+                clean(_table_value(row.get(name))).rjust(width)
+                for name, width in zip(columns, self.widths, strict=True)
+            ]
             self.out.write("  ".join(cells) + "\n")
-
-
-def _width(name: str) -> int:
-    from ._format import clean
-
-    return max(len(clean(name)), 8)
 
 
 def _table_value(value: Any) -> str:
