@@ -101,7 +101,10 @@ def main() -> int:
 
         def command(*args: str) -> Callable[[], object]:
             cmd = [sys.executable, "-m", "ftjobs", *args]
-            run = lambda: subprocess.run(cmd, env=env, capture_output=True, check=True)  # noqa: E731
+
+            def run() -> object:
+                return subprocess.run(cmd, env=env, capture_output=True, check=True)
+
             run()  # untimed warm-up: writes the bytecode caches
             return run
 
