@@ -14,7 +14,7 @@ _LOWER = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*)$
 
 
 def lowest_pins(pyproject: Path) -> list[str]:
-    """``name==X`` for each ``[project] dependencies`` entry with ``>=X`` (or ``==X``)."""
+    """``name==X`` for each ``[project] dependencies`` entry with ``>=X`` (or ``~=X``, ``==X``)."""
     dependencies = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
     pins = []
     for requirement in dependencies:
@@ -22,7 +22,7 @@ def lowest_pins(pyproject: Path) -> list[str]:
         if match is None:
             raise SystemExit(f"error: cannot read the requirement {requirement!r}")
         name, spec = match.groups()
-        bounds = [c.strip() for c in spec.split(",") if c.strip().startswith((">=", "=="))]
+        bounds = [c.strip() for c in spec.split(",") if c.strip().startswith((">=", "==", "~="))]
         if not bounds:
             raise SystemExit(f"error: {name} has no lower bound in pyproject.toml; give it one (>=X)")
         pins.append(f"{name}=={bounds[0][2:].strip()}")
