@@ -17,7 +17,7 @@ def _pyproject(tmp_path: Path, *dependencies: str) -> Path:
 
 
 def test_each_lower_bound_becomes_a_pin(tmp_path: Path) -> None:
-    """``>=X`` (with or without an upper bound, extras or a marker) becomes ``==X``; ``==X`` and ``~=X`` give X."""
+    """``>=X`` (with or without an upper bound, extras or a marker) is ``==X``; so are ``==X``, ``~=X``."""
     path = _pyproject(
         tmp_path,
         "attrs>=23.2",
