@@ -262,11 +262,11 @@ def own_client_error(exc: Exception) -> ConfigurationError:
 
 def check_proxy_environment() -> None:
     """The proxies httpx2 will take from the environment for the client ftjobs builds, checked now:
-    each a proxy URL httpx2 accepts (http, https, socks5 or socks5h, a valid host and port), a host
-    IDNA accepts, ``socksio`` installed for a SOCKS proxy; then httpx2 itself builds a client from
-    the same environment (``NO_PROXY`` patterns included), without loading certificates. Nothing to
-    do, and no cost, without proxy variables; ``NO_PROXY=*`` turns every proxy off, as in httpx2.
-    ConfigurationError names the variable; a password in a proxy URL is never shown."""
+    each a proxy URL httpx2 accepts (http, https, socks5 or socks5h, a valid host), a port from 1
+    to 65535, a host IDNA accepts, ``socksio`` installed for a SOCKS proxy; then httpx2 itself
+    builds a client from the same environment (``NO_PROXY`` patterns included), without loading
+    certificates. Nothing to do, and no cost, without proxy variables; ``NO_PROXY=*`` turns every
+    proxy off, as in httpx2. ConfigurationError names the variable; a proxy password never shows."""
     from urllib.request import getproxies  # what httpx2 reads (already imported by httpx2)
 
     proxies = getproxies()
@@ -303,7 +303,13 @@ def _check_proxy(name: str, value: str) -> None:
         proxy = httpx2.Proxy(url)
     except (httpx2.InvalidURL, ValueError, UnicodeError) as exc:
         raise ConfigurationError(f"{shown} is not a usable proxy URL: {_hidden(str(exc), value)}") from None
-    problem = "no host" if not proxy.url.raw_host else host_problem(proxy.url.raw_host)
+    port = proxy.url.port
+    if not proxy.url.raw_host:
+        problem: str | None = "no host"
+    elif port is not None and not 0 < port < 65536:
+        problem = f"port {port} is not between 1 and 65535"
+    else:
+        problem = host_problem(proxy.url.raw_host)
     if problem:
         raise ConfigurationError(f"{shown} is not a usable proxy URL: {problem}")
     if proxy.url.scheme in ("socks5", "socks5h"):
