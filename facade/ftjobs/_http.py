@@ -42,7 +42,7 @@ from ._errors import (
     ResponseValidationError,
     status_error_class,
 )
-from ._providers import SECRET_HEADERS, Connection
+from ._providers import SECRET_HEADERS, Connection, host_problem
 from ._retry import (
     RetryPolicy,
     backoff_delay,
@@ -248,8 +248,8 @@ def redirect_target(out: Outgoing, status: int, headers: Mapping[str, str]) -> O
         url = current.join(headers["location"])
     except httpx2.InvalidURL:
         return None
-    if url.scheme not in ("http", "https") or not url.host:
-        return None
+    if url.scheme not in ("http", "https") or not url.host or host_problem(url.raw_host):
+        return None  # not followed: a host the socket layer's IDNA codec refuses would raise there
     same_origin = (url.scheme, url.host, url.port) == (current.scheme, current.host, current.port)
     kept = []
     for name, value in out.headers:

@@ -291,6 +291,27 @@ def test_bytes_after_the_stream_are_refused_as_they_come(hostile: Hostile, mode:
     assert result["growth_mb"] < 8, result
 
 
+def _redirect_to(location: str) -> Any:
+    def handler(method: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        return 307, {"Location": location}, b""
+
+    return handler
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("host", ["a..b", ".example", "a" * 64 + ".example"])
+def test_a_redirect_to_a_host_idna_refuses_is_not_followed(host: str, mode: str) -> None:
+    """A Location whose host IDNA refuses (it was a UnicodeError from the socket layer): not
+    followed, an APIConnectionError (unexpected redirect), one request."""
+    location = f"http://{host}:1/v1/fine_tuning/jobs/ftjob-abc123"
+    with (
+        Loopback(_redirect_to(location)) as server,
+        pytest.raises(ftjobs.APIConnectionError, match="unexpected redirect 307"),
+    ):
+        _retrieve(server.origin + "/v1", "ftjob-abc123", mode)
+    assert len(server.seen) == 1
+
+
 def test_only_decodable_encodings_are_advertised() -> None:
     """Accept-Encoding names what the engine can decode within the cap: gzip and deflate, no br/zstd."""
     with Loopback() as server, ftjobs.Client(api_key="sk-engine", base_url=server.origin + "/v1") as client:
