@@ -30,7 +30,7 @@ test: $(STAMP) check-regen lint
 # The high end is `make test` itself on a fresh machine (pip resolves the newest). CI runs both.
 LOW := .venv-lowest
 LOW_SUITES := tests/reliability tests/server tests/facade/test_loopback.py tests/facade/test_client.py \
-	tests/facade/test_async_client.py tests/facade/test_against_server.py
+	tests/facade/test_async_client.py tests/facade/test_against_server.py tests/facade/test_config.py
 $(LOW)/.installed: pyproject.toml scripts/lowest_pins.py
 	$(PYTHON) -m venv $(LOW)
 	$(LOW)/bin/python -m pip install --quiet --upgrade pip

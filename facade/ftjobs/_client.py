@@ -15,11 +15,14 @@ from . import _calls as calls
 from ._config import (
     call_timeout,
     check_options,
+    check_proxy_environment,
     credentials_in,
     headers_setting,
+    own_client_error,
     response_cap,
     retry_setting,
     timeout_setting,
+    tls_setting,
     verify_setting,
 )
 from ._constants import (
@@ -209,14 +212,26 @@ def reached(action: str, job: Job) -> bool:
     return job.status in _ACTION_RESULTS[action]
 
 
-def _tls(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
-    """httpx's ``verify``: a CA bundle path becomes an SSLContext (httpx deprecates passing paths)."""
-    if not isinstance(verify, str):
-        return verify
+def _transport(verify: bool | str | ssl.SSLContext, http_client: object) -> bool | ssl.SSLContext:
+    """The ``verify`` of the HTTP client ftjobs builds, and the environment that client will read
+    (proxies, CA certificates), checked now; with the user's own ``http_client`` (built with its own
+    settings, environment included), only ``verify`` itself."""
+    own = http_client is None
+    if own:
+        check_proxy_environment()
+    return tls_setting(verify, environment=own)
+
+
+HttpClient = TypeVar("HttpClient", httpx2.Client, httpx2.AsyncClient)
+
+
+def _own(cls: Callable[..., HttpClient], **kwargs: Any) -> HttpClient:
+    """ftjobs' own HTTP client, built at the first call; ConfigurationError if the environment
+    defeats the checks made at construction."""
     try:
-        return ssl.create_default_context(cafile=verify)
-    except (OSError, ssl.SSLError) as exc:
-        raise ConfigurationError(f"verify={verify!r}: cannot load CA certificates: {exc}") from exc
+        return cls(**kwargs)
+    except Exception as exc:  # whatever httpx2 raises for the environment: a setting, not the call
+        raise own_client_error(exc) from None
 
 
 _CLIENT_DOC = """
@@ -238,7 +253,10 @@ _CLIENT_DOC = """
       ``max_response_bytes`` (default 32 MiB).
 
     Every option is checked here (type, range, sendable headers, a usable base URL; unknown names
-    too): a bad one raises ConfigurationError naming it, before any request.
+    too), and so is what the HTTP client will take from the environment (``HTTP_PROXY``,
+    ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``; ``SSL_CERT_FILE``/``SSL_CERT_DIR`` with
+    ``verify=True``) unless ``http_client`` is given: a bad one raises ConfigurationError naming
+    the option or the variable, before any request.
 """
 
 
@@ -761,9 +779,9 @@ class Client(_BaseClient):
 
     def __init__(self, *, http_client: httpx2.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(options)
-        verify = _tls(options.get("verify", True))
+        verify = _transport(options.get("verify", True), http_client)
         self._engine = SyncEngine(
-            self._settings, http_client, lambda: httpx2.Client(verify=verify, follow_redirects=False)
+            self._settings, http_client, lambda: _own(httpx2.Client, verify=verify, follow_redirects=False)
         )
         self.jobs = Jobs(self._engine)
         self.checkpoints = Checkpoints(self._engine)  # checkpoints.permissions
@@ -803,11 +821,11 @@ class AsyncClient(_BaseClient):
         self, *, http_client: httpx2.AsyncClient | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         super().__init__(options)
-        verify = _tls(options.get("verify", True))
+        verify = _transport(options.get("verify", True), http_client)
         self._engine = AsyncEngine(
             self._settings,
             http_client,
-            lambda: httpx2.AsyncClient(verify=verify, follow_redirects=False, limits=ASYNC_POOL_LIMITS),
+            lambda: _own(httpx2.AsyncClient, verify=verify, follow_redirects=False, limits=ASYNC_POOL_LIMITS),
         )
         self.jobs = AsyncJobs(self._engine)
         self.checkpoints = AsyncCheckpoints(self._engine)

@@ -33,7 +33,7 @@ import attrs
 import httpx2
 
 from ._constants import MAX_REDIRECTS, MAX_RESPONSE_BYTES
-from ._decode import ACCEPT_ENCODING, Body, BodyError
+from ._decode import ACCEPT_ENCODING, Body, BodyError, decode_budget, load_json
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -42,7 +42,7 @@ from ._errors import (
     ResponseValidationError,
     status_error_class,
 )
-from ._providers import SECRET_HEADERS, Connection
+from ._providers import SECRET_HEADERS, Connection, host_problem
 from ._retry import (
     RetryPolicy,
     backoff_delay,
@@ -176,6 +176,11 @@ class Settings:
         return (url.raw_scheme, url.raw_host, url.port), url.raw_path.rstrip(b"/"), url.netloc, query
 
     @functools.cached_property
+    def decode_budget(self) -> int:
+        """The memory decoding one answer may take (see ``_decode.load_json``)."""
+        return decode_budget(self.max_response_bytes)
+
+    @functools.cached_property
     def _timeouts(self) -> tuple[Timeouts, float | None]:
         return self.timeout.as_dict(), attempt_limit(self.timeout)
 
@@ -243,8 +248,8 @@ def redirect_target(out: Outgoing, status: int, headers: Mapping[str, str]) -> O
         url = current.join(headers["location"])
     except httpx2.InvalidURL:
         return None
-    if url.scheme not in ("http", "https") or not url.host:
-        return None
+    if url.scheme not in ("http", "https") or not url.host or host_problem(url.raw_host):
+        return None  # not followed: a host the socket layer's IDNA codec refuses would raise there
     same_origin = (url.scheme, url.host, url.port) == (current.scheme, current.host, current.port)
     kept = []
     for name, value in out.headers:
@@ -393,9 +398,9 @@ class Attempts:
         parsed: Any = None
         message = code = param = error_type = None
         try:
-            parsed = json.loads(text) if text.strip() else None
-        except (ValueError, RecursionError):
-            parsed = None
+            parsed = load_json(text.encode(), self.settings.decode_budget) if text.strip() else None
+        except (ValueError, RecursionError, BodyError):
+            parsed = None  # kept as text (NaN, too dense to decode, not JSON)
         err = parsed.get("error") if isinstance(parsed, dict) else None
         if isinstance(err, dict):
             message, code = err.get("message"), err.get("code")
@@ -434,7 +439,11 @@ class Attempts:
                 request_id=rid,
             )
         try:
-            return json.loads(body)
+            return load_json(body, self.settings.decode_budget)
+        except BodyError as exc:
+            error = ResponseValidationError(
+                f"unreadable response body: {exc}", status_code=status, method=method, url=url, request_id=rid
+            )
         except (ValueError, RecursionError) as exc:
             kind = response.headers.get("content-type", "no content type")
             # redacted before it is cut: a key across the cut would otherwise leave its first half
