@@ -36,7 +36,16 @@ from ._errors import (
     PaginationError,
 )
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, attempt_limit
-from ._options import OPTION_NAMES, PortkeyOptions, asend, check_client_portkey, prepare, result, send
+from ._options import (
+    OPTION_NAMES,
+    PortkeyOptions,
+    asend,
+    check_client_portkey,
+    check_create_names,
+    prepare,
+    result,
+    send,
+)
 from ._pagination import AsyncPager, SyncPager
 from ._providers import resolve_connection
 from ._resources import AsyncCheckpoints, AsyncGraders, Checkpoints, Graders
@@ -170,6 +179,7 @@ _CREATE_OPTIONS = OPTION_NAMES - {"extra_body"}
 
 def _create_call(params: CreateParams) -> tuple[Call, dict[str, Any]]:
     """``create``'s call (``extra_body`` merged into the checked body) and its other options."""
+    check_create_names(params)
     body: dict[str, Any] = {}
     options: dict[str, Any] = {}
     for key, value in params.items():
