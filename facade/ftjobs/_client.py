@@ -35,6 +35,7 @@ from ._errors import (
     ConfigurationError,
     PaginationError,
 )
+from ._fine_tuning import AsyncFineTuning, FineTuning
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, attempt_limit
 from ._options import (
     OPTION_NAMES,
@@ -456,7 +457,7 @@ class Jobs:
             on_event=on_event,
             redact=self._redact,
         )
-        call_timeout(request_timeout)
+        request_timeout = call_timeout(request_timeout)
         prepare(calls.retrieve(job_id), options, self._engine.settings)
         while True:
             per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
@@ -675,7 +676,7 @@ class AsyncJobs:
             on_event=on_event,
             redact=self._redact,
         )
-        call_timeout(request_timeout)
+        request_timeout = call_timeout(request_timeout)
         prepare(calls.retrieve(job_id), options, self._engine.settings)
         while True:
             per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
@@ -778,6 +779,8 @@ class Client(_BaseClient):
         self.jobs = Jobs(self._engine)
         self.checkpoints = Checkpoints(self._engine)  # checkpoints.permissions
         self.graders = Graders(self._engine)
+        #: The same resources under the openai SDK's names (``client.fine_tuning.jobs.retrieve(...)``).
+        self.fine_tuning = FineTuning(self.jobs, self.checkpoints, self.graders)
 
     def with_options(self, **options: Unpack[ClientOptions]) -> Client:
         """A copy of this client with some options changed (``timeout``, ``max_retries``,
@@ -822,6 +825,8 @@ class AsyncClient(_BaseClient):
         self.jobs = AsyncJobs(self._engine)
         self.checkpoints = AsyncCheckpoints(self._engine)
         self.graders = AsyncGraders(self._engine)
+        #: The same resources under the openai SDK's names (``await client.fine_tuning.jobs.retrieve(...)``).
+        self.fine_tuning = AsyncFineTuning(self.jobs, self.checkpoints, self.graders)
 
     def with_options(self, **options: Unpack[ClientOptions]) -> AsyncClient:
         """A copy of this client with some options changed, sharing its connection pool (see

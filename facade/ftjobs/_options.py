@@ -238,9 +238,8 @@ def prepare(call: Call, options: Mapping[str, Any], settings: Settings) -> Prepa
     if not options:
         return Prepared(call, None, None, settings.redact)
     check_names(options)
-    timeout = options.get("timeout")
+    timeout = call_timeout(options.get("timeout"))  # an httpx.Timeout-like object: its httpx2.Timeout
     max_retries = options.get("max_retries")
-    call_timeout(timeout)
     call_max_retries(max_retries)
     headers = headers_setting(options.get("extra_headers"), "extra_headers", InvalidArgumentError)
     portkey = options.get("portkey")
