@@ -130,6 +130,20 @@ def test_ftjobs_works_without_extras(installed: Installed) -> None:
     assert version.returncode == 0 and version.stdout.strip(), version.stderr
 
 
+def test_ftjobs_serve_names_the_server_extra_as_the_readme_does(installed: Installed) -> None:
+    """A plain install has no jsonschema: `ftjobs serve` says in one line to install the `server`
+    extra (exit 2), and the README's server section says the same."""
+    served = run(installed, "ftjobs", "serve", "--port", "0")
+    assert served.returncode == 2, (served.stdout, served.stderr)
+    assert served.stdout == "" and served.stderr.count("\n") == 1, served.stderr
+    assert "pip install 'ftjobs[server]'" in served.stderr
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The local API server") :]
+    section = " ".join(section[: section.index("\n## ")].split())
+    assert "install it with the `server` extra, `pip install 'ftjobs[server]'`" in section
+    assert "nothing to install" not in section
+
+
 def subcommands() -> list[str]:
     parser = cli._parser()
     actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
