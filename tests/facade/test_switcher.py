@@ -76,7 +76,7 @@ def test_the_sdk_script_runs_on_ftjobs_and_prints_what_it_prints_on_the_sdk(swit
         "pause refused 400",
         "resume refused 400",
         "cancelled cancelled",
-        "checkpoints True True",
+        "checkpoints True ft:",
         "permission proj_abGMw1llN8IrBb6SvvY5A1iH True",
         "deleted True True",
         "grader run 1.0",
