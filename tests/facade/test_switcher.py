@@ -204,3 +204,57 @@ def test_another_timeout_object_is_refused_naming_httpx2_timeout(bad: object) ->
 def test_a_timeout_object_part_is_checked_like_seconds() -> None:
     with pytest.raises(ftjobs.ConfigurationError, match=r"^timeout\.read must be a positive"):
         ftjobs.Client(api_key="sk-x", timeout=SimpleNamespace(connect=1.0, read=-1, write=None, pool=None))  # type: ignore[arg-type]
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _switcher_rows() -> dict[str, str]:
+    """The README's "Coming from the openai SDK" table: first cell -> the whole row."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Coming from the openai SDK") :]
+    section = section[: section.index("\n## ")]
+    rows = [
+        line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| openai")
+    ]
+    return {row.split(" | ")[0].removeprefix("| "): row for row in rows}
+
+
+def test_the_switcher_table_covers_what_differs_and_says_it_right() -> None:
+    """Pages, datetimes, errors, request ids, timeouts: each row is in the table, and what it says
+    holds for a job and an error read from the API."""
+    rows = _switcher_rows()
+    joined = "\n".join(rows.values())
+    for needle in (
+        "`.data`",
+        "await client.fine_tuning.jobs.list()",
+        "`time.time() - job.created_at.timestamp()`",
+        "`e.response`",
+        "`e.body`",
+        "`result._request_id`",
+        "`result.request_id`",
+        "`timeout=httpx.Timeout(60, connect=5)`",
+        "naming `httpx2.Timeout`",
+    ):
+        assert needle in joined, needle
+
+    def api(request: httpx2.Request) -> httpx2.Response:
+        if request.url.path.endswith("/missing"):
+            body = {"error": {"message": "No such job", "type": "invalid_request_error", "code": None}}
+            return httpx2.Response(404, json=body, headers={"x-request-id": "req_404"})
+        return httpx2.Response(200, json=job_json("ftjob-x"), headers={"x-request-id": "req_1"})
+
+    with make_client(Recorder(api)) as client:
+        job = client.fine_tuning.jobs.retrieve("ftjob-x")
+        assert job.created_at is not None and job.created_at.utcoffset() is not None
+        assert job.created_at.timestamp() == 1721764800  # the API's Unix seconds
+        with pytest.raises(TypeError):
+            _ = 1_800_000_000.0 - job.created_at  # type: ignore[operator]
+        assert job.request_id == "req_1" and not hasattr(job, "_request_id")
+        assert job.status == "running" and job.status is ftjobs.JobStatus.RUNNING
+        with pytest.raises(ftjobs.NotFoundError) as caught:
+            client.fine_tuning.jobs.retrieve("missing", max_retries=0)
+    error = caught.value
+    assert error.status_code == 404 and error.request_id == "req_404"
+    assert isinstance(error.body, dict) and error.body["error"]["message"] == "No such job"
+    assert not hasattr(error, "response")
