@@ -98,4 +98,4 @@ def test_the_history_report_from_the_copy_is_the_committed_one(clone: Path) -> N
 def test_ci_entry_point_checks_for_nothing_beside_the_clone(clone: Path) -> None:
     script = (clone / ".ci" / "run").read_text(encoding="utf-8")
     assert "shared" not in script
-    assert script.rstrip().endswith("make test")
+    assert "make test" in script.splitlines()
