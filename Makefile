@@ -50,7 +50,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check facade scripts tests bench
 	$(BIN)/ruff format --check facade scripts tests bench
 	$(BIN)/mypy
-	$(PY) -m scripts.cli lint openapi/fine_tuning.yaml --ignore openapi/fine_tuning.lint-ignore.yaml
+	$(PY) -m scripts.cli lint openapi/fine_tuning.yaml
 	$(PY) -m scripts.cli lint openapi/fine_tuning.portkey.yaml
 
 regen: $(STAMP)

@@ -38,8 +38,18 @@ from ._errors import (
     ConfigurationError,
     PaginationError,
 )
+from ._fine_tuning import AsyncFineTuning, FineTuning
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, attempt_limit
-from ._options import OPTION_NAMES, PortkeyOptions, asend, check_client_portkey, prepare, result, send
+from ._options import (
+    OPTION_NAMES,
+    PortkeyOptions,
+    asend,
+    check_client_portkey,
+    check_create_names,
+    prepare,
+    result,
+    send,
+)
 from ._pagination import AsyncPager, SyncPager
 from ._providers import resolve_connection
 from ._resources import AsyncCheckpoints, AsyncGraders, Checkpoints, Graders
@@ -173,6 +183,7 @@ _CREATE_OPTIONS = OPTION_NAMES - {"extra_body"}
 
 def _create_call(params: CreateParams) -> tuple[Call, dict[str, Any]]:
     """``create``'s call (``extra_body`` merged into the checked body) and its other options."""
+    check_create_names(params)
     body: dict[str, Any] = {}
     options: dict[str, Any] = {}
     for key, value in params.items():
@@ -464,7 +475,7 @@ class Jobs:
             on_event=on_event,
             redact=self._redact,
         )
-        call_timeout(request_timeout)
+        request_timeout = call_timeout(request_timeout)
         prepare(calls.retrieve(job_id), options, self._engine.settings)
         while True:
             per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
@@ -683,7 +694,7 @@ class AsyncJobs:
             on_event=on_event,
             redact=self._redact,
         )
-        call_timeout(request_timeout)
+        request_timeout = call_timeout(request_timeout)
         prepare(calls.retrieve(job_id), options, self._engine.settings)
         while True:
             per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
@@ -786,6 +797,8 @@ class Client(_BaseClient):
         self.jobs = Jobs(self._engine)
         self.checkpoints = Checkpoints(self._engine)  # checkpoints.permissions
         self.graders = Graders(self._engine)
+        #: The same resources under the openai SDK's names (``client.fine_tuning.jobs.retrieve(...)``).
+        self.fine_tuning = FineTuning(self.jobs, self.checkpoints, self.graders)
 
     def with_options(self, **options: Unpack[ClientOptions]) -> Client:
         """A copy of this client with some options changed (``timeout``, ``max_retries``,
@@ -830,6 +843,8 @@ class AsyncClient(_BaseClient):
         self.jobs = AsyncJobs(self._engine)
         self.checkpoints = AsyncCheckpoints(self._engine)
         self.graders = AsyncGraders(self._engine)
+        #: The same resources under the openai SDK's names (``await client.fine_tuning.jobs.retrieve(...)``).
+        self.fine_tuning = AsyncFineTuning(self.jobs, self.checkpoints, self.graders)
 
     def with_options(self, **options: Unpack[ClientOptions]) -> AsyncClient:
         """A copy of this client with some options changed, sharing its connection pool (see

@@ -95,21 +95,38 @@ def _seconds(value: object, name: str, error: type[Error]) -> float | None:
     return float(value)
 
 
+_TIMEOUT_PARTS = ("connect", "read", "write", "pool")
+
+
 def timeout_setting(
     value: object, name: str = "timeout", error: type[Error] = ConfigurationError
 ) -> httpx2.Timeout:
-    """value as an httpx2.Timeout: seconds, None, or a Timeout whose every part is checked."""
+    """value as an httpx2.Timeout: seconds, None, or a timeout object whose every part is checked: an
+    httpx2.Timeout, or any object with the same four fields (``connect``, ``read``, ``write``,
+    ``pool``), such as the ``httpx.Timeout`` code written for the openai SDK passes."""
     if isinstance(value, httpx2.Timeout):
-        for part in ("connect", "read", "write", "pool"):
+        for part in _TIMEOUT_PARTS:
             _seconds(getattr(value, part), f"{name}.{part}", error)
         return value
-    return httpx2.Timeout(_seconds(value, name, error))
+    if value is None or isinstance(value, int | float | str | bytes):  # seconds, or not a timeout at all
+        return httpx2.Timeout(_seconds(value, name, error))
+    if all(hasattr(value, part) for part in _TIMEOUT_PARTS):
+        parts = {part: _seconds(getattr(value, part), f"{name}.{part}", error) for part in _TIMEOUT_PARTS}
+        return httpx2.Timeout(**parts)
+    raise error(
+        f"{name} must be seconds (a number), None, or an httpx2.Timeout (or an object with its four "
+        f"fields connect, read, write and pool, such as httpx.Timeout), got {type(value).__name__}: "
+        f"{value!r}"
+    )
 
 
-def call_timeout(value: object) -> None:
-    """A per-call ``timeout=``: same rules, InvalidArgumentError (None means the client's)."""
-    if value is not None:
-        timeout_setting(value, "timeout", InvalidArgumentError)
+def call_timeout(value: object) -> float | httpx2.Timeout | None:
+    """A per-call ``timeout=``: same rules, InvalidArgumentError (None means the client's). Seconds
+    stay seconds; a timeout object becomes the httpx2.Timeout with its four parts."""
+    if value is None:
+        return None
+    checked = timeout_setting(value, "timeout", InvalidArgumentError)
+    return value if isinstance(value, int | float) else checked
 
 
 def call_max_retries(value: object) -> None:

@@ -140,8 +140,8 @@ def test_every_subcommand_takes_every_common_option_in_both_positions() -> None:
 
 
 def _invocations(command: argparse.ArgumentParser, path: list[str]) -> list[list[str]]:
-    """Command lines reaching each leaf under command: its positionals and required options filled
-    in (``x``, or the first choice), each nested subcommand followed."""
+    """Command lines reaching each leaf under command: its required positionals and required options
+    filled in (``x``, or the first choice), each nested subcommand followed."""
     args = list(path)
     for action in command._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -152,7 +152,8 @@ def _invocations(command: argparse.ArgumentParser, path: list[str]) -> list[list
             ]
         value = str(next(iter(action.choices))) if action.choices else "x"
         if not action.option_strings:
-            args.append(value)
+            if action.nargs != "?":  # an optional positional (permissions' PERMISSION_ID) stays out
+                args.append(value)
         elif action.required:
             args += [action.option_strings[0], value]
     return [args]

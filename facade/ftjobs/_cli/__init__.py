@@ -227,6 +227,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     given = given_common(args) if args.command == "serve" else []
     if given:
         command.error(f"{', '.join(given)}: not an option of serve (it takes no client options)")
+    if args.command == "permissions":
+        from ._namespace import permissions_problem
+
+        problem = permissions_problem(args)
+        if problem is not None:
+            command.error(problem)
     return args
 
 
