@@ -344,7 +344,8 @@ def test_admin_rejects_bad_input(harness: Harness) -> None:
     assert harness.admin.post("/jobs/nope/fail").status_code == 404
     assert harness.admin.post("/jobs/ftjob-abc123/fail", json={"code": 5}).status_code == 400
     assert harness.admin.get("/nothing").status_code == 404
-    assert harness.admin.post("/advance", content=b"[1]").status_code == 400
+    json_type = {"Content-Type": "application/json"}
+    assert harness.admin.post("/advance", content=b"[1]", headers=json_type).status_code == 400
 
 
 def test_concurrent_clients(harness: Harness) -> None:
