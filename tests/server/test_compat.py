@@ -14,8 +14,6 @@ import pytest
 import ftjobs
 from ftjobs._server import Server
 
-from .conftest import AUTH
-
 KEY = "sk-compat-test"
 #: What the official Portkey SDK sends as ``Authorization`` in virtual-key mode (it always sends one).
 PORTKEY_PLACEHOLDER = "Bearer OPENAI_API_KEY"
@@ -95,7 +93,7 @@ def test_ftjobs_azure_provider(server: Server) -> None:
         created = client.jobs.create(model="gpt-4o-mini", training_file="file-azure")
         assert next(iter(client.jobs.list(limit=100))).id == created.id
         assert client.jobs.cancel(created.id).status is ftjobs.JobStatus.CANCELLED
-    requests = httpx2.get(server.root_url + "/_ftjobs/requests", headers=AUTH).json()["data"]
+    requests = httpx2.get(server.root_url + "/_ftjobs/requests", headers={"api-key": KEY}).json()["data"]
     assert any(
         r["path"].startswith("/openai/fine_tuning/jobs?") and "api-version=" in r["path"] for r in requests
     )

@@ -90,7 +90,7 @@ def json_response(status: int, payload: Any) -> Response:
 
 
 def error_response(error: _errors.ApiError) -> Response:
-    return Response(error.status, error.encode())
+    return Response(error.status, error.encode(), headers=list(error.headers))
 
 
 class RequestLog:
@@ -292,7 +292,7 @@ class App:
         segments = [unquote(segment) for segment in path[len(prefix) :].split("/")]
         found = self.spec.route(method, segments)
         if not isinstance(found, tuple):
-            raise _errors.invalid_url(method, path)
+            raise _errors.wrong_method(method, path, self.allowed_methods(path))
         route, path_params = found
         args = self.spec.parameters(route.operation_id, path_params, query)
         return self._operation(route.operation_id, args, body)
@@ -369,19 +369,19 @@ class App:
             elif method == "DELETE":
                 self.faults.clear()
             elif method != "GET":
-                raise _errors.invalid_url(method, path)
+                raise _errors.wrong_method(method, path, self.allowed_methods(path))
             return json_response(200, {"object": "list", "data": self.faults.pending()})
         if route == "requests":
             if method == "DELETE":
                 self.log.clear()
             elif method != "GET":
-                raise _errors.invalid_url(method, path)
+                raise _errors.wrong_method(method, path, self.allowed_methods(path))
             return json_response(200, {"object": "list", "data": self.log.entries()})
         segments = route.split("/")
         if len(segments) == 3 and segments[0] == "jobs" and segments[2] == "fail" and method == "POST":
             _known_fields(payload, FAIL_FIELDS)
             return json_response(200, self.store.act(unquote(segments[1]), "fail", _failure(payload)))
-        raise _errors.invalid_url(method, path)
+        raise _errors.wrong_method(method, path, self.allowed_methods(path))
 
     def _queue_fault(self, payload: dict[str, Any]) -> None:
         spec, times = payload.get("fault"), payload.get("times", 1)

@@ -158,16 +158,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(error_response(_errors.bad_request("Invalid method in the request line.")))
             return False
         allowed = self.server.app.allowed_methods(self.path)
-        if not allowed:
-            response = error_response(_errors.invalid_url(self.command, self.path))
-        else:
-            response = error_response(
-                _errors.ApiError(
-                    405, f"Method {self.command} is not allowed here; allowed: {', '.join(allowed)}."
-                )
-            )
-            response.headers.append(("Allow", ", ".join(allowed)))
-        self._answer(response)
+        self._answer(error_response(_errors.wrong_method(self.command, self.path, allowed)))
         return False
 
     def do_GET(self) -> None:
