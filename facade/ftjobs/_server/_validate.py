@@ -489,6 +489,10 @@ def _deep_object(name: str, query: Sequence[tuple[str, str]]) -> object:
                     f"Invalid '{name}': use {name}[KEY]=VALUE, or {name}=null.", param=name
                 )
             return None
+        if key == prefix + "]":  # name[]=v: a list (or nothing) where a key belongs
+            raise _errors.bad_request(
+                f"Invalid '{name}': a key is needed, use {name}[KEY]=VALUE.", param=name
+            )
         if key.startswith(prefix) and key.endswith("]") and len(key) > len(prefix) + 1:
             inner = key[len(prefix) : -1]
             if "[" in inner or "]" in inner:  # name[k][x]=v: an object where a string belongs
