@@ -7,6 +7,10 @@ next ones wait in the backlog until one ends; a connection without a request in 
 ``idle_timeout``; a request must arrive in full (line, headers, body) within ``request_timeout``
 of its first byte, else 408 and close; bodies are at most ``MAX_BODY``; the request line and
 headers keep http.server's limits (64 KiB a line, 100 headers).
+
+Before a request is acted on (``_guards``): its framing is unambiguous (one ``Content-Length`` of
+digits, single credential headers: else 400 and close); ``/v1`` requests pass auth before any fault
+is chosen; admin requests pass the browser defences (Host, Origin, Content-Type), then the same auth.
 """
 
 from __future__ import annotations
