@@ -74,7 +74,6 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
     )
     from ._retry import RetryPolicy
     from ._status import JobStatus
-    from ._validate import Distribution, TokenReport, ValidationIssue, ValidationReport, validate_file
     from ._types import (
         CheckpointMetrics,
         DpoHyperparameters,
@@ -100,6 +99,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         UnknownVariant,
         WandbIntegration,
     )
+    from ._validate import Distribution, TokenReport, ValidationIssue, ValidationReport, validate_file
 
 
 _LAZY = {

@@ -21,10 +21,17 @@ from typing import Any, get_args
 from .._errors import InvalidArgumentError, UnusableFileError
 from ._checks import check_example
 from ._grader import item_fields
-from ._report import Distribution, ValidationIssue, Severity, TokenReport, ValidationMethod, ValidationReport
+from ._report import Distribution, Severity, TokenReport, ValidationIssue, ValidationMethod, ValidationReport
 from ._tokens import count_definitions, count_messages, encoding_for, example_limit, tokenizer
 
-__all__ = ["Distribution", "ValidationIssue", "TokenReport", "ValidationReport", "default_epochs", "validate_file"]
+__all__ = [
+    "Distribution",
+    "TokenReport",
+    "ValidationIssue",
+    "ValidationReport",
+    "default_epochs",
+    "validate_file",
+]
 
 METHODS: tuple[str, ...] = get_args(ValidationMethod)
 #: Findings kept with their line, per kind (all are counted).
