@@ -157,7 +157,7 @@ def _validate(
         try:
             example = json.loads(raw)
         except (ValueError, RecursionError) as exc:
-            text = _why(exc)
+            text = _why(_failure(raw, exc))
             first_failure = first_failure or f"line {found.line}: {text}"
             if not parsed and (b"\0" in raw or found.line >= GIVE_UP_AFTER):
                 raise UnusableFileError(f"{name}: not JSONL ({first_failure})") from None
@@ -178,7 +178,7 @@ def _validate(
             assistants.append(assistant)
             messages.append(seen.messages)
             images += seen.images
-            if method != "reinforcement" and not seen.has_system:
+            if method == "supervised" and not seen.has_system:
                 found("missing_system_message", "no system message", "warning")
             if not seen.has_user:
                 found("missing_user_message", "no user message", "warning")
@@ -234,6 +234,15 @@ def _skip_rest(stream: Any) -> int:
         skipped += len(chunk)
         if not chunk or chunk.endswith(b"\n"):
             return skipped
+
+
+def _failure(raw: bytes, exc: BaseException) -> BaseException:
+    """The error of the line without its line break (which json would call a control character)."""
+    try:
+        json.loads(raw.rstrip(b"\r\n"))
+    except (ValueError, RecursionError) as again:
+        return again
+    return exc
 
 
 def _why(exc: BaseException) -> str:

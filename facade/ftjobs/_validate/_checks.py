@@ -83,9 +83,8 @@ class Example:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
-        type(value), "null" if value is None else f"a {type(value).__name__}"
-    )
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number"}
+    return names.get(type(value), "null" if value is None else "a number")
 
 
 def check_example(
@@ -121,8 +120,8 @@ def _check_conversation(
     example: Mapping[str, Any], method: ValidationMethod, seen: Example, found: Found, where: str = ""
 ) -> None:
     """A supervised or reinforcement example, or a DPO ``input``: messages, tools, functions."""
-    if method in EXAMPLE_KEYS:
-        _unknown_keys(example, EXAMPLE_KEYS[method], where or "example", found)
+    if method in EXAMPLE_KEYS and not where:  # a DPO input's keys are checked by _check_dpo
+        _unknown_keys(example, EXAMPLE_KEYS[method], "example", found)
     messages = example.get("messages")
     if not isinstance(messages, list) or not messages:
         got = "missing" if messages is None else ("empty" if messages == [] else _kind(messages))
