@@ -125,3 +125,21 @@ def test_the_progress_bar_draws_in_place_and_clears() -> None:
 def test_no_progress_bar_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     """stderr not a terminal (as here): nothing but findings is written."""
     assert _run(capsys, str(FIXTURES / "supervised_good.jsonl"))[2] == ""
+
+
+def test_the_readme_transcript_is_true(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README's `ftjobs validate` transcript is what the command prints for the file shown above it."""
+    import re
+
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Validating training data") :]
+    lines = re.search(r"```jsonl\n(.*?)```", section, re.DOTALL)
+    transcript = re.search(r"```\n\$ ftjobs validate (\S+) (.*?)\n(.*?)```", section, re.DOTALL)
+    assert lines is not None and transcript is not None
+    (tmp_path / transcript.group(1)).write_text(lines.group(1))
+    monkeypatch.chdir(tmp_path)
+    code = main(["validate", transcript.group(1), *transcript.group(2).split()])
+    assert code == 1
+    assert capsys.readouterr().out == transcript.group(3)

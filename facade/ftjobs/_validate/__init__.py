@@ -2,8 +2,8 @@
 
 The file is read line by line in binary (never whole: a 1 GB file validates in bounded memory),
 each line parsed with ``json.loads`` and checked by :mod:`._checks` for the chosen method, its tokens
-counted by :mod:`._tokens`. What is kept per example is three integers (its line, tokens and
-assistant tokens, in arrays) and the first :data:`MAX_ISSUES_PER_KIND` findings of each kind.
+counted by :mod:`._tokens`. What is kept per example is four integers (its line, tokens,
+assistant tokens and messages, in arrays) and the first :data:`MAX_ISSUES_PER_KIND` findings of each kind.
 
 A file that cannot be validated at all raises :class:`~ftjobs.UnusableFileError` (missing, a
 directory, unreadable, empty, binary, or not JSONL: no line of the first :data:`GIVE_UP_AFTER`

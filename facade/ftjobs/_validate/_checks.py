@@ -171,12 +171,11 @@ def _check_message(
             found("message_missing_key", f"{where} ({role}) has no {key}", "error")
     if role is None:
         return
-    allowed = ROLE_KEYS[role]
-    extra = sorted(k for k in message if k not in allowed)
-    if extra:
+    unknown = message.keys() - ROLE_KEYS[role]
+    if unknown:
         found(
             "message_unrecognized_key",
-            f"{where} ({role}): unrecognized {', '.join(map(repr, extra))}",
+            f"{where} ({role}): unrecognized {', '.join(map(repr, sorted(unknown)))}",
             "error",
         )
     for key in ("name", "tool_call_id", "refusal"):

@@ -216,16 +216,32 @@ def count_messages(messages: Iterable[Any], count: Callable[[str], int]) -> tupl
         total += TOKENS_PER_MESSAGE
         role = message.get("role")
         if isinstance(role, str):
-            total += count(role)
+            total += _role_tokens(role, count)
         name = message.get("name")
         if isinstance(name, str):
             total += count(name) + TOKENS_PER_NAME
-        spoken = sum(count(t) for t in texts_of_content(message.get("content")))
-        spoken += sum(count(t) for t in _call_texts(message))
+        content = message.get("content")
+        spoken = count(content) if isinstance(content, str) else sum(map(count, texts_of_content(content)))
+        if "tool_calls" in message or "function_call" in message:
+            spoken += sum(map(count, _call_texts(message)))
         total += spoken
         if role == "assistant":
             assistant += spoken
     return total, assistant
+
+
+_ROLE_TOKENS: dict[tuple[str, Callable[[str], int]], int] = {}
+
+
+def _role_tokens(role: str, count: Callable[[str], int]) -> int:
+    """A role's tokens, counted once per role and tokenizer (roles are a handful of words)."""
+    key = (role, count)
+    known = _ROLE_TOKENS.get(key)
+    if known is None:
+        known = count(role)
+        if len(_ROLE_TOKENS) < 64:  # a file of made-up roles does not grow it
+            _ROLE_TOKENS[key] = known
+    return known
 
 
 def count_definitions(example: Mapping[str, Any], count: Callable[[str], int]) -> int:
