@@ -143,3 +143,18 @@ def test_the_readme_transcript_is_true(
     code = main(["validate", transcript.group(1), *transcript.group(2).split()])
     assert code == 1
     assert capsys.readouterr().out == transcript.group(3)
+
+
+def test_validate_loads_no_http_stack() -> None:
+    """`ftjobs validate` imports only what it needs: no httpx2, no generated models, no server."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ftjobs._cli import main;"
+        f"code = main(['validate', {str(FIXTURES / 'supervised_good.jsonl')!r}, '--json']);"
+        "print(code, sorted(m for m in sys.modules"
+        " if m.split('.')[0] in ('httpx2', 'httpcore2', 'ftjobs_generated', 'jsonschema')), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "0 []"
