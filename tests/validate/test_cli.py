@@ -158,3 +158,13 @@ def test_validate_loads_no_http_stack() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "0 []"
+
+
+def test_a_model_without_a_known_limit_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """o4-mini: o200k_base, and the limit is 'unknown for o4-mini' (without --model: 'give --model')."""
+    path = str(FIXTURES / "reinforcement_good.jsonl")
+    code, out, _ = _run(capsys, path, "--method", "reinforcement", "--model", "o4-mini")
+    assert code == 0
+    assert "tokens (o200k_base):" in out.splitlines()
+    assert "example limit     unknown for o4-mini" in out.splitlines()
+    assert "example limit     unknown (give --model)" in _run(capsys, path, "--method", "reinforcement")[1]

@@ -166,7 +166,10 @@ def render(report: ValidationReport) -> str:
             cells = [dist.min, dist.max, f"{dist.mean:,.1f}", f"{dist.median:,.1f}", dist.p5, dist.p95]
             rows.append([name] + [c if isinstance(c, str) else f"{c:,}" for c in cells])
     lines.append(table(["", "min", "max", "mean", "median", "p5", "p95"], rows))
-    limit = f"{tokens.limit:,}" if tokens.limit is not None else "unknown (give --model)"
+    if tokens.limit is not None:
+        limit = f"{tokens.limit:,}"
+    else:
+        limit = f"unknown for {clean(report.model)}" if report.model else "unknown (give --model)"
     approx = "" if tokens.exact else "~"
     summary = [
         ("example limit", limit),
