@@ -155,10 +155,7 @@ def test_the_report_is_frozen_and_serialisable() -> None:
         report.examples = 0  # type: ignore[misc]
     data = json.loads(json.dumps(report.to_dict()))
     assert data["valid"] is True
-    assert data["tokens"]["examples"] == [
-        {"line": 1, "tokens": 21},
-        {"line": 2, "tokens": 4096},
-        {"line": 3, "tokens": 4097},
-    ]
+    assert data["tokens"]["example_lines"] == [1, 2, 3]
+    assert data["tokens"]["example_tokens"] == [21, 4096, 4097]
     assert data["tokens"]["billed_tokens"] == 25 * 8213
     assert data["warning_counts"] == {"missing_system_message": 2, "over_token_limit": 1}
