@@ -152,9 +152,9 @@ def render(report: ValidationReport) -> str:
                 rows.append(["", kind, f"... {counts[kind]:,} in all"])
         lines.append(table(["line", "kind", "message"], rows))
     lines.append("")
-    tokenizer = (
-        tokens.encoding if tokens.exact else f"{tokens.encoding} ESTIMATE (pip install 'ftjobs[tokens]')"
-    )
+    tokenizer = tokens.encoding
+    if not tokens.exact:
+        tokenizer += ", ESTIMATE: pip install 'ftjobs[tokens]' for exact counts"
     lines.append(f"tokens ({tokenizer}):")
     rows = []
     for name, dist in (
