@@ -253,7 +253,8 @@ def _check_image(image: Any, where: str, found: Found) -> None:
             f"{where}: {media or 'no type'}: images must be base64 JPEG, PNG or WEBP",
             "error",
         )
-    size = (len(url) - match.end()) * 3 // 4
+    padding = min(2, len(url) - len(url.rstrip("=")))
+    size = (len(url) - match.end()) * 3 // 4 - padding  # the decoded size, without decoding
     if size > MAX_IMAGE_BYTES:
         found("invalid_image", f"{where}: the image is {size:,} bytes, over {MAX_IMAGE_BYTES:,}", "error")
 
