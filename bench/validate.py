@@ -1,4 +1,4 @@
-"""Goal 6 (issue 24): ``ftjobs validate`` throughput against its floor, and memory on a large file.
+"""Goal 7 (issue 24): ``ftjobs validate`` throughput against its floor, and memory on a large file.
 
 * Throughput: validating a generated training file (chat examples with system prompts, multi-turn
   conversations, tool definitions and calls, non-Latin text; about 32 MB) against its floor measured
@@ -10,7 +10,7 @@
   1 MB file (``--big-mb`` changes the size). Goal: at most 100 MB more: memory does not grow with
   the file.
 
-``python -m bench.validate`` prints its rows; ``python -m bench.run --only 6`` runs it in the table.
+``python -m bench.validate`` prints its rows; ``python -m bench.run --only 7`` runs it in the table.
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ def throughput(directory: Path) -> list[Row]:
 
     return [
         compare(
-            "6",
+            "7",
             f"validate {mb:.0f} MB: time vs floor (read+json.loads+encode)",
             ours,
             base,
@@ -203,7 +203,7 @@ def throughput(directory: Path) -> list[Row]:
             f"<= {TIME_GOAL:.2f}",
         ),
         Row(
-            "6",
+            "7",
             f"validate {mb:.0f} MB: throughput (floor as peer)",
             rate(ours),
             rate(base),
@@ -227,7 +227,7 @@ def memory(directory: Path, big_mb: float) -> list[Row]:
     examples = runs["big"][2]["examples"]
     return [
         Row(
-            "6",
+            "7",
             f"peak RSS validating {label} ({examples:,} examples) vs 1 MB",
             f"{runs['big'][0]:.0f} MB",
             f"{runs['small'][0]:.0f} MB",
@@ -236,7 +236,7 @@ def memory(directory: Path, big_mb: float) -> list[Row]:
             grown <= MEMORY_GOAL_MB,
         ),
         Row(
-            "6",
+            "7",
             f"validate {label} in a child: throughput",
             f"{size / 1e6 / runs['big'][1]:.1f} MB/s",
             "",
