@@ -10,6 +10,7 @@ plugin is published and imports without pytest or the server extra.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -142,6 +143,18 @@ def test_ftjobs_serve_names_the_server_extra_as_the_readme_does(installed: Insta
     section = " ".join(section[: section.index("\n## ")].split())
     assert "install it with the `server` extra, `pip install 'ftjobs[server]'`" in section
     assert "nothing to install" not in section
+
+
+def test_validate_without_the_tokens_extra_estimates_and_says_so(installed: Installed) -> None:
+    """`ftjobs validate` on the runtime dependencies alone: it works, and its counts are an estimate,
+    marked in the table and in the JSON (`exact: false`)."""
+    fixture = str(ROOT / "tests" / "fixtures" / "validate" / "supervised_good.jsonl")
+    table = run(installed, "ftjobs", "validate", fixture)
+    assert table.returncode == 0, table.stderr
+    estimate = "tokens (o200k_base, ESTIMATE: pip install 'ftjobs[tokens]' for exact counts):"
+    assert estimate in table.stdout.splitlines()
+    report = run(installed, "ftjobs", "validate", fixture, "--json")
+    assert json.loads(report.stdout)["tokens"]["exact"] is False
 
 
 def subcommands() -> list[str]:
