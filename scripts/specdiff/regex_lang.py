@@ -8,23 +8,30 @@ interegular cannot read (lookarounds, backreferences, `\\b`, `\\p{...}`, an anch
 flags) raises Unreadable with the reason.
 
 The work is bounded, so that a hostile pattern cannot stall a diff: a pattern whose automaton would
-exceed STATE_BUDGET states (bounded repetitions multiply: `(a{1,40}){1,40}`) is not built, and the
-inclusion check visits at most PAIR_BUDGET state pairs; either limit gives Unreadable. Both limits
-count work, not time, so a verdict is the same on every machine (about 0.1 s at worst each).
+exceed STATE_BUDGET states before determinisation (bounded repetitions multiply: `(a{1,40}){1,40}`)
+is not built; building the deterministic automata is stopped past BUILD_BUDGET steps (the states
+interegular's `crawl` lists, each counted as often as that list is searched: `[ab]*a[ab]{14}` has
+2^15 states), and the inclusion check visits at most PAIR_BUDGET state pairs; each limit gives
+Unreadable. They count work, not time, so a verdict is the same on every machine (about 0.5 s at
+worst per pattern pair here).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Literal
 
 import interegular
+from interegular import fsm as fsm_module
 from interegular.fsm import FSM, Alphabet
 
 Verdict = Literal["equal", "narrower", "wider", "incomparable"]
 
 STATE_BUDGET = 600
+BUILD_BUDGET = 500_000
 PAIR_BUDGET = 20_000
 _ANY = r"[\s\S]*"
 _LINE_TERMINATORS = "\n\r\u2028\u2029"
@@ -266,6 +273,33 @@ def translate(pattern: str) -> str:
     return "|".join(out)
 
 
+@contextmanager
+def _bounded_build() -> Iterator[None]:
+    """interegular builds every automaton with `fsm.crawl`, which lists the states it reaches and
+    searches that list for each one: count that work, and stop it past BUILD_BUDGET."""
+    original: Callable[..., FSM] = fsm_module.crawl
+    work = 0
+
+    def crawl(alphabet: Any, initial: Any, final: Callable[[Any], bool], follow: Any) -> FSM:
+        listed = 0
+
+        def counted(state: Any) -> bool:  # called once per state the crawl lists
+            nonlocal work, listed
+            listed += 1
+            work += listed
+            if work > BUILD_BUDGET:
+                raise Unreadable(f"building the automata would take over {BUILD_BUDGET} steps (budget)")
+            return final(state)
+
+        return original(alphabet, initial, counted, follow)
+
+    fsm_module.crawl = crawl
+    try:
+        yield
+    finally:
+        fsm_module.crawl = original
+
+
 def _fsms(old: str, new: str) -> tuple[FSM, FSM]:
     patterns = []
     for which, source in (("old", old), ("new", new)):
@@ -277,7 +311,8 @@ def _fsms(old: str, new: str) -> tuple[FSM, FSM]:
             raise Unreadable(f"the {which} pattern: {type(exc).__name__}: {exc}") from None
     flags = interegular.REFlags(0)
     alphabet = Alphabet.union(*(p.get_alphabet(flags) for p in patterns))[0]
-    first, second = (p.to_fsm(alphabet, (0, 0), flags) for p in patterns)
+    with _bounded_build():
+        first, second = (p.to_fsm(alphabet, (0, 0), flags) for p in patterns)
     return first, second
 
 
@@ -330,3 +365,8 @@ def _compare(old: str, new: str) -> tuple[Verdict | None, str]:
     if old_in_new:
         return "wider", ""
     return "incomparable", ""
+
+
+def clear_cache() -> None:
+    """Forget the verdicts decided so far (the benchmark decides them afresh on every run)."""
+    _compare.cache_clear()
