@@ -208,6 +208,16 @@ def test_sunset_is_only_read_on_a_deprecated_parameter_or_property() -> None:
     assert [c[0] for c in changes(base, rev)] == ["request-property-removed-before-sunset"]
 
 
+def test_a_write_only_property_with_a_sunset_is_not_a_response_removal() -> None:
+    """A writeOnly property is never returned: its scheduled removal does not count in responses."""
+    base, rev = doc(), doc()
+    schemas(base)["Job"]["properties"]["secret"].update({"x-sunset": "2099-01-01", "deprecated": True})
+    del schemas(rev)["Job"]["properties"]["secret"]
+    assert changes(base, rev) == []
+    schemas(base)["Job"]["properties"]["secret"]["writeOnly"] = False
+    assert {c[:2] for c in changes(base, rev)} == {("response-property-removed-before-sunset", "breaking")}
+
+
 @pytest.mark.parametrize(
     ("old", "new", "where", "expected"),
     [

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import OpPair, SchemaPair, Sink
 from . import deprecation
-from .keywords import extras, present
+from .keywords import child_flag, extras, present
 
 USES = frozenset({"x-sunset"})  # the keywords it reads (rules/keywords.py dispatch)
 
@@ -63,11 +63,12 @@ def check_properties(sink: Sink, pair: SchemaPair) -> None:
     if b.variants or r.variants:
         return
     request = pair.direction == "request"
+    hidden = "readOnly" if request else "writeOnly"  # never carried this way (rules/properties.py)
     for name, child in b.properties.items():
         if name in r.properties:
             continue
         found = property_schedule(pair, child)
-        if found is None:
+        if found is None or child_flag(pair.base_resolver, child, hidden):
             continue
         if request:
             rule = (
