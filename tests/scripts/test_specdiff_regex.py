@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+import interegular
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scripts.specdiff import regex_lang
 from scripts.specdiff.regex_lang import Unreadable, compare, translate
@@ -119,3 +122,42 @@ def test_the_pair_budget_stops_the_inclusion_check(monkeypatch: pytest.MonkeyPat
     regex_lang.clear_cache()
     assert compare("^a{10}$", "^a{1,10}$") == "wider"
     regex_lang.clear_cache()
+
+
+# --- properties -------------------------------------------------------------------------------
+# Over a subset where ECMA-262 and Python's re agree (letters, classes, groups, quantifiers,
+# alternation, anchors at the ends), the translation full-matches exactly the strings the pattern
+# finds anywhere, and interegular's automaton accepts exactly those.
+
+_ATOMS = st.sampled_from(["a", "b", "[ab]", "[^a]", "(?:a|b)", "(?:ab)", "c"])
+_QUANT = st.sampled_from(["", "", "*", "+", "?", "{2}", "{1,3}", "{0,2}"])
+_BRANCH = st.builds(
+    lambda start, parts, end: ("^" if start else "") + "".join(parts) + ("$" if end else ""),
+    st.booleans(),
+    st.lists(st.builds(lambda a, q: a + q, _ATOMS, _QUANT), min_size=1, max_size=4),
+    st.booleans(),
+)
+_PATTERNS = st.builds("|".join, st.lists(_BRANCH, min_size=1, max_size=2))
+_TEXTS = st.text(alphabet="abc", max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_PATTERNS, st.lists(_TEXTS, min_size=1, max_size=8))
+def test_translation_and_automaton_agree_with_a_search(pattern: str, texts: list[str]) -> None:
+    full = translate(pattern)
+    automaton = interegular.parse_pattern(full).to_fsm()
+    for text in texts:
+        found = re.search(pattern, text) is not None
+        assert (re.fullmatch(full, text) is not None) == found, (pattern, text)
+        assert automaton.accepts(text) == found, (pattern, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab^$|()[]{}*+?.\\-,0123dwsuxcbpk<>=!:", max_size=10), _PATTERNS)
+def test_any_text_is_decided_or_unreadable(junk: str, pattern: str) -> None:
+    """Whatever is written as a pattern, the comparison gives a verdict or Unreadable, nothing else."""
+    for old, new in ((junk, pattern), (pattern, junk)):
+        try:
+            assert compare(old, new) in ("equal", "narrower", "wider", "incomparable")
+        except Unreadable as exc:
+            assert str(exc)  # noqa: PT017 - either outcome is fine, an empty reason is not
