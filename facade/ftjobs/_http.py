@@ -33,7 +33,7 @@ import attrs
 import httpx2
 
 from ._constants import MAX_REDIRECTS, MAX_RESPONSE_BYTES
-from ._decode import ACCEPT_ENCODING, Body, BodyError, decode_budget, load_json
+from ._decode import ACCEPT_ENCODING, Body, BodyError, ConstantError, decode_budget, load_json
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -448,8 +448,9 @@ class Attempts:
             kind = response.headers.get("content-type", "no content type")
             # redacted before it is cut: a key across the cut would otherwise leave its first half
             excerpt = self.redact(body[:4096].decode("utf-8", errors="replace"))[:200]
+            reason = str(exc) if isinstance(exc, ConstantError) else type(exc).__name__
             error = ResponseValidationError(
-                f"response is not JSON ({kind}; {type(exc).__name__}): {' '.join(excerpt.split())[:120]!r}",
+                f"response is not JSON ({kind}; {reason}): {' '.join(excerpt.split())[:120]!r}",
                 body=excerpt,
                 status_code=status,
                 method=method,
