@@ -510,12 +510,11 @@ class ParamBuilder:
         if path in self.by_path:
             return self.by_path[path]
         name = self.name_for(path)
-        if name in self.params:
-            raise ViewError(f"two request schemas would be named {name}: {self.params[name].path} and {path}")
+        if name in self.params or name in self.by_path.values():
+            raise ViewError(f"two request schemas would be named {name} (the second at {path})")
         param = Param(
             name=name, path=path, doc=_doc(schema.get("description") or schema.get("title") or name)
         )
-        self.params[name] = param
         self.by_path[path] = name
         required = set(schema.get("required") or [])
         for key, prop in (schema.get("properties") or {}).items():
@@ -523,6 +522,9 @@ class ParamBuilder:
             if path in self.none_omits and key not in required and "None" not in annotation.split(" | "):
                 annotation += " | None"
             param.keys.append((key, annotation, key in required))
+        # after the TypedDicts it refers to: the module has no postponed annotations (TypedDict reads
+        # Required[...] when the class is created)
+        self.params[name] = param
         return name
 
     def ptype(self, schema: dict[str, Any], path: str) -> str:
