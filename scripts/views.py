@@ -55,6 +55,9 @@ class View:
         None  # {"root": "job", "kind": "fine_tuning.job", "generated": "FineTuningJob"}
     )
     base: str | None = None  # "module:Class" mixin
+    #: Keeps ``raw``: response objects, list items and union members (what users pass around alone);
+    #: an object nested once is in its parent's ``raw`` (and one more field costs every parse).
+    keep_raw: bool = False
 
 
 @dataclass
@@ -102,6 +105,13 @@ class Builder:
         self.unions: dict[str, Union] = {}
         self.union_paths: dict[str, list[str]] = {}
         self.imports: set[str] = set()
+        self.readers: dict[str, str] = {}
+
+    def reader(self, name: str, code: str) -> str:
+        """A reader built once at import (a closure over its constants): its module-level name."""
+        if self.readers.setdefault(name, code) != code:
+            raise ViewError(f"two readers would be named {name}")
+        return name
 
     # --- schema helpers ---------------------------------------------------------------------------
 
@@ -180,11 +190,12 @@ class Builder:
             module, cls = self.enums[path].split(":")
             self.imports.add(f"from {module} import {cls}")
             fn = "required_enum" if required else "enum"
+            reader = self.reader(f"_{fn}_{cls}", f"{fn}({cls})")
             return Field(
                 name,
                 key,
                 cls if required else f"{cls} | None",
-                f"{fn}(d, {k}, {cls})",
+                f"{reader}(d, {k})",
                 None if required else "None",
                 doc=doc,
             )
@@ -225,7 +236,7 @@ class Builder:
         k = repr(key)
         if "properties" in schema:
             cls = self.view(schema, ref or path)
-            return Field(name, key, f"{cls} | None", f"sub(d, {k}, {cls}._read)", "None", repr=False, doc=doc)
+            return Field(name, key, f"{cls} | None", f"sub(d, {k}, _read_{cls})", "None", repr=False, doc=doc)
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict) and extra:
             inner = self.deref(extra)[0].get("type")
@@ -271,8 +282,9 @@ class Builder:
                         doc=doc,
                     )
                 cls = self.view(inner, ref or f"{path}[]")
+                self.views[cls].keep_raw = True
                 return Field(
-                    name, key, f"tuple[{cls}, ...]", f"items(d, {k}, {cls}._read)", "()", repr=False, doc=doc
+                    name, key, f"tuple[{cls}, ...]", f"items(d, {k}, _read_{cls})", "()", repr=False, doc=doc
                 )
         union = self.union(alts, path + "[]")
         return Field(
@@ -300,11 +312,15 @@ class Builder:
             expected = " or ".join([f'"{v}"' for v in literals] + [number])
             self.imports.add("from typing import Literal")
             fn = "literal_or_number" if number == "number" else "literal_or_integer"
+            reader = self.reader(
+                "_" + "_".join(re.sub(r"\W", "_", v) for v in literals) + f"_or_{number}",
+                f"{fn}({tuple(literals)!r}, {expected!r})",
+            )
             return Field(
                 name,
                 key,
                 f"Literal[{lits}] | {py} | None",
-                f"{fn}(d, {k}, {frozenset(literals)!r}, {expected!r})",
+                f"{reader}(d, {k})",
                 "None",
                 doc=doc,
             )
@@ -372,10 +388,12 @@ class Builder:
                 member_path = ref or f"{path}.{len(u.members)}"
                 if tag is not None:
                     cls = self.view({**schema, "x-ftjobs-tag": tag}, member_path)
+                    self.views[cls].keep_raw = True
                     u.tags[tag] = cls
                     u.members.append(cls)
                 elif u.single is None:
                     u.single = self.view(schema, member_path)
+                    self.views[u.single].keep_raw = True
                 else:
                     raise ViewError(f"{path}: two untagged objects in a union")
                 parts.append("object")
@@ -405,6 +423,7 @@ def build(spec: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
         if schema_name not in b.schemas:  # an older or smaller spec: the classes it has
             continue
         name = b.view(b.schemas[schema_name], schema_name)
+        b.views[name].keep_raw = True
         b.views[name].root = {
             "root": info["root"],
             "kind": info.get("kind", info["root"]),
@@ -441,6 +460,7 @@ def build(spec: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     return {
         "views": order,
         "unions": sorted(b.unions.values(), key=lambda u: u.name),
+        "readers": dict(sorted(b.readers.items())),
         "aliases": aliases,
         "imports": sorted(b.imports),
         "error": config["error"],

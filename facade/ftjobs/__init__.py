@@ -76,10 +76,11 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
     )
     from ._metrics import JobMetrics, MetricsRow
     from ._models import AsyncPage, Checkpoint, Job, JobEvent, Page
-    from ._options import CreateParams, PortkeyOptions, RawResponse, RequestOptions, WaitOptions
+    from ._options import PortkeyOptions, RawResponse, RequestOptions, WaitOptions
     from ._pagination import AsyncPager, SyncPager
     from ._params import (
         CreateFields,
+        CreateParams,
         DpoHyperparametersParam,
         DpoMethodParam,
         EvalItemParam,
@@ -140,7 +141,7 @@ _LAZY = {
     "ConfigurationError": "._errors",
     "ConflictError": "._errors",
     "CreateFields": "._params",
-    "CreateParams": "._options",
+    "CreateParams": "._params",
     "DpoHyperparameters": "ftjobs_generated.views",
     "DpoHyperparametersParam": "._params",
     "DpoMethod": "ftjobs_generated.views",

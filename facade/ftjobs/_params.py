@@ -12,7 +12,8 @@ type-check against them::
     )
 
 A misspelt ``type`` (``"supervisd"``) or a value of the wrong kind (``method=42``) is a type error.
-What is added here is not in the spec: ``extra_body``.
+What is added here is not in the spec: ``extra_body`` and the per-call options. This module loads
+with the first ``jobs.create`` (building a client does not need it).
 """
 
 from collections.abc import Mapping
@@ -40,8 +41,11 @@ from ftjobs_generated.params import (
     WandbParam,
 )
 
+from ._options import RequestOptions
+
 __all__ = [
     "CreateFields",
+    "CreateParams",
     "DpoHyperparametersParam",
     "DpoMethodParam",
     "EvalItemParam",
@@ -71,3 +75,8 @@ class CreateFields(CreateJobParam, total=False):
     """
 
     extra_body: Mapping[str, Any] | None
+
+
+class CreateParams(CreateFields, RequestOptions, total=False):
+    """The keyword arguments of ``jobs.create``: the request's fields and the per-call options
+    (``extra_body`` is both: merged into the body before the body is checked)."""

@@ -260,17 +260,28 @@ def required_string(d: Obj, key: str) -> str:
     raise Invalid(key, "a non-empty string", v)
 
 
-def enum(d: Obj, key: str, cls: type[E]) -> E | None:
-    """An open enum (a value it does not list is its UNKNOWN member)."""
-    v = string(d, key)
-    if v is None:
-        return None
-    return cls._value2member_map_.get(v) or cls(v)  # type: ignore[return-value]
+def enum(cls: type[E]) -> Callable[[Obj, str], E | None]:
+    """A reader of an open enum (a value it does not list is its UNKNOWN member), None when absent."""
+    known = cls._value2member_map_.get
+
+    def read(d: Obj, key: str) -> E | None:
+        v = string(d, key)
+        if v is None:
+            return None
+        return known(v) or cls(v)  # type: ignore[return-value]
+
+    return read
 
 
-def required_enum(d: Obj, key: str, cls: type[E]) -> E:
-    v = required_string(d, key)
-    return cls._value2member_map_.get(v) or cls(v)  # type: ignore[return-value]
+def required_enum(cls: type[E]) -> Callable[[Obj, str], E]:
+    """A reader of an open enum that must be there (a non-empty string)."""
+    known = cls._value2member_map_.get
+
+    def read(d: Obj, key: str) -> E:
+        v = required_string(d, key)
+        return known(v) or cls(v)  # type: ignore[return-value]
+
+    return read
 
 
 def integer(d: Obj, key: str) -> int | None:
@@ -297,27 +308,37 @@ def boolean(d: Obj, key: str) -> bool | None:
 
 
 def literal_or_integer(
-    d: Obj, key: str, literals: frozenset[str], expected: str
-) -> Any:
-    """``"auto"`` (one of literals) or an integer."""
-    v = d.get(key)
-    if v is None or type(v) is int:
-        return v
-    if type(v) is str and v in literals:
-        return v
-    if type(v) is float and v.is_integer():
-        return int(v)
-    raise Invalid(key, expected, v)
+    literals: tuple[str, ...], expected: str
+) -> Callable[[Obj, str], Any]:
+    """A reader of ``"auto"`` (one of literals) or an integer."""
+
+    def read(d: Obj, key: str) -> Any:
+        v = d.get(key)
+        if v is None or type(v) is int:
+            return v
+        if type(v) is str and v in literals:
+            return v
+        if type(v) is float and v.is_integer():
+            return int(v)
+        raise Invalid(key, expected, v)
+
+    return read
 
 
-def literal_or_number(d: Obj, key: str, literals: frozenset[str], expected: str) -> Any:
-    """``"auto"`` (one of literals) or a number."""
-    v = d.get(key)
-    if v is None or type(v) is float or type(v) is int:
-        return v
-    if type(v) is str and v in literals:
-        return v
-    raise Invalid(key, expected, v)
+def literal_or_number(
+    literals: tuple[str, ...], expected: str
+) -> Callable[[Obj, str], Any]:
+    """A reader of ``"auto"`` (one of literals) or a number."""
+
+    def read(d: Obj, key: str) -> Any:
+        v = d.get(key)
+        if v is None or type(v) is float or type(v) is int:
+            return v
+        if type(v) is str and v in literals:
+            return v
+        raise Invalid(key, expected, v)
+
+    return read
 
 
 def time(d: Obj, key: str) -> dt.datetime | None:

@@ -5,8 +5,9 @@
 One class per schema of the spec, under the names of ``x-ftjobs-views`` in ``openapi/generator.yaml``;
 absent or null is ``None`` (``()`` for a list), integers with ``format: unixtime`` are UTC datetimes,
 string enums are open-ended (``str``), union members are picked by their ``type`` tag
-(:class:`UnknownVariant` for a tag this client does not know). ``raw`` keeps each object as received.
-The readers and the tolerance policy are in ``_views_runtime`` (docs/typing.md).
+(:class:`UnknownVariant` for a tag this client does not know). Response objects, list items and union
+members keep ``raw``, the object as received. The readers and the tolerance policy are in
+``_views_runtime`` (docs/typing.md).
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ class Checkpoint(Exportable):
             created_at=time(d, "created_at"),
             fine_tuned_model_checkpoint=string(d, "fine_tuned_model_checkpoint"),
             step_number=integer(d, "step_number"),
-            metrics=sub(d, "metrics", CheckpointMetrics._read),
+            metrics=sub(d, "metrics", _read_CheckpointMetrics),
             fine_tuning_job_id=string(d, "fine_tuning_job_id"),
             raw=d,
         )
@@ -179,8 +180,6 @@ class CheckpointMetrics(Exportable):
     valid_mean_token_accuracy: float | None = None
     full_valid_loss: float | None = None
     full_valid_mean_token_accuracy: float | None = None
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> CheckpointMetrics:
@@ -192,7 +191,6 @@ class CheckpointMetrics(Exportable):
             valid_mean_token_accuracy=number(d, "valid_mean_token_accuracy"),
             full_valid_loss=number(d, "full_valid_loss"),
             full_valid_mean_token_accuracy=number(d, "full_valid_mean_token_accuracy"),
-            raw=d,
         )
 
 
@@ -253,23 +251,14 @@ class DpoHyperparameters(Exportable):
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
     n_epochs: Literal["auto"] | int | None = None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> DpoHyperparameters:
         return _make_DpoHyperparameters(
-            beta=literal_or_number(d, "beta", frozenset({"auto"}), '"auto" or number'),
-            batch_size=literal_or_integer(
-                d, "batch_size", frozenset({"auto"}), '"auto" or integer'
-            ),
-            learning_rate_multiplier=literal_or_number(
-                d, "learning_rate_multiplier", frozenset({"auto"}), '"auto" or number'
-            ),
-            n_epochs=literal_or_integer(
-                d, "n_epochs", frozenset({"auto"}), '"auto" or integer'
-            ),
-            raw=d,
+            beta=_auto_or_number(d, "beta"),
+            batch_size=_auto_or_integer(d, "batch_size"),
+            learning_rate_multiplier=_auto_or_number(d, "learning_rate_multiplier"),
+            n_epochs=_auto_or_integer(d, "n_epochs"),
         )
 
 
@@ -282,14 +271,11 @@ class DpoMethod(Exportable):
 
     hyperparameters: DpoHyperparameters | None = attrs.field(default=None, repr=False)
     """The hyperparameters used for the DPO fine-tuning job."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> DpoMethod:
         return _make_DpoMethod(
-            hyperparameters=sub(d, "hyperparameters", DpoHyperparameters._read),
-            raw=d,
+            hyperparameters=sub(d, "hyperparameters", _read_DpoHyperparameters),
         )
 
 
@@ -351,8 +337,6 @@ class GraderRunErrors(_BaseGraderRunErrors, Exportable):
     model_grader_refusal_error: bool | None = None
     model_grader_parse_error: bool | None = None
     model_grader_server_error_details: str | None = None
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> GraderRunErrors:
@@ -377,7 +361,6 @@ class GraderRunErrors(_BaseGraderRunErrors, Exportable):
             model_grader_server_error_details=string(
                 d, "model_grader_server_error_details"
             ),
-            raw=d,
         )
 
 
@@ -395,22 +378,19 @@ class GraderRunMetadata(Exportable):
     scores: Mapping[str, Any] = attrs.field(default=_EMPTY, repr=False)
     token_usage: int | TokenUsage | None = attrs.field(default=None, repr=False)
     sampled_model_name: str | None = None
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> GraderRunMetadata:
         return _make_GraderRunMetadata(
             name=string(d, "name"),
             type=string(d, "type"),
-            errors=sub(d, "errors", GraderRunErrors._read),
+            errors=sub(d, "errors", _read_GraderRunErrors),
             execution_time=number(d, "execution_time"),
             scores=mapping_or_empty(d, "scores"),
             token_usage=union_at(
                 d, "token_usage", _union_RunGraderResponse_metadata_token_usage
             ),
             sampled_model_name=string(d, "sampled_model_name"),
-            raw=d,
         )
 
 
@@ -449,7 +429,7 @@ class GraderRunResult(Exportable):
     def _read(cls, d: Mapping[str, Any]) -> GraderRunResult:
         return _make_GraderRunResult(
             reward=number(d, "reward"),
-            metadata=sub(d, "metadata", GraderRunMetadata._read),
+            metadata=sub(d, "metadata", _read_GraderRunMetadata),
             sub_rewards=mapping_or_empty(d, "sub_rewards"),
             model_grader_token_usage_per_model=mapping_or_empty(
                 d, "model_grader_token_usage_per_model"
@@ -518,7 +498,7 @@ class InputAudio(Exportable):
     def _read(cls, d: Mapping[str, Any]) -> InputAudio:
         return _make_InputAudio(
             type="input_audio",
-            input_audio=sub(d, "input_audio", InputAudioData._read),
+            input_audio=sub(d, "input_audio", _read_InputAudioData),
             raw=d,
         )
 
@@ -534,15 +514,12 @@ class InputAudioData(Exportable):
     """Base64-encoded audio data."""
     format: str | None = None
     """The format of the audio data. Currently supported formats are `mp3` and `wav`."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> InputAudioData:
         return _make_InputAudioData(
             data=string(d, "data"),
             format=string(d, "format"),
-            raw=d,
         )
 
 
@@ -596,7 +573,7 @@ class InputText(Exportable):
             type="input_text",
             text=string(d, "text"),
             prompt_cache_breakpoint=sub(
-                d, "prompt_cache_breakpoint", PromptCacheBreakpoint._read
+                d, "prompt_cache_breakpoint", _read_PromptCacheBreakpoint
             ),
             raw=d,
         )
@@ -620,7 +597,7 @@ class Integration(Exportable):
     def _read(cls, d: Mapping[str, Any]) -> Integration:
         return _make_Integration(
             type=string(d, "type"),
-            wandb=sub(d, "wandb", WandbIntegration._read),
+            wandb=sub(d, "wandb", _read_WandbIntegration),
             raw=d,
         )
 
@@ -691,22 +668,22 @@ class Job(_BaseJob, Exportable):
         string(d, "object")
         return _make_Job(
             id=required_string(d, "id"),
-            status=required_enum(d, "status", JobStatus),
+            status=_required_enum_JobStatus(d, "status"),
             created_at=time(d, "created_at"),
-            error=sub(d, "error", JobError._read),
+            error=sub(d, "error", _read_JobError),
             fine_tuned_model=string(d, "fine_tuned_model"),
             finished_at=time(d, "finished_at"),
-            hyperparameters=sub(d, "hyperparameters", JobHyperparameters._read),
+            hyperparameters=sub(d, "hyperparameters", _read_JobHyperparameters),
             model=string(d, "model"),
             organization_id=string(d, "organization_id"),
             result_files=file_ids(d, "result_files"),
             trained_tokens=integer(d, "trained_tokens"),
             training_file=string(d, "training_file"),
             validation_file=string(d, "validation_file"),
-            integrations=items(d, "integrations", Integration._read),
+            integrations=items(d, "integrations", _read_Integration),
             seed=integer(d, "seed"),
             estimated_finish=time_or_unknown(d, "estimated_finish"),
-            method=sub(d, "method", Method._read),
+            method=sub(d, "method", _read_Method),
             metadata=str_map(d, "metadata"),
             user_provided_suffix=string(d, "user_provided_suffix"),
             raw=d,
@@ -726,8 +703,6 @@ class JobError(Exportable):
     """A human-readable error message."""
     param: str | None = None
     """The parameter that was invalid, usually `training_file` or `validation_file`. This field will be null if the failure was not parameter-specific."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> JobError:
@@ -735,7 +710,6 @@ class JobError(Exportable):
             code=string(d, "code"),
             message=string(d, "message"),
             param=string(d, "param"),
-            raw=d,
         )
 
 
@@ -800,22 +774,13 @@ class JobHyperparameters(Exportable):
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
     n_epochs: Literal["auto"] | int | None = None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> JobHyperparameters:
         return _make_JobHyperparameters(
-            batch_size=literal_or_integer(
-                d, "batch_size", frozenset({"auto"}), '"auto" or integer'
-            ),
-            learning_rate_multiplier=literal_or_number(
-                d, "learning_rate_multiplier", frozenset({"auto"}), '"auto" or number'
-            ),
-            n_epochs=literal_or_integer(
-                d, "n_epochs", frozenset({"auto"}), '"auto" or integer'
-            ),
-            raw=d,
+            batch_size=_auto_or_integer(d, "batch_size"),
+            learning_rate_multiplier=_auto_or_number(d, "learning_rate_multiplier"),
+            n_epochs=_auto_or_integer(d, "n_epochs"),
         )
 
 
@@ -846,7 +811,7 @@ class LabelModelGrader(Exportable):
             type="label_model",
             name=string(d, "name"),
             model=string(d, "model"),
-            input=items(d, "input", EvalItem._read),
+            input=items(d, "input", _read_EvalItem),
             labels=strings(d, "labels"),
             passing_labels=strings(d, "passing_labels"),
             raw=d,
@@ -868,17 +833,14 @@ class Method(Exportable):
     """Configuration for the DPO fine-tuning method."""
     reinforcement: ReinforcementMethod | None = attrs.field(default=None, repr=False)
     """Configuration for the reinforcement fine-tuning method."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> Method:
         return _make_Method(
             type=string(d, "type"),
-            supervised=sub(d, "supervised", SupervisedMethod._read),
-            dpo=sub(d, "dpo", DpoMethod._read),
-            reinforcement=sub(d, "reinforcement", ReinforcementMethod._read),
-            raw=d,
+            supervised=sub(d, "supervised", _read_SupervisedMethod),
+            dpo=sub(d, "dpo", _read_DpoMethod),
+            reinforcement=sub(d, "reinforcement", _read_ReinforcementMethod),
         )
 
 
@@ -992,14 +954,11 @@ class PromptCacheBreakpoint(Exportable):
 
     mode: str | None = None
     """The breakpoint mode. Always `explicit`."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> PromptCacheBreakpoint:
         return _make_PromptCacheBreakpoint(
             mode=string(d, "mode"),
-            raw=d,
         )
 
 
@@ -1053,32 +1012,17 @@ class ReinforcementHyperparameters(Exportable):
     """The number of training steps between evaluation runs."""
     eval_samples: Literal["auto"] | int | None = None
     """Number of evaluation samples to generate per training step."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> ReinforcementHyperparameters:
         return _make_ReinforcementHyperparameters(
-            batch_size=literal_or_integer(
-                d, "batch_size", frozenset({"auto"}), '"auto" or integer'
-            ),
-            learning_rate_multiplier=literal_or_number(
-                d, "learning_rate_multiplier", frozenset({"auto"}), '"auto" or number'
-            ),
-            n_epochs=literal_or_integer(
-                d, "n_epochs", frozenset({"auto"}), '"auto" or integer'
-            ),
+            batch_size=_auto_or_integer(d, "batch_size"),
+            learning_rate_multiplier=_auto_or_number(d, "learning_rate_multiplier"),
+            n_epochs=_auto_or_integer(d, "n_epochs"),
             reasoning_effort=string(d, "reasoning_effort"),
-            compute_multiplier=literal_or_number(
-                d, "compute_multiplier", frozenset({"auto"}), '"auto" or number'
-            ),
-            eval_interval=literal_or_integer(
-                d, "eval_interval", frozenset({"auto"}), '"auto" or integer'
-            ),
-            eval_samples=literal_or_integer(
-                d, "eval_samples", frozenset({"auto"}), '"auto" or integer'
-            ),
-            raw=d,
+            compute_multiplier=_auto_or_number(d, "compute_multiplier"),
+            eval_interval=_auto_or_integer(d, "eval_interval"),
+            eval_samples=_auto_or_integer(d, "eval_samples"),
         )
 
 
@@ -1103,17 +1047,14 @@ class ReinforcementMethod(Exportable):
         default=None, repr=False
     )
     """The hyperparameters used for the reinforcement fine-tuning job."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> ReinforcementMethod:
         return _make_ReinforcementMethod(
             grader=union_at(d, "grader", _union_FineTuneReinforcementMethod_grader),
             hyperparameters=sub(
-                d, "hyperparameters", ReinforcementHyperparameters._read
+                d, "hyperparameters", _read_ReinforcementHyperparameters
             ),
-            raw=d,
         )
 
 
@@ -1134,8 +1075,6 @@ class SamplingParams(Exportable):
     """The maximum number of tokens the grader model may generate in its response."""
     reasoning_effort: str | None = None
     """Constrains effort on reasoning for reasoning models. Currently supported values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`. Reducing reasoning effort can result in faster responses and fewer tokens used on reasoning in a response. Not all reasoning models support every value. See the [reasoning guide](https://platform.openai.com/docs/guides/reasoning) for model-specific support."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> SamplingParams:
@@ -1145,7 +1084,6 @@ class SamplingParams(Exportable):
             temperature=number(d, "temperature"),
             max_completions_tokens=integer(d, "max_completions_tokens"),
             reasoning_effort=string(d, "reasoning_effort"),
-            raw=d,
         )
 
 
@@ -1177,8 +1115,8 @@ class ScoreModelGrader(Exportable):
             type="score_model",
             name=string(d, "name"),
             model=string(d, "model"),
-            sampling_params=sub(d, "sampling_params", SamplingParams._read),
-            input=items(d, "input", EvalItem._read),
+            sampling_params=sub(d, "sampling_params", _read_SamplingParams),
+            input=items(d, "input", _read_EvalItem),
             range=numbers(d, "range"),
             raw=d,
         )
@@ -1229,22 +1167,13 @@ class SupervisedHyperparameters(Exportable):
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
     n_epochs: Literal["auto"] | int | None = None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> SupervisedHyperparameters:
         return _make_SupervisedHyperparameters(
-            batch_size=literal_or_integer(
-                d, "batch_size", frozenset({"auto"}), '"auto" or integer'
-            ),
-            learning_rate_multiplier=literal_or_number(
-                d, "learning_rate_multiplier", frozenset({"auto"}), '"auto" or number'
-            ),
-            n_epochs=literal_or_integer(
-                d, "n_epochs", frozenset({"auto"}), '"auto" or integer'
-            ),
-            raw=d,
+            batch_size=_auto_or_integer(d, "batch_size"),
+            learning_rate_multiplier=_auto_or_number(d, "learning_rate_multiplier"),
+            n_epochs=_auto_or_integer(d, "n_epochs"),
         )
 
 
@@ -1259,14 +1188,11 @@ class SupervisedMethod(Exportable):
         default=None, repr=False
     )
     """The hyperparameters used for the fine-tuning job."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> SupervisedMethod:
         return _make_SupervisedMethod(
-            hyperparameters=sub(d, "hyperparameters", SupervisedHyperparameters._read),
-            raw=d,
+            hyperparameters=sub(d, "hyperparameters", _read_SupervisedHyperparameters),
         )
 
 
@@ -1342,8 +1268,6 @@ class WandbIntegration(Exportable):
     """The entity to use for the run. This allows you to set the team or username of the WandB user that you would like associated with the run. If not set, the default entity for the registered WandB API key is used."""
     tags: tuple[str, ...] = ()
     """A list of tags to be attached to the newly created run. These tags are passed through directly to WandB. Some default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}"."""
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-    """The object exactly as received, unknown keys included."""
 
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> WandbIntegration:
@@ -1352,7 +1276,6 @@ class WandbIntegration(Exportable):
             name=string(d, "name"),
             entity=string(d, "entity"),
             tags=strings(d, "tags"),
-            raw=d,
         )
 
 
@@ -1418,6 +1341,48 @@ _make_TextSimilarityGrader = (
 )
 _make_TokenUsage = TokenUsage if TYPE_CHECKING else maker(TokenUsage)
 _make_WandbIntegration = WandbIntegration if TYPE_CHECKING else maker(WandbIntegration)
+
+# the readers as plain names (no classmethod binding on every nested object)
+_read_Checkpoint = Checkpoint._read
+_read_CheckpointMetrics = CheckpointMetrics._read
+_read_CheckpointPermission = CheckpointPermission._read
+_read_DpoHyperparameters = DpoHyperparameters._read
+_read_DpoMethod = DpoMethod._read
+_read_EvalItem = EvalItem._read
+_read_GraderRunErrors = GraderRunErrors._read
+_read_GraderRunMetadata = GraderRunMetadata._read
+_read_GraderRunResult = GraderRunResult._read
+_read_GraderValidation = GraderValidation._read
+_read_InputAudio = InputAudio._read
+_read_InputAudioData = InputAudioData._read
+_read_InputImage = InputImage._read
+_read_InputText = InputText._read
+_read_Integration = Integration._read
+_read_Job = Job._read
+_read_JobError = JobError._read
+_read_JobEvent = JobEvent._read
+_read_JobHyperparameters = JobHyperparameters._read
+_read_LabelModelGrader = LabelModelGrader._read
+_read_Method = Method._read
+_read_MultiGrader = MultiGrader._read
+_read_OutputText = OutputText._read
+_read_PermissionDeleted = PermissionDeleted._read
+_read_PromptCacheBreakpoint = PromptCacheBreakpoint._read
+_read_PythonGrader = PythonGrader._read
+_read_ReinforcementHyperparameters = ReinforcementHyperparameters._read
+_read_ReinforcementMethod = ReinforcementMethod._read
+_read_SamplingParams = SamplingParams._read
+_read_ScoreModelGrader = ScoreModelGrader._read
+_read_StringCheckGrader = StringCheckGrader._read
+_read_SupervisedHyperparameters = SupervisedHyperparameters._read
+_read_SupervisedMethod = SupervisedMethod._read
+_read_TextSimilarityGrader = TextSimilarityGrader._read
+_read_TokenUsage = TokenUsage._read
+_read_WandbIntegration = WandbIntegration._read
+
+_auto_or_integer = literal_or_integer(("auto",), '"auto" or integer')
+_auto_or_number = literal_or_number(("auto",), '"auto" or number')
+_required_enum_JobStatus = required_enum(JobStatus)
 
 _union_EvalItem_content = UnionReader(
     tags={
