@@ -81,6 +81,22 @@ def maker(cls: type[T]) -> type[T]:
     return make
 
 
+_new = object.__new__
+
+
+def slot_setters(
+    cls: type[Any], names: tuple[str, ...]
+) -> tuple[Callable[[Any, Any], None], ...]:
+    """The ``__set__`` of the slot of each of names in the slotted class cls (or a base)."""
+    out = []
+    for name in names:
+        slot = next((k.__dict__[name] for k in cls.__mro__ if name in k.__dict__), None)
+        if type(slot).__name__ != "member_descriptor":
+            raise TypeError(f"{cls.__name__}.{name} is not a slot")
+        out.append(slot.__set__)  # type: ignore[union-attr]
+    return tuple(out)
+
+
 class Invalid(Exception):
     """A value of the wrong JSON type: ``path`` (innermost key first while it unwinds), what was
     expected, and the JSON type that came."""
@@ -238,7 +254,14 @@ class UnknownVariant(Exportable):
     raw: Mapping[str, Any] = attrs.field(repr=False, eq=False)
 
 
-_make_unknown = maker(UnknownVariant)
+_unknown_type, _unknown_raw = slot_setters(UnknownVariant, ("type", "raw"))
+
+
+def _make_unknown(tag: str | None, raw: Obj) -> UnknownVariant:
+    self: UnknownVariant = _new(UnknownVariant)
+    _unknown_type(self, tag)
+    _unknown_raw(self, raw)
+    return self
 
 
 # --- scalars: None when absent or null ----------------------------------------------------------
@@ -529,7 +552,7 @@ class UnionReader:
                     )
                 read = self.tags.get(tag) if tag is not None else None
                 if read is None:
-                    return _make_unknown(type=tag, raw=v)
+                    return _make_unknown(tag, v)
             elif self.single is not None:
                 read = self.single
             else:

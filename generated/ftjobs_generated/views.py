@@ -25,6 +25,7 @@ from ._views_runtime import (
     Exportable,
     UnionReader,
     UnknownVariant,
+    _new,
     boolean,
     file_ids,
     generated_model,
@@ -32,7 +33,6 @@ from ._views_runtime import (
     items,
     literal_or_integer,
     literal_or_number,
-    maker,
     mapping,
     mapping_or_empty,
     number,
@@ -41,6 +41,7 @@ from ._views_runtime import (
     parse_root,
     required_enum,
     required_string,
+    slot_setters,
     str_map,
     string,
     strings,
@@ -156,13 +157,13 @@ class Checkpoint(Exportable):
     def _read(cls, d: Mapping[str, Any]) -> Checkpoint:
         string(d, "object")
         return _make_Checkpoint(
-            id=required_string(d, "id"),
-            created_at=time(d, "created_at"),
-            fine_tuned_model_checkpoint=string(d, "fine_tuned_model_checkpoint"),
-            step_number=integer(d, "step_number"),
-            metrics=sub(d, "metrics", _read_CheckpointMetrics),
-            fine_tuning_job_id=string(d, "fine_tuning_job_id"),
-            raw=d,
+            required_string(d, "id"),  # id
+            time(d, "created_at"),  # created_at
+            string(d, "fine_tuned_model_checkpoint"),  # fine_tuned_model_checkpoint
+            integer(d, "step_number"),  # step_number
+            sub(d, "metrics", _read_CheckpointMetrics),  # metrics
+            string(d, "fine_tuning_job_id"),  # fine_tuning_job_id
+            d,  # raw
         )
 
 
@@ -184,13 +185,15 @@ class CheckpointMetrics(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> CheckpointMetrics:
         return _make_CheckpointMetrics(
-            step=number(d, "step"),
-            train_loss=number(d, "train_loss"),
-            train_mean_token_accuracy=number(d, "train_mean_token_accuracy"),
-            valid_loss=number(d, "valid_loss"),
-            valid_mean_token_accuracy=number(d, "valid_mean_token_accuracy"),
-            full_valid_loss=number(d, "full_valid_loss"),
-            full_valid_mean_token_accuracy=number(d, "full_valid_mean_token_accuracy"),
+            number(d, "step"),  # step
+            number(d, "train_loss"),  # train_loss
+            number(d, "train_mean_token_accuracy"),  # train_mean_token_accuracy
+            number(d, "valid_loss"),  # valid_loss
+            number(d, "valid_mean_token_accuracy"),  # valid_mean_token_accuracy
+            number(d, "full_valid_loss"),  # full_valid_loss
+            number(
+                d, "full_valid_mean_token_accuracy"
+            ),  # full_valid_mean_token_accuracy
         )
 
 
@@ -229,10 +232,10 @@ class CheckpointPermission(Exportable):
     def _read(cls, d: Mapping[str, Any]) -> CheckpointPermission:
         string(d, "object")
         return _make_CheckpointPermission(
-            id=required_string(d, "id"),
-            created_at=time(d, "created_at"),
-            project_id=string(d, "project_id"),
-            raw=d,
+            required_string(d, "id"),  # id
+            time(d, "created_at"),  # created_at
+            string(d, "project_id"),  # project_id
+            d,  # raw
         )
 
 
@@ -255,10 +258,10 @@ class DpoHyperparameters(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> DpoHyperparameters:
         return _make_DpoHyperparameters(
-            beta=_auto_or_number(d, "beta"),
-            batch_size=_auto_or_integer(d, "batch_size"),
-            learning_rate_multiplier=_auto_or_number(d, "learning_rate_multiplier"),
-            n_epochs=_auto_or_integer(d, "n_epochs"),
+            _auto_or_number(d, "beta"),  # beta
+            _auto_or_integer(d, "batch_size"),  # batch_size
+            _auto_or_number(d, "learning_rate_multiplier"),  # learning_rate_multiplier
+            _auto_or_integer(d, "n_epochs"),  # n_epochs
         )
 
 
@@ -275,7 +278,7 @@ class DpoMethod(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> DpoMethod:
         return _make_DpoMethod(
-            hyperparameters=sub(d, "hyperparameters", _read_DpoHyperparameters),
+            sub(d, "hyperparameters", _read_DpoHyperparameters),  # hyperparameters
         )
 
 
@@ -309,10 +312,10 @@ class EvalItem(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> EvalItem:
         return _make_EvalItem(
-            role=string(d, "role"),
-            content=union_or_list(d, "content", _union_EvalItem_content),
-            type=string(d, "type"),
-            raw=d,
+            string(d, "role"),  # role
+            union_or_list(d, "content", _union_EvalItem_content),  # content
+            string(d, "type"),  # type
+            d,  # raw
         )
 
 
@@ -341,26 +344,26 @@ class GraderRunErrors(_BaseGraderRunErrors, Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> GraderRunErrors:
         return _make_GraderRunErrors(
-            formula_parse_error=boolean(d, "formula_parse_error"),
-            sample_parse_error=boolean(d, "sample_parse_error"),
-            truncated_observation_error=boolean(d, "truncated_observation_error"),
-            unresponsive_reward_error=boolean(d, "unresponsive_reward_error"),
-            invalid_variable_error=boolean(d, "invalid_variable_error"),
-            other_error=boolean(d, "other_error"),
-            python_grader_server_error=boolean(d, "python_grader_server_error"),
-            python_grader_server_error_type=string(
+            boolean(d, "formula_parse_error"),  # formula_parse_error
+            boolean(d, "sample_parse_error"),  # sample_parse_error
+            boolean(d, "truncated_observation_error"),  # truncated_observation_error
+            boolean(d, "unresponsive_reward_error"),  # unresponsive_reward_error
+            boolean(d, "invalid_variable_error"),  # invalid_variable_error
+            boolean(d, "other_error"),  # other_error
+            boolean(d, "python_grader_server_error"),  # python_grader_server_error
+            string(
                 d, "python_grader_server_error_type"
-            ),
-            python_grader_runtime_error=boolean(d, "python_grader_runtime_error"),
-            python_grader_runtime_error_details=string(
+            ),  # python_grader_server_error_type
+            boolean(d, "python_grader_runtime_error"),  # python_grader_runtime_error
+            string(
                 d, "python_grader_runtime_error_details"
-            ),
-            model_grader_server_error=boolean(d, "model_grader_server_error"),
-            model_grader_refusal_error=boolean(d, "model_grader_refusal_error"),
-            model_grader_parse_error=boolean(d, "model_grader_parse_error"),
-            model_grader_server_error_details=string(
+            ),  # python_grader_runtime_error_details
+            boolean(d, "model_grader_server_error"),  # model_grader_server_error
+            boolean(d, "model_grader_refusal_error"),  # model_grader_refusal_error
+            boolean(d, "model_grader_parse_error"),  # model_grader_parse_error
+            string(
                 d, "model_grader_server_error_details"
-            ),
+            ),  # model_grader_server_error_details
         )
 
 
@@ -382,15 +385,15 @@ class GraderRunMetadata(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> GraderRunMetadata:
         return _make_GraderRunMetadata(
-            name=string(d, "name"),
-            type=string(d, "type"),
-            errors=sub(d, "errors", _read_GraderRunErrors),
-            execution_time=number(d, "execution_time"),
-            scores=mapping_or_empty(d, "scores"),
-            token_usage=union_at(
+            string(d, "name"),  # name
+            string(d, "type"),  # type
+            sub(d, "errors", _read_GraderRunErrors),  # errors
+            number(d, "execution_time"),  # execution_time
+            mapping_or_empty(d, "scores"),  # scores
+            union_at(
                 d, "token_usage", _union_RunGraderResponse_metadata_token_usage
-            ),
-            sampled_model_name=string(d, "sampled_model_name"),
+            ),  # token_usage
+            string(d, "sampled_model_name"),  # sampled_model_name
         )
 
 
@@ -428,13 +431,13 @@ class GraderRunResult(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> GraderRunResult:
         return _make_GraderRunResult(
-            reward=number(d, "reward"),
-            metadata=sub(d, "metadata", _read_GraderRunMetadata),
-            sub_rewards=mapping_or_empty(d, "sub_rewards"),
-            model_grader_token_usage_per_model=mapping_or_empty(
+            number(d, "reward"),  # reward
+            sub(d, "metadata", _read_GraderRunMetadata),  # metadata
+            mapping_or_empty(d, "sub_rewards"),  # sub_rewards
+            mapping_or_empty(
                 d, "model_grader_token_usage_per_model"
-            ),
-            raw=d,
+            ),  # model_grader_token_usage_per_model
+            d,  # raw
         )
 
 
@@ -476,8 +479,8 @@ class GraderValidation(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> GraderValidation:
         return _make_GraderValidation(
-            grader=union_at(d, "grader", _union_ValidateGraderResponse_grader),
-            raw=d,
+            union_at(d, "grader", _union_ValidateGraderResponse_grader),  # grader
+            d,  # raw
         )
 
 
@@ -497,9 +500,9 @@ class InputAudio(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> InputAudio:
         return _make_InputAudio(
-            type="input_audio",
-            input_audio=sub(d, "input_audio", _read_InputAudioData),
-            raw=d,
+            "input_audio",  # type
+            sub(d, "input_audio", _read_InputAudioData),  # input_audio
+            d,  # raw
         )
 
 
@@ -518,8 +521,8 @@ class InputAudioData(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> InputAudioData:
         return _make_InputAudioData(
-            data=string(d, "data"),
-            format=string(d, "format"),
+            string(d, "data"),  # data
+            string(d, "format"),  # format
         )
 
 
@@ -542,10 +545,10 @@ class InputImage(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> InputImage:
         return _make_InputImage(
-            type="input_image",
-            image_url=string(d, "image_url"),
-            detail=string(d, "detail"),
-            raw=d,
+            "input_image",  # type
+            string(d, "image_url"),  # image_url
+            string(d, "detail"),  # detail
+            d,  # raw
         )
 
 
@@ -570,12 +573,12 @@ class InputText(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> InputText:
         return _make_InputText(
-            type="input_text",
-            text=string(d, "text"),
-            prompt_cache_breakpoint=sub(
+            "input_text",  # type
+            string(d, "text"),  # text
+            sub(
                 d, "prompt_cache_breakpoint", _read_PromptCacheBreakpoint
-            ),
-            raw=d,
+            ),  # prompt_cache_breakpoint
+            d,  # raw
         )
 
 
@@ -596,9 +599,9 @@ class Integration(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> Integration:
         return _make_Integration(
-            type=string(d, "type"),
-            wandb=sub(d, "wandb", _read_WandbIntegration),
-            raw=d,
+            string(d, "type"),  # type
+            sub(d, "wandb", _read_WandbIntegration),  # wandb
+            d,  # raw
         )
 
 
@@ -667,26 +670,26 @@ class Job(_BaseJob, Exportable):
     def _read(cls, d: Mapping[str, Any]) -> Job:
         string(d, "object")
         return _make_Job(
-            id=required_string(d, "id"),
-            status=_required_enum_JobStatus(d, "status"),
-            created_at=time(d, "created_at"),
-            error=sub(d, "error", _read_JobError),
-            fine_tuned_model=string(d, "fine_tuned_model"),
-            finished_at=time(d, "finished_at"),
-            hyperparameters=sub(d, "hyperparameters", _read_JobHyperparameters),
-            model=string(d, "model"),
-            organization_id=string(d, "organization_id"),
-            result_files=file_ids(d, "result_files"),
-            trained_tokens=integer(d, "trained_tokens"),
-            training_file=string(d, "training_file"),
-            validation_file=string(d, "validation_file"),
-            integrations=items(d, "integrations", _read_Integration),
-            seed=integer(d, "seed"),
-            estimated_finish=time_or_unknown(d, "estimated_finish"),
-            method=sub(d, "method", _read_Method),
-            metadata=str_map(d, "metadata"),
-            user_provided_suffix=string(d, "user_provided_suffix"),
-            raw=d,
+            required_string(d, "id"),  # id
+            _required_enum_JobStatus(d, "status"),  # status
+            time(d, "created_at"),  # created_at
+            sub(d, "error", _read_JobError),  # error
+            string(d, "fine_tuned_model"),  # fine_tuned_model
+            time(d, "finished_at"),  # finished_at
+            sub(d, "hyperparameters", _read_JobHyperparameters),  # hyperparameters
+            string(d, "model"),  # model
+            string(d, "organization_id"),  # organization_id
+            file_ids(d, "result_files"),  # result_files
+            integer(d, "trained_tokens"),  # trained_tokens
+            string(d, "training_file"),  # training_file
+            string(d, "validation_file"),  # validation_file
+            items(d, "integrations", _read_Integration),  # integrations
+            integer(d, "seed"),  # seed
+            time_or_unknown(d, "estimated_finish"),  # estimated_finish
+            sub(d, "method", _read_Method),  # method
+            str_map(d, "metadata"),  # metadata
+            string(d, "user_provided_suffix"),  # user_provided_suffix
+            d,  # raw
         )
 
 
@@ -707,9 +710,9 @@ class JobError(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> JobError:
         return _make_JobError(
-            code=string(d, "code"),
-            message=string(d, "message"),
-            param=string(d, "param"),
+            string(d, "code"),  # code
+            string(d, "message"),  # message
+            string(d, "param"),  # param
         )
 
 
@@ -752,13 +755,13 @@ class JobEvent(Exportable):
     def _read(cls, d: Mapping[str, Any]) -> JobEvent:
         string(d, "object")
         return _make_JobEvent(
-            id=string(d, "id"),
-            created_at=time(d, "created_at"),
-            level=string(d, "level"),
-            message=string(d, "message"),
-            type=string(d, "type"),
-            data=mapping(d, "data"),
-            raw=d,
+            string(d, "id"),  # id
+            time(d, "created_at"),  # created_at
+            string(d, "level"),  # level
+            string(d, "message"),  # message
+            string(d, "type"),  # type
+            mapping(d, "data"),  # data
+            d,  # raw
         )
 
 
@@ -778,9 +781,9 @@ class JobHyperparameters(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> JobHyperparameters:
         return _make_JobHyperparameters(
-            batch_size=_auto_or_integer(d, "batch_size"),
-            learning_rate_multiplier=_auto_or_number(d, "learning_rate_multiplier"),
-            n_epochs=_auto_or_integer(d, "n_epochs"),
+            _auto_or_integer(d, "batch_size"),  # batch_size
+            _auto_or_number(d, "learning_rate_multiplier"),  # learning_rate_multiplier
+            _auto_or_integer(d, "n_epochs"),  # n_epochs
         )
 
 
@@ -808,13 +811,13 @@ class LabelModelGrader(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> LabelModelGrader:
         return _make_LabelModelGrader(
-            type="label_model",
-            name=string(d, "name"),
-            model=string(d, "model"),
-            input=items(d, "input", _read_EvalItem),
-            labels=strings(d, "labels"),
-            passing_labels=strings(d, "passing_labels"),
-            raw=d,
+            "label_model",  # type
+            string(d, "name"),  # name
+            string(d, "model"),  # model
+            items(d, "input", _read_EvalItem),  # input
+            strings(d, "labels"),  # labels
+            strings(d, "passing_labels"),  # passing_labels
+            d,  # raw
         )
 
 
@@ -837,10 +840,10 @@ class Method(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> Method:
         return _make_Method(
-            type=string(d, "type"),
-            supervised=sub(d, "supervised", _read_SupervisedMethod),
-            dpo=sub(d, "dpo", _read_DpoMethod),
-            reinforcement=sub(d, "reinforcement", _read_ReinforcementMethod),
+            string(d, "type"),  # type
+            sub(d, "supervised", _read_SupervisedMethod),  # supervised
+            sub(d, "dpo", _read_DpoMethod),  # dpo
+            sub(d, "reinforcement", _read_ReinforcementMethod),  # reinforcement
         )
 
 
@@ -873,11 +876,11 @@ class MultiGrader(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> MultiGrader:
         return _make_MultiGrader(
-            type="multi",
-            name=string(d, "name"),
-            graders=one_or_list(d, "graders", _union_GraderMulti_graders),
-            calculate_output=string(d, "calculate_output"),
-            raw=d,
+            "multi",  # type
+            string(d, "name"),  # name
+            one_or_list(d, "graders", _union_GraderMulti_graders),  # graders
+            string(d, "calculate_output"),  # calculate_output
+            d,  # raw
         )
 
 
@@ -898,9 +901,9 @@ class OutputText(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> OutputText:
         return _make_OutputText(
-            type="output_text",
-            text=string(d, "text"),
-            raw=d,
+            "output_text",  # type
+            string(d, "text"),  # text
+            d,  # raw
         )
 
 
@@ -939,9 +942,9 @@ class PermissionDeleted(Exportable):
     def _read(cls, d: Mapping[str, Any]) -> PermissionDeleted:
         string(d, "object")
         return _make_PermissionDeleted(
-            id=required_string(d, "id"),
-            deleted=boolean(d, "deleted"),
-            raw=d,
+            required_string(d, "id"),  # id
+            boolean(d, "deleted"),  # deleted
+            d,  # raw
         )
 
 
@@ -958,7 +961,7 @@ class PromptCacheBreakpoint(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> PromptCacheBreakpoint:
         return _make_PromptCacheBreakpoint(
-            mode=string(d, "mode"),
+            string(d, "mode"),  # mode
         )
 
 
@@ -983,11 +986,11 @@ class PythonGrader(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> PythonGrader:
         return _make_PythonGrader(
-            type="python",
-            name=string(d, "name"),
-            source=string(d, "source"),
-            image_tag=string(d, "image_tag"),
-            raw=d,
+            "python",  # type
+            string(d, "name"),  # name
+            string(d, "source"),  # source
+            string(d, "image_tag"),  # image_tag
+            d,  # raw
         )
 
 
@@ -1016,13 +1019,13 @@ class ReinforcementHyperparameters(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> ReinforcementHyperparameters:
         return _make_ReinforcementHyperparameters(
-            batch_size=_auto_or_integer(d, "batch_size"),
-            learning_rate_multiplier=_auto_or_number(d, "learning_rate_multiplier"),
-            n_epochs=_auto_or_integer(d, "n_epochs"),
-            reasoning_effort=string(d, "reasoning_effort"),
-            compute_multiplier=_auto_or_number(d, "compute_multiplier"),
-            eval_interval=_auto_or_integer(d, "eval_interval"),
-            eval_samples=_auto_or_integer(d, "eval_samples"),
+            _auto_or_integer(d, "batch_size"),  # batch_size
+            _auto_or_number(d, "learning_rate_multiplier"),  # learning_rate_multiplier
+            _auto_or_integer(d, "n_epochs"),  # n_epochs
+            string(d, "reasoning_effort"),  # reasoning_effort
+            _auto_or_number(d, "compute_multiplier"),  # compute_multiplier
+            _auto_or_integer(d, "eval_interval"),  # eval_interval
+            _auto_or_integer(d, "eval_samples"),  # eval_samples
         )
 
 
@@ -1051,10 +1054,10 @@ class ReinforcementMethod(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> ReinforcementMethod:
         return _make_ReinforcementMethod(
-            grader=union_at(d, "grader", _union_FineTuneReinforcementMethod_grader),
-            hyperparameters=sub(
+            union_at(d, "grader", _union_FineTuneReinforcementMethod_grader),  # grader
+            sub(
                 d, "hyperparameters", _read_ReinforcementHyperparameters
-            ),
+            ),  # hyperparameters
         )
 
 
@@ -1079,11 +1082,11 @@ class SamplingParams(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> SamplingParams:
         return _make_SamplingParams(
-            seed=integer(d, "seed"),
-            top_p=number(d, "top_p"),
-            temperature=number(d, "temperature"),
-            max_completions_tokens=integer(d, "max_completions_tokens"),
-            reasoning_effort=string(d, "reasoning_effort"),
+            integer(d, "seed"),  # seed
+            number(d, "top_p"),  # top_p
+            number(d, "temperature"),  # temperature
+            integer(d, "max_completions_tokens"),  # max_completions_tokens
+            string(d, "reasoning_effort"),  # reasoning_effort
         )
 
 
@@ -1112,13 +1115,13 @@ class ScoreModelGrader(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> ScoreModelGrader:
         return _make_ScoreModelGrader(
-            type="score_model",
-            name=string(d, "name"),
-            model=string(d, "model"),
-            sampling_params=sub(d, "sampling_params", _read_SamplingParams),
-            input=items(d, "input", _read_EvalItem),
-            range=numbers(d, "range"),
-            raw=d,
+            "score_model",  # type
+            string(d, "name"),  # name
+            string(d, "model"),  # model
+            sub(d, "sampling_params", _read_SamplingParams),  # sampling_params
+            items(d, "input", _read_EvalItem),  # input
+            numbers(d, "range"),  # range
+            d,  # raw
         )
 
 
@@ -1145,12 +1148,12 @@ class StringCheckGrader(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> StringCheckGrader:
         return _make_StringCheckGrader(
-            type="string_check",
-            name=string(d, "name"),
-            input=string(d, "input"),
-            reference=string(d, "reference"),
-            operation=string(d, "operation"),
-            raw=d,
+            "string_check",  # type
+            string(d, "name"),  # name
+            string(d, "input"),  # input
+            string(d, "reference"),  # reference
+            string(d, "operation"),  # operation
+            d,  # raw
         )
 
 
@@ -1171,9 +1174,9 @@ class SupervisedHyperparameters(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> SupervisedHyperparameters:
         return _make_SupervisedHyperparameters(
-            batch_size=_auto_or_integer(d, "batch_size"),
-            learning_rate_multiplier=_auto_or_number(d, "learning_rate_multiplier"),
-            n_epochs=_auto_or_integer(d, "n_epochs"),
+            _auto_or_integer(d, "batch_size"),  # batch_size
+            _auto_or_number(d, "learning_rate_multiplier"),  # learning_rate_multiplier
+            _auto_or_integer(d, "n_epochs"),  # n_epochs
         )
 
 
@@ -1192,7 +1195,9 @@ class SupervisedMethod(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> SupervisedMethod:
         return _make_SupervisedMethod(
-            hyperparameters=sub(d, "hyperparameters", _read_SupervisedHyperparameters),
+            sub(
+                d, "hyperparameters", _read_SupervisedHyperparameters
+            ),  # hyperparameters
         )
 
 
@@ -1219,12 +1224,12 @@ class TextSimilarityGrader(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> TextSimilarityGrader:
         return _make_TextSimilarityGrader(
-            type="text_similarity",
-            name=string(d, "name"),
-            input=string(d, "input"),
-            reference=string(d, "reference"),
-            evaluation_metric=string(d, "evaluation_metric"),
-            raw=d,
+            "text_similarity",  # type
+            string(d, "name"),  # name
+            string(d, "input"),  # input
+            string(d, "reference"),  # reference
+            string(d, "evaluation_metric"),  # evaluation_metric
+            d,  # raw
         )
 
 
@@ -1245,11 +1250,11 @@ class TokenUsage(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> TokenUsage:
         return _make_TokenUsage(
-            prompt_tokens=integer(d, "prompt_tokens"),
-            completion_tokens=integer(d, "completion_tokens"),
-            total_tokens=integer(d, "total_tokens"),
-            cached_tokens=integer(d, "cached_tokens"),
-            raw=d,
+            integer(d, "prompt_tokens"),  # prompt_tokens
+            integer(d, "completion_tokens"),  # completion_tokens
+            integer(d, "total_tokens"),  # total_tokens
+            integer(d, "cached_tokens"),  # cached_tokens
+            d,  # raw
         )
 
 
@@ -1272,75 +1277,1099 @@ class WandbIntegration(Exportable):
     @classmethod
     def _read(cls, d: Mapping[str, Any]) -> WandbIntegration:
         return _make_WandbIntegration(
-            project=string(d, "project"),
-            name=string(d, "name"),
-            entity=string(d, "entity"),
-            tags=strings(d, "tags"),
+            string(d, "project"),  # project
+            string(d, "name"),  # name
+            string(d, "entity"),  # entity
+            strings(d, "tags"),  # tags
         )
 
 
-_make_Checkpoint = Checkpoint if TYPE_CHECKING else maker(Checkpoint)
-_make_CheckpointMetrics = (
-    CheckpointMetrics if TYPE_CHECKING else maker(CheckpointMetrics)
+# The readers' constructors: every field positional, each slot filled directly (attrs' frozen __init__
+# goes through object.__setattr__ for each field, which costs twice as much). Plain functions of this
+# module, compiled with it: nothing is generated at import.
+(
+    _Checkpoint_id,
+    _Checkpoint_created_at,
+    _Checkpoint_fine_tuned_model_checkpoint,
+    _Checkpoint_step_number,
+    _Checkpoint_metrics,
+    _Checkpoint_fine_tuning_job_id,
+    _Checkpoint_raw,
+    _Checkpoint_request_id,
+) = slot_setters(
+    Checkpoint,
+    (
+        "id",
+        "created_at",
+        "fine_tuned_model_checkpoint",
+        "step_number",
+        "metrics",
+        "fine_tuning_job_id",
+        "raw",
+        "request_id",
+    ),
 )
-_make_CheckpointPermission = (
-    CheckpointPermission if TYPE_CHECKING else maker(CheckpointPermission)
+
+
+def _make_Checkpoint(
+    id,
+    created_at,
+    fine_tuned_model_checkpoint,
+    step_number,
+    metrics,
+    fine_tuning_job_id,
+    raw,
+):  # type: ignore[no-untyped-def]
+    self = _new(Checkpoint)
+    _Checkpoint_id(self, id)
+    _Checkpoint_created_at(self, created_at)
+    _Checkpoint_fine_tuned_model_checkpoint(self, fine_tuned_model_checkpoint)
+    _Checkpoint_step_number(self, step_number)
+    _Checkpoint_metrics(self, metrics)
+    _Checkpoint_fine_tuning_job_id(self, fine_tuning_job_id)
+    _Checkpoint_raw(self, raw)
+    _Checkpoint_request_id(self, None)
+    return self
+
+
+(
+    _CheckpointMetrics_step,
+    _CheckpointMetrics_train_loss,
+    _CheckpointMetrics_train_mean_token_accuracy,
+    _CheckpointMetrics_valid_loss,
+    _CheckpointMetrics_valid_mean_token_accuracy,
+    _CheckpointMetrics_full_valid_loss,
+    _CheckpointMetrics_full_valid_mean_token_accuracy,
+) = slot_setters(
+    CheckpointMetrics,
+    (
+        "step",
+        "train_loss",
+        "train_mean_token_accuracy",
+        "valid_loss",
+        "valid_mean_token_accuracy",
+        "full_valid_loss",
+        "full_valid_mean_token_accuracy",
+    ),
 )
-_make_DpoHyperparameters = (
-    DpoHyperparameters if TYPE_CHECKING else maker(DpoHyperparameters)
+
+
+def _make_CheckpointMetrics(
+    step,
+    train_loss,
+    train_mean_token_accuracy,
+    valid_loss,
+    valid_mean_token_accuracy,
+    full_valid_loss,
+    full_valid_mean_token_accuracy,
+):  # type: ignore[no-untyped-def]
+    self = _new(CheckpointMetrics)
+    _CheckpointMetrics_step(self, step)
+    _CheckpointMetrics_train_loss(self, train_loss)
+    _CheckpointMetrics_train_mean_token_accuracy(self, train_mean_token_accuracy)
+    _CheckpointMetrics_valid_loss(self, valid_loss)
+    _CheckpointMetrics_valid_mean_token_accuracy(self, valid_mean_token_accuracy)
+    _CheckpointMetrics_full_valid_loss(self, full_valid_loss)
+    _CheckpointMetrics_full_valid_mean_token_accuracy(
+        self, full_valid_mean_token_accuracy
+    )
+    return self
+
+
+(
+    _CheckpointPermission_id,
+    _CheckpointPermission_created_at,
+    _CheckpointPermission_project_id,
+    _CheckpointPermission_raw,
+    _CheckpointPermission_request_id,
+) = slot_setters(
+    CheckpointPermission,
+    (
+        "id",
+        "created_at",
+        "project_id",
+        "raw",
+        "request_id",
+    ),
 )
-_make_DpoMethod = DpoMethod if TYPE_CHECKING else maker(DpoMethod)
-_make_EvalItem = EvalItem if TYPE_CHECKING else maker(EvalItem)
-_make_GraderRunErrors = GraderRunErrors if TYPE_CHECKING else maker(GraderRunErrors)
-_make_GraderRunMetadata = (
-    GraderRunMetadata if TYPE_CHECKING else maker(GraderRunMetadata)
+
+
+def _make_CheckpointPermission(id, created_at, project_id, raw):  # type: ignore[no-untyped-def]
+    self = _new(CheckpointPermission)
+    _CheckpointPermission_id(self, id)
+    _CheckpointPermission_created_at(self, created_at)
+    _CheckpointPermission_project_id(self, project_id)
+    _CheckpointPermission_raw(self, raw)
+    _CheckpointPermission_request_id(self, None)
+    return self
+
+
+(
+    _DpoHyperparameters_beta,
+    _DpoHyperparameters_batch_size,
+    _DpoHyperparameters_learning_rate_multiplier,
+    _DpoHyperparameters_n_epochs,
+) = slot_setters(
+    DpoHyperparameters,
+    (
+        "beta",
+        "batch_size",
+        "learning_rate_multiplier",
+        "n_epochs",
+    ),
 )
-_make_GraderRunResult = GraderRunResult if TYPE_CHECKING else maker(GraderRunResult)
-_make_GraderValidation = GraderValidation if TYPE_CHECKING else maker(GraderValidation)
-_make_InputAudio = InputAudio if TYPE_CHECKING else maker(InputAudio)
-_make_InputAudioData = InputAudioData if TYPE_CHECKING else maker(InputAudioData)
-_make_InputImage = InputImage if TYPE_CHECKING else maker(InputImage)
-_make_InputText = InputText if TYPE_CHECKING else maker(InputText)
-_make_Integration = Integration if TYPE_CHECKING else maker(Integration)
-_make_Job = Job if TYPE_CHECKING else maker(Job)
-_make_JobError = JobError if TYPE_CHECKING else maker(JobError)
-_make_JobEvent = JobEvent if TYPE_CHECKING else maker(JobEvent)
-_make_JobHyperparameters = (
-    JobHyperparameters if TYPE_CHECKING else maker(JobHyperparameters)
+
+
+def _make_DpoHyperparameters(beta, batch_size, learning_rate_multiplier, n_epochs):  # type: ignore[no-untyped-def]
+    self = _new(DpoHyperparameters)
+    _DpoHyperparameters_beta(self, beta)
+    _DpoHyperparameters_batch_size(self, batch_size)
+    _DpoHyperparameters_learning_rate_multiplier(self, learning_rate_multiplier)
+    _DpoHyperparameters_n_epochs(self, n_epochs)
+    return self
+
+
+(_DpoMethod_hyperparameters,) = slot_setters(DpoMethod, ("hyperparameters",))
+
+
+def _make_DpoMethod(hyperparameters):  # type: ignore[no-untyped-def]
+    self = _new(DpoMethod)
+    _DpoMethod_hyperparameters(self, hyperparameters)
+    return self
+
+
+(
+    _EvalItem_role,
+    _EvalItem_content,
+    _EvalItem_type,
+    _EvalItem_raw,
+) = slot_setters(
+    EvalItem,
+    (
+        "role",
+        "content",
+        "type",
+        "raw",
+    ),
 )
-_make_LabelModelGrader = LabelModelGrader if TYPE_CHECKING else maker(LabelModelGrader)
-_make_Method = Method if TYPE_CHECKING else maker(Method)
-_make_MultiGrader = MultiGrader if TYPE_CHECKING else maker(MultiGrader)
-_make_OutputText = OutputText if TYPE_CHECKING else maker(OutputText)
-_make_PermissionDeleted = (
-    PermissionDeleted if TYPE_CHECKING else maker(PermissionDeleted)
+
+
+def _make_EvalItem(role, content, type, raw):  # type: ignore[no-untyped-def]
+    self = _new(EvalItem)
+    _EvalItem_role(self, role)
+    _EvalItem_content(self, content)
+    _EvalItem_type(self, type)
+    _EvalItem_raw(self, raw)
+    return self
+
+
+(
+    _GraderRunErrors_formula_parse_error,
+    _GraderRunErrors_sample_parse_error,
+    _GraderRunErrors_truncated_observation_error,
+    _GraderRunErrors_unresponsive_reward_error,
+    _GraderRunErrors_invalid_variable_error,
+    _GraderRunErrors_other_error,
+    _GraderRunErrors_python_grader_server_error,
+    _GraderRunErrors_python_grader_server_error_type,
+    _GraderRunErrors_python_grader_runtime_error,
+    _GraderRunErrors_python_grader_runtime_error_details,
+    _GraderRunErrors_model_grader_server_error,
+    _GraderRunErrors_model_grader_refusal_error,
+    _GraderRunErrors_model_grader_parse_error,
+    _GraderRunErrors_model_grader_server_error_details,
+) = slot_setters(
+    GraderRunErrors,
+    (
+        "formula_parse_error",
+        "sample_parse_error",
+        "truncated_observation_error",
+        "unresponsive_reward_error",
+        "invalid_variable_error",
+        "other_error",
+        "python_grader_server_error",
+        "python_grader_server_error_type",
+        "python_grader_runtime_error",
+        "python_grader_runtime_error_details",
+        "model_grader_server_error",
+        "model_grader_refusal_error",
+        "model_grader_parse_error",
+        "model_grader_server_error_details",
+    ),
 )
-_make_PromptCacheBreakpoint = (
-    PromptCacheBreakpoint if TYPE_CHECKING else maker(PromptCacheBreakpoint)
+
+
+def _make_GraderRunErrors(
+    formula_parse_error,
+    sample_parse_error,
+    truncated_observation_error,
+    unresponsive_reward_error,
+    invalid_variable_error,
+    other_error,
+    python_grader_server_error,
+    python_grader_server_error_type,
+    python_grader_runtime_error,
+    python_grader_runtime_error_details,
+    model_grader_server_error,
+    model_grader_refusal_error,
+    model_grader_parse_error,
+    model_grader_server_error_details,
+):  # type: ignore[no-untyped-def]
+    self = _new(GraderRunErrors)
+    _GraderRunErrors_formula_parse_error(self, formula_parse_error)
+    _GraderRunErrors_sample_parse_error(self, sample_parse_error)
+    _GraderRunErrors_truncated_observation_error(self, truncated_observation_error)
+    _GraderRunErrors_unresponsive_reward_error(self, unresponsive_reward_error)
+    _GraderRunErrors_invalid_variable_error(self, invalid_variable_error)
+    _GraderRunErrors_other_error(self, other_error)
+    _GraderRunErrors_python_grader_server_error(self, python_grader_server_error)
+    _GraderRunErrors_python_grader_server_error_type(
+        self, python_grader_server_error_type
+    )
+    _GraderRunErrors_python_grader_runtime_error(self, python_grader_runtime_error)
+    _GraderRunErrors_python_grader_runtime_error_details(
+        self, python_grader_runtime_error_details
+    )
+    _GraderRunErrors_model_grader_server_error(self, model_grader_server_error)
+    _GraderRunErrors_model_grader_refusal_error(self, model_grader_refusal_error)
+    _GraderRunErrors_model_grader_parse_error(self, model_grader_parse_error)
+    _GraderRunErrors_model_grader_server_error_details(
+        self, model_grader_server_error_details
+    )
+    return self
+
+
+(
+    _GraderRunMetadata_name,
+    _GraderRunMetadata_type,
+    _GraderRunMetadata_errors,
+    _GraderRunMetadata_execution_time,
+    _GraderRunMetadata_scores,
+    _GraderRunMetadata_token_usage,
+    _GraderRunMetadata_sampled_model_name,
+) = slot_setters(
+    GraderRunMetadata,
+    (
+        "name",
+        "type",
+        "errors",
+        "execution_time",
+        "scores",
+        "token_usage",
+        "sampled_model_name",
+    ),
 )
-_make_PythonGrader = PythonGrader if TYPE_CHECKING else maker(PythonGrader)
-_make_ReinforcementHyperparameters = (
-    ReinforcementHyperparameters
-    if TYPE_CHECKING
-    else maker(ReinforcementHyperparameters)
+
+
+def _make_GraderRunMetadata(
+    name, type, errors, execution_time, scores, token_usage, sampled_model_name
+):  # type: ignore[no-untyped-def]
+    self = _new(GraderRunMetadata)
+    _GraderRunMetadata_name(self, name)
+    _GraderRunMetadata_type(self, type)
+    _GraderRunMetadata_errors(self, errors)
+    _GraderRunMetadata_execution_time(self, execution_time)
+    _GraderRunMetadata_scores(self, scores)
+    _GraderRunMetadata_token_usage(self, token_usage)
+    _GraderRunMetadata_sampled_model_name(self, sampled_model_name)
+    return self
+
+
+(
+    _GraderRunResult_reward,
+    _GraderRunResult_metadata,
+    _GraderRunResult_sub_rewards,
+    _GraderRunResult_model_grader_token_usage_per_model,
+    _GraderRunResult_raw,
+    _GraderRunResult_request_id,
+) = slot_setters(
+    GraderRunResult,
+    (
+        "reward",
+        "metadata",
+        "sub_rewards",
+        "model_grader_token_usage_per_model",
+        "raw",
+        "request_id",
+    ),
 )
-_make_ReinforcementMethod = (
-    ReinforcementMethod if TYPE_CHECKING else maker(ReinforcementMethod)
+
+
+def _make_GraderRunResult(
+    reward, metadata, sub_rewards, model_grader_token_usage_per_model, raw
+):  # type: ignore[no-untyped-def]
+    self = _new(GraderRunResult)
+    _GraderRunResult_reward(self, reward)
+    _GraderRunResult_metadata(self, metadata)
+    _GraderRunResult_sub_rewards(self, sub_rewards)
+    _GraderRunResult_model_grader_token_usage_per_model(
+        self, model_grader_token_usage_per_model
+    )
+    _GraderRunResult_raw(self, raw)
+    _GraderRunResult_request_id(self, None)
+    return self
+
+
+(
+    _GraderValidation_grader,
+    _GraderValidation_raw,
+    _GraderValidation_request_id,
+) = slot_setters(
+    GraderValidation,
+    (
+        "grader",
+        "raw",
+        "request_id",
+    ),
 )
-_make_SamplingParams = SamplingParams if TYPE_CHECKING else maker(SamplingParams)
-_make_ScoreModelGrader = ScoreModelGrader if TYPE_CHECKING else maker(ScoreModelGrader)
-_make_StringCheckGrader = (
-    StringCheckGrader if TYPE_CHECKING else maker(StringCheckGrader)
+
+
+def _make_GraderValidation(grader, raw):  # type: ignore[no-untyped-def]
+    self = _new(GraderValidation)
+    _GraderValidation_grader(self, grader)
+    _GraderValidation_raw(self, raw)
+    _GraderValidation_request_id(self, None)
+    return self
+
+
+(
+    _InputAudio_type,
+    _InputAudio_input_audio,
+    _InputAudio_raw,
+) = slot_setters(
+    InputAudio,
+    (
+        "type",
+        "input_audio",
+        "raw",
+    ),
 )
-_make_SupervisedHyperparameters = (
-    SupervisedHyperparameters if TYPE_CHECKING else maker(SupervisedHyperparameters)
+
+
+def _make_InputAudio(type, input_audio, raw):  # type: ignore[no-untyped-def]
+    self = _new(InputAudio)
+    _InputAudio_type(self, type)
+    _InputAudio_input_audio(self, input_audio)
+    _InputAudio_raw(self, raw)
+    return self
+
+
+(
+    _InputAudioData_data,
+    _InputAudioData_format,
+) = slot_setters(
+    InputAudioData,
+    (
+        "data",
+        "format",
+    ),
 )
-_make_SupervisedMethod = SupervisedMethod if TYPE_CHECKING else maker(SupervisedMethod)
-_make_TextSimilarityGrader = (
-    TextSimilarityGrader if TYPE_CHECKING else maker(TextSimilarityGrader)
+
+
+def _make_InputAudioData(data, format):  # type: ignore[no-untyped-def]
+    self = _new(InputAudioData)
+    _InputAudioData_data(self, data)
+    _InputAudioData_format(self, format)
+    return self
+
+
+(
+    _InputImage_type,
+    _InputImage_image_url,
+    _InputImage_detail,
+    _InputImage_raw,
+) = slot_setters(
+    InputImage,
+    (
+        "type",
+        "image_url",
+        "detail",
+        "raw",
+    ),
 )
-_make_TokenUsage = TokenUsage if TYPE_CHECKING else maker(TokenUsage)
-_make_WandbIntegration = WandbIntegration if TYPE_CHECKING else maker(WandbIntegration)
+
+
+def _make_InputImage(type, image_url, detail, raw):  # type: ignore[no-untyped-def]
+    self = _new(InputImage)
+    _InputImage_type(self, type)
+    _InputImage_image_url(self, image_url)
+    _InputImage_detail(self, detail)
+    _InputImage_raw(self, raw)
+    return self
+
+
+(
+    _InputText_type,
+    _InputText_text,
+    _InputText_prompt_cache_breakpoint,
+    _InputText_raw,
+) = slot_setters(
+    InputText,
+    (
+        "type",
+        "text",
+        "prompt_cache_breakpoint",
+        "raw",
+    ),
+)
+
+
+def _make_InputText(type, text, prompt_cache_breakpoint, raw):  # type: ignore[no-untyped-def]
+    self = _new(InputText)
+    _InputText_type(self, type)
+    _InputText_text(self, text)
+    _InputText_prompt_cache_breakpoint(self, prompt_cache_breakpoint)
+    _InputText_raw(self, raw)
+    return self
+
+
+(
+    _Integration_type,
+    _Integration_wandb,
+    _Integration_raw,
+) = slot_setters(
+    Integration,
+    (
+        "type",
+        "wandb",
+        "raw",
+    ),
+)
+
+
+def _make_Integration(type, wandb, raw):  # type: ignore[no-untyped-def]
+    self = _new(Integration)
+    _Integration_type(self, type)
+    _Integration_wandb(self, wandb)
+    _Integration_raw(self, raw)
+    return self
+
+
+(
+    _Job_id,
+    _Job_status,
+    _Job_created_at,
+    _Job_error,
+    _Job_fine_tuned_model,
+    _Job_finished_at,
+    _Job_hyperparameters,
+    _Job_model,
+    _Job_organization_id,
+    _Job_result_files,
+    _Job_trained_tokens,
+    _Job_training_file,
+    _Job_validation_file,
+    _Job_integrations,
+    _Job_seed,
+    _Job_estimated_finish,
+    _Job_method,
+    _Job_metadata,
+    _Job_user_provided_suffix,
+    _Job_raw,
+    _Job_request_id,
+) = slot_setters(
+    Job,
+    (
+        "id",
+        "status",
+        "created_at",
+        "error",
+        "fine_tuned_model",
+        "finished_at",
+        "hyperparameters",
+        "model",
+        "organization_id",
+        "result_files",
+        "trained_tokens",
+        "training_file",
+        "validation_file",
+        "integrations",
+        "seed",
+        "estimated_finish",
+        "method",
+        "metadata",
+        "user_provided_suffix",
+        "raw",
+        "request_id",
+    ),
+)
+
+
+def _make_Job(
+    id,
+    status,
+    created_at,
+    error,
+    fine_tuned_model,
+    finished_at,
+    hyperparameters,
+    model,
+    organization_id,
+    result_files,
+    trained_tokens,
+    training_file,
+    validation_file,
+    integrations,
+    seed,
+    estimated_finish,
+    method,
+    metadata,
+    user_provided_suffix,
+    raw,
+):  # type: ignore[no-untyped-def]
+    self = _new(Job)
+    _Job_id(self, id)
+    _Job_status(self, status)
+    _Job_created_at(self, created_at)
+    _Job_error(self, error)
+    _Job_fine_tuned_model(self, fine_tuned_model)
+    _Job_finished_at(self, finished_at)
+    _Job_hyperparameters(self, hyperparameters)
+    _Job_model(self, model)
+    _Job_organization_id(self, organization_id)
+    _Job_result_files(self, result_files)
+    _Job_trained_tokens(self, trained_tokens)
+    _Job_training_file(self, training_file)
+    _Job_validation_file(self, validation_file)
+    _Job_integrations(self, integrations)
+    _Job_seed(self, seed)
+    _Job_estimated_finish(self, estimated_finish)
+    _Job_method(self, method)
+    _Job_metadata(self, metadata)
+    _Job_user_provided_suffix(self, user_provided_suffix)
+    _Job_raw(self, raw)
+    _Job_request_id(self, None)
+    return self
+
+
+(
+    _JobError_code,
+    _JobError_message,
+    _JobError_param,
+) = slot_setters(
+    JobError,
+    (
+        "code",
+        "message",
+        "param",
+    ),
+)
+
+
+def _make_JobError(code, message, param):  # type: ignore[no-untyped-def]
+    self = _new(JobError)
+    _JobError_code(self, code)
+    _JobError_message(self, message)
+    _JobError_param(self, param)
+    return self
+
+
+(
+    _JobEvent_id,
+    _JobEvent_created_at,
+    _JobEvent_level,
+    _JobEvent_message,
+    _JobEvent_type,
+    _JobEvent_data,
+    _JobEvent_raw,
+    _JobEvent_request_id,
+) = slot_setters(
+    JobEvent,
+    (
+        "id",
+        "created_at",
+        "level",
+        "message",
+        "type",
+        "data",
+        "raw",
+        "request_id",
+    ),
+)
+
+
+def _make_JobEvent(id, created_at, level, message, type, data, raw):  # type: ignore[no-untyped-def]
+    self = _new(JobEvent)
+    _JobEvent_id(self, id)
+    _JobEvent_created_at(self, created_at)
+    _JobEvent_level(self, level)
+    _JobEvent_message(self, message)
+    _JobEvent_type(self, type)
+    _JobEvent_data(self, data)
+    _JobEvent_raw(self, raw)
+    _JobEvent_request_id(self, None)
+    return self
+
+
+(
+    _JobHyperparameters_batch_size,
+    _JobHyperparameters_learning_rate_multiplier,
+    _JobHyperparameters_n_epochs,
+) = slot_setters(
+    JobHyperparameters,
+    (
+        "batch_size",
+        "learning_rate_multiplier",
+        "n_epochs",
+    ),
+)
+
+
+def _make_JobHyperparameters(batch_size, learning_rate_multiplier, n_epochs):  # type: ignore[no-untyped-def]
+    self = _new(JobHyperparameters)
+    _JobHyperparameters_batch_size(self, batch_size)
+    _JobHyperparameters_learning_rate_multiplier(self, learning_rate_multiplier)
+    _JobHyperparameters_n_epochs(self, n_epochs)
+    return self
+
+
+(
+    _LabelModelGrader_type,
+    _LabelModelGrader_name,
+    _LabelModelGrader_model,
+    _LabelModelGrader_input,
+    _LabelModelGrader_labels,
+    _LabelModelGrader_passing_labels,
+    _LabelModelGrader_raw,
+) = slot_setters(
+    LabelModelGrader,
+    (
+        "type",
+        "name",
+        "model",
+        "input",
+        "labels",
+        "passing_labels",
+        "raw",
+    ),
+)
+
+
+def _make_LabelModelGrader(type, name, model, input, labels, passing_labels, raw):  # type: ignore[no-untyped-def]
+    self = _new(LabelModelGrader)
+    _LabelModelGrader_type(self, type)
+    _LabelModelGrader_name(self, name)
+    _LabelModelGrader_model(self, model)
+    _LabelModelGrader_input(self, input)
+    _LabelModelGrader_labels(self, labels)
+    _LabelModelGrader_passing_labels(self, passing_labels)
+    _LabelModelGrader_raw(self, raw)
+    return self
+
+
+(
+    _Method_type,
+    _Method_supervised,
+    _Method_dpo,
+    _Method_reinforcement,
+) = slot_setters(
+    Method,
+    (
+        "type",
+        "supervised",
+        "dpo",
+        "reinforcement",
+    ),
+)
+
+
+def _make_Method(type, supervised, dpo, reinforcement):  # type: ignore[no-untyped-def]
+    self = _new(Method)
+    _Method_type(self, type)
+    _Method_supervised(self, supervised)
+    _Method_dpo(self, dpo)
+    _Method_reinforcement(self, reinforcement)
+    return self
+
+
+(
+    _MultiGrader_type,
+    _MultiGrader_name,
+    _MultiGrader_graders,
+    _MultiGrader_calculate_output,
+    _MultiGrader_raw,
+) = slot_setters(
+    MultiGrader,
+    (
+        "type",
+        "name",
+        "graders",
+        "calculate_output",
+        "raw",
+    ),
+)
+
+
+def _make_MultiGrader(type, name, graders, calculate_output, raw):  # type: ignore[no-untyped-def]
+    self = _new(MultiGrader)
+    _MultiGrader_type(self, type)
+    _MultiGrader_name(self, name)
+    _MultiGrader_graders(self, graders)
+    _MultiGrader_calculate_output(self, calculate_output)
+    _MultiGrader_raw(self, raw)
+    return self
+
+
+(
+    _OutputText_type,
+    _OutputText_text,
+    _OutputText_raw,
+) = slot_setters(
+    OutputText,
+    (
+        "type",
+        "text",
+        "raw",
+    ),
+)
+
+
+def _make_OutputText(type, text, raw):  # type: ignore[no-untyped-def]
+    self = _new(OutputText)
+    _OutputText_type(self, type)
+    _OutputText_text(self, text)
+    _OutputText_raw(self, raw)
+    return self
+
+
+(
+    _PermissionDeleted_id,
+    _PermissionDeleted_deleted,
+    _PermissionDeleted_raw,
+    _PermissionDeleted_request_id,
+) = slot_setters(
+    PermissionDeleted,
+    (
+        "id",
+        "deleted",
+        "raw",
+        "request_id",
+    ),
+)
+
+
+def _make_PermissionDeleted(id, deleted, raw):  # type: ignore[no-untyped-def]
+    self = _new(PermissionDeleted)
+    _PermissionDeleted_id(self, id)
+    _PermissionDeleted_deleted(self, deleted)
+    _PermissionDeleted_raw(self, raw)
+    _PermissionDeleted_request_id(self, None)
+    return self
+
+
+(_PromptCacheBreakpoint_mode,) = slot_setters(PromptCacheBreakpoint, ("mode",))
+
+
+def _make_PromptCacheBreakpoint(mode):  # type: ignore[no-untyped-def]
+    self = _new(PromptCacheBreakpoint)
+    _PromptCacheBreakpoint_mode(self, mode)
+    return self
+
+
+(
+    _PythonGrader_type,
+    _PythonGrader_name,
+    _PythonGrader_source,
+    _PythonGrader_image_tag,
+    _PythonGrader_raw,
+) = slot_setters(
+    PythonGrader,
+    (
+        "type",
+        "name",
+        "source",
+        "image_tag",
+        "raw",
+    ),
+)
+
+
+def _make_PythonGrader(type, name, source, image_tag, raw):  # type: ignore[no-untyped-def]
+    self = _new(PythonGrader)
+    _PythonGrader_type(self, type)
+    _PythonGrader_name(self, name)
+    _PythonGrader_source(self, source)
+    _PythonGrader_image_tag(self, image_tag)
+    _PythonGrader_raw(self, raw)
+    return self
+
+
+(
+    _ReinforcementHyperparameters_batch_size,
+    _ReinforcementHyperparameters_learning_rate_multiplier,
+    _ReinforcementHyperparameters_n_epochs,
+    _ReinforcementHyperparameters_reasoning_effort,
+    _ReinforcementHyperparameters_compute_multiplier,
+    _ReinforcementHyperparameters_eval_interval,
+    _ReinforcementHyperparameters_eval_samples,
+) = slot_setters(
+    ReinforcementHyperparameters,
+    (
+        "batch_size",
+        "learning_rate_multiplier",
+        "n_epochs",
+        "reasoning_effort",
+        "compute_multiplier",
+        "eval_interval",
+        "eval_samples",
+    ),
+)
+
+
+def _make_ReinforcementHyperparameters(
+    batch_size,
+    learning_rate_multiplier,
+    n_epochs,
+    reasoning_effort,
+    compute_multiplier,
+    eval_interval,
+    eval_samples,
+):  # type: ignore[no-untyped-def]
+    self = _new(ReinforcementHyperparameters)
+    _ReinforcementHyperparameters_batch_size(self, batch_size)
+    _ReinforcementHyperparameters_learning_rate_multiplier(
+        self, learning_rate_multiplier
+    )
+    _ReinforcementHyperparameters_n_epochs(self, n_epochs)
+    _ReinforcementHyperparameters_reasoning_effort(self, reasoning_effort)
+    _ReinforcementHyperparameters_compute_multiplier(self, compute_multiplier)
+    _ReinforcementHyperparameters_eval_interval(self, eval_interval)
+    _ReinforcementHyperparameters_eval_samples(self, eval_samples)
+    return self
+
+
+(
+    _ReinforcementMethod_grader,
+    _ReinforcementMethod_hyperparameters,
+) = slot_setters(
+    ReinforcementMethod,
+    (
+        "grader",
+        "hyperparameters",
+    ),
+)
+
+
+def _make_ReinforcementMethod(grader, hyperparameters):  # type: ignore[no-untyped-def]
+    self = _new(ReinforcementMethod)
+    _ReinforcementMethod_grader(self, grader)
+    _ReinforcementMethod_hyperparameters(self, hyperparameters)
+    return self
+
+
+(
+    _SamplingParams_seed,
+    _SamplingParams_top_p,
+    _SamplingParams_temperature,
+    _SamplingParams_max_completions_tokens,
+    _SamplingParams_reasoning_effort,
+) = slot_setters(
+    SamplingParams,
+    (
+        "seed",
+        "top_p",
+        "temperature",
+        "max_completions_tokens",
+        "reasoning_effort",
+    ),
+)
+
+
+def _make_SamplingParams(
+    seed, top_p, temperature, max_completions_tokens, reasoning_effort
+):  # type: ignore[no-untyped-def]
+    self = _new(SamplingParams)
+    _SamplingParams_seed(self, seed)
+    _SamplingParams_top_p(self, top_p)
+    _SamplingParams_temperature(self, temperature)
+    _SamplingParams_max_completions_tokens(self, max_completions_tokens)
+    _SamplingParams_reasoning_effort(self, reasoning_effort)
+    return self
+
+
+(
+    _ScoreModelGrader_type,
+    _ScoreModelGrader_name,
+    _ScoreModelGrader_model,
+    _ScoreModelGrader_sampling_params,
+    _ScoreModelGrader_input,
+    _ScoreModelGrader_range,
+    _ScoreModelGrader_raw,
+) = slot_setters(
+    ScoreModelGrader,
+    (
+        "type",
+        "name",
+        "model",
+        "sampling_params",
+        "input",
+        "range",
+        "raw",
+    ),
+)
+
+
+def _make_ScoreModelGrader(type, name, model, sampling_params, input, range, raw):  # type: ignore[no-untyped-def]
+    self = _new(ScoreModelGrader)
+    _ScoreModelGrader_type(self, type)
+    _ScoreModelGrader_name(self, name)
+    _ScoreModelGrader_model(self, model)
+    _ScoreModelGrader_sampling_params(self, sampling_params)
+    _ScoreModelGrader_input(self, input)
+    _ScoreModelGrader_range(self, range)
+    _ScoreModelGrader_raw(self, raw)
+    return self
+
+
+(
+    _StringCheckGrader_type,
+    _StringCheckGrader_name,
+    _StringCheckGrader_input,
+    _StringCheckGrader_reference,
+    _StringCheckGrader_operation,
+    _StringCheckGrader_raw,
+) = slot_setters(
+    StringCheckGrader,
+    (
+        "type",
+        "name",
+        "input",
+        "reference",
+        "operation",
+        "raw",
+    ),
+)
+
+
+def _make_StringCheckGrader(type, name, input, reference, operation, raw):  # type: ignore[no-untyped-def]
+    self = _new(StringCheckGrader)
+    _StringCheckGrader_type(self, type)
+    _StringCheckGrader_name(self, name)
+    _StringCheckGrader_input(self, input)
+    _StringCheckGrader_reference(self, reference)
+    _StringCheckGrader_operation(self, operation)
+    _StringCheckGrader_raw(self, raw)
+    return self
+
+
+(
+    _SupervisedHyperparameters_batch_size,
+    _SupervisedHyperparameters_learning_rate_multiplier,
+    _SupervisedHyperparameters_n_epochs,
+) = slot_setters(
+    SupervisedHyperparameters,
+    (
+        "batch_size",
+        "learning_rate_multiplier",
+        "n_epochs",
+    ),
+)
+
+
+def _make_SupervisedHyperparameters(batch_size, learning_rate_multiplier, n_epochs):  # type: ignore[no-untyped-def]
+    self = _new(SupervisedHyperparameters)
+    _SupervisedHyperparameters_batch_size(self, batch_size)
+    _SupervisedHyperparameters_learning_rate_multiplier(self, learning_rate_multiplier)
+    _SupervisedHyperparameters_n_epochs(self, n_epochs)
+    return self
+
+
+(_SupervisedMethod_hyperparameters,) = slot_setters(
+    SupervisedMethod, ("hyperparameters",)
+)
+
+
+def _make_SupervisedMethod(hyperparameters):  # type: ignore[no-untyped-def]
+    self = _new(SupervisedMethod)
+    _SupervisedMethod_hyperparameters(self, hyperparameters)
+    return self
+
+
+(
+    _TextSimilarityGrader_type,
+    _TextSimilarityGrader_name,
+    _TextSimilarityGrader_input,
+    _TextSimilarityGrader_reference,
+    _TextSimilarityGrader_evaluation_metric,
+    _TextSimilarityGrader_raw,
+) = slot_setters(
+    TextSimilarityGrader,
+    (
+        "type",
+        "name",
+        "input",
+        "reference",
+        "evaluation_metric",
+        "raw",
+    ),
+)
+
+
+def _make_TextSimilarityGrader(type, name, input, reference, evaluation_metric, raw):  # type: ignore[no-untyped-def]
+    self = _new(TextSimilarityGrader)
+    _TextSimilarityGrader_type(self, type)
+    _TextSimilarityGrader_name(self, name)
+    _TextSimilarityGrader_input(self, input)
+    _TextSimilarityGrader_reference(self, reference)
+    _TextSimilarityGrader_evaluation_metric(self, evaluation_metric)
+    _TextSimilarityGrader_raw(self, raw)
+    return self
+
+
+(
+    _TokenUsage_prompt_tokens,
+    _TokenUsage_completion_tokens,
+    _TokenUsage_total_tokens,
+    _TokenUsage_cached_tokens,
+    _TokenUsage_raw,
+) = slot_setters(
+    TokenUsage,
+    (
+        "prompt_tokens",
+        "completion_tokens",
+        "total_tokens",
+        "cached_tokens",
+        "raw",
+    ),
+)
+
+
+def _make_TokenUsage(
+    prompt_tokens, completion_tokens, total_tokens, cached_tokens, raw
+):  # type: ignore[no-untyped-def]
+    self = _new(TokenUsage)
+    _TokenUsage_prompt_tokens(self, prompt_tokens)
+    _TokenUsage_completion_tokens(self, completion_tokens)
+    _TokenUsage_total_tokens(self, total_tokens)
+    _TokenUsage_cached_tokens(self, cached_tokens)
+    _TokenUsage_raw(self, raw)
+    return self
+
+
+(
+    _WandbIntegration_project,
+    _WandbIntegration_name,
+    _WandbIntegration_entity,
+    _WandbIntegration_tags,
+) = slot_setters(
+    WandbIntegration,
+    (
+        "project",
+        "name",
+        "entity",
+        "tags",
+    ),
+)
+
+
+def _make_WandbIntegration(project, name, entity, tags):  # type: ignore[no-untyped-def]
+    self = _new(WandbIntegration)
+    _WandbIntegration_project(self, project)
+    _WandbIntegration_name(self, name)
+    _WandbIntegration_entity(self, entity)
+    _WandbIntegration_tags(self, tags)
+    return self
+
 
 # the readers as plain names (no classmethod binding on every nested object)
 _read_Checkpoint = Checkpoint._read

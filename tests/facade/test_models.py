@@ -426,3 +426,23 @@ def test_every_attribute_of_a_parsed_job_raises_only_ftjobs_errors(fields: dict[
         except ftjobs.ResponseValidationError:
             assert name == "generated"
     assert parsed.to_dict() == {**BASE, **fields}
+
+
+def test_the_readers_constructors_fill_every_field_of_every_generated_class() -> None:
+    """Each generated class read from a minimal object has every attrs field set to its default (the
+    readers' constructors fill the slots one by one: a field they forgot would be an unset slot)."""
+    from ftjobs_generated import views
+
+    classes = [
+        c for c in vars(views).values() if isinstance(c, type) and attrs.has(c) and hasattr(c, "_read")
+    ]
+    assert len(classes) >= 30 and ftjobs.Job in classes and ftjobs.GraderRunErrors in classes
+    minimal = {"id": "x-1", "status": "queued"}
+    for cls in classes:
+        parsed = cls._read(minimal)
+        for f in attrs.fields(cls):
+            value = getattr(parsed, f.name)  # AttributeError for a slot left unset
+            if f.name in ("id", "status", "raw"):
+                continue
+            default = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default  # type: ignore[arg-type]
+            assert value == default, (cls.__name__, f.name)
