@@ -5,7 +5,7 @@ Usage::
     python -m scripts.bench_specdiff [--repeat N]
 
 Prints the best of N runs (default 3) of: (1) loading and diffing every consecutive pair of
-`../shared/upstream/openai/fine_tuning_history/` (target: under 10 s in total); (2) loading two full
+`openapi/upstream/openai/fine_tuning_history/` (target: under 10 s in total); (2) loading two full
 upstream OpenAI specs (3 MB each, a second copy so that nothing is shared), trimming them to the
 fine-tuning paths and diffing them (target: under 5 s), then the same with the sliced loading
 (scripts/specdiff/fastload.py) turned off, so that every byte of both files is parsed; (3) the
@@ -34,8 +34,8 @@ from . import trim
 from .specdiff import diff, fastload
 from .specdiff.yamlload import load_yaml_fast
 
-HISTORY = trim.SHARED_UPSTREAM / "openai" / "fine_tuning_history"
-FULL = trim.SHARED_UPSTREAM / "openai" / "openapi.yaml"
+HISTORY = trim.UPSTREAM / "openai" / "fine_tuning_history"
+FULL = trim.UPSTREAM / "openai" / "openapi.yaml"
 TARGET_RATIO = 1.5
 
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     if not HISTORY.is_dir() or not FULL.is_file():
-        print("error: ../shared/upstream is missing", file=sys.stderr)
+        print(f"error: {HISTORY} or {FULL} is missing", file=sys.stderr)
         return 2
     seconds, pairs = best(history_run, args.repeat)
     print(f"history: {pairs} diffs in {seconds:.2f} s (target < 10 s)")

@@ -72,6 +72,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         RateLimitError,
         ResponseValidationError,
         UnprocessableEntityError,
+        UnusableFileError,
         WaitTimeoutError,
     )
     from ._metrics import JobMetrics, MetricsRow
@@ -104,6 +105,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
     from ._resources import AsyncGraders, AsyncPermissions, Graders, Permissions
     from ._retry import RetryPolicy
     from ._status import JobStatus
+    from ._validate import Distribution, TokenReport, ValidationIssue, ValidationReport, validate_file
 
 
 _LAZY = {
@@ -146,6 +148,7 @@ _LAZY = {
     "DpoHyperparametersParam": "._params",
     "DpoMethod": "ftjobs_generated.views",
     "DpoMethodParam": "._params",
+    "Distribution": "._validate",
     "Error": "._errors",
     "EvalContent": "ftjobs_generated.views",
     "EvalItem": "ftjobs_generated.views",
@@ -202,12 +205,17 @@ _LAZY = {
     "SyncPager": "._pagination",
     "TextSimilarityGrader": "ftjobs_generated.views",
     "TextSimilarityGraderParam": "._params",
+    "TokenReport": "._validate",
     "UnknownVariant": "ftjobs_generated.views",
     "UnprocessableEntityError": "._errors",
+    "UnusableFileError": "._errors",
+    "ValidationIssue": "._validate",
+    "ValidationReport": "._validate",
     "WaitOptions": "._options",
     "WaitTimeoutError": "._errors",
     "WandbIntegration": "ftjobs_generated.views",
     "WandbParam": "._params",
+    "validate_file": "._validate",
 }
 
 
@@ -250,6 +258,7 @@ __all__ = [
     "ConflictError",
     "CreateFields",
     "CreateParams",
+    "Distribution",
     "DpoHyperparameters",
     "DpoHyperparametersParam",
     "DpoMethod",
@@ -323,12 +332,17 @@ __all__ = [
     "SyncPager",
     "TextSimilarityGrader",
     "TextSimilarityGraderParam",
+    "TokenReport",
     "TokenUsage",
     "UnknownVariant",
     "UnprocessableEntityError",
+    "UnusableFileError",
+    "ValidationIssue",
+    "ValidationReport",
     "WaitOptions",
     "WaitTimeoutError",
     "WandbIntegration",
     "WandbParam",
     "__version__",
+    "validate_file",
 ]

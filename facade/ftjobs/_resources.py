@@ -2,7 +2,7 @@
 
 Names follow the official SDK (``client.fine_tuning.checkpoints.permissions``,
 ``client.fine_tuning.alpha.graders``); conventions follow ``client.jobs``: typed results
-(``ftjobs._results``), lists as pages, every method taking the per-call options
+(``ftjobs_generated.views``), lists as pages, every method taking the per-call options
 (:class:`ftjobs.RequestOptions`), the async twins awaiting the same.
 
 ===========================================  ==================================================
