@@ -216,19 +216,16 @@ def view_dict(view: Any) -> dict[str, Any]:
 
     One read from a response gives the object as the API sent it, unknown keys included (a copy of
     ``raw``: changing it changes nothing in the object). One built by hand (empty ``raw``) gives its
-    fields, times as Unix seconds and enums as their values (``None`` fields left out).
+    fields, times as Unix seconds and enums as their values.
     """
     raw = getattr(view, "raw", None)
     if raw:
         return _json_copy(dict(raw))  # type: ignore[no-any-return]
-    out: dict[str, Any] = {}
-    for f in attrs.fields(type(view)):
-        if f.name in _NOT_API:
-            continue
-        value = getattr(view, f.name)
-        if value is not None:
-            out[f.name] = _jsonable(value)
-    return out
+    return {
+        f.name: _jsonable(getattr(view, f.name))
+        for f in attrs.fields(type(view))
+        if f.name not in _NOT_API
+    }
 
 
 class Exportable:
