@@ -61,7 +61,8 @@ from ._wait import MAX_EVENT_PAGES_PER_POLL, OnEvent, OnUpdate, Waiter
 if TYPE_CHECKING:  # the typed views load with the first answer (below): `Client()` starts ~18 ms sooner
     from ._metrics import JobMetrics
     from ._models import AsyncPage, Checkpoint, Item, Job, JobEvent, Page
-    from ._options import CreateParams, Exchange, RequestOptions, WaitOptions
+    from ._options import Exchange, RequestOptions, WaitOptions
+    from ._params import CreateParams
     from ._raw import AsyncJobsWithRawResponse, JobsWithRawResponse
 
 T = TypeVar("T")
