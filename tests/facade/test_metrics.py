@@ -183,9 +183,21 @@ def test_every_page_is_read(server: Server, client: ftjobs.Client) -> None:
     assert metrics.latest("train_loss") == pytest.approx(2.0 / 250)
 
 
+def _a_real_run(metrics: ftjobs.JobMetrics) -> None:
+    """What a finished 4-epoch run on the local server reports: 8 steps, validation every 2, the full
+    validation at the last step, total_steps as an extra field."""
+    assert [row.step for row in metrics] == list(range(1, 9))
+    assert all(row.train_loss is not None and row.train_loss > 0 for row in metrics)
+    assert [s for s, _ in metrics.series("valid_loss")] == [2, 4, 6, 8]
+    assert [s for s, _ in metrics.series("full_valid_loss")] == [8]
+    assert metrics[-1].full_valid_loss is not None and metrics[-1].full_valid_loss > 0
+    assert all(row.extra == {"total_steps": 8} for row in metrics)
+    assert metrics.fields[0] == "step" and metrics.fields[-1] == "total_steps"
+
+
 def test_a_real_run_sync_and_async_agree() -> None:
-    """A job run to the end on a fast server: one row per step, validation every few steps, the full
-    validation last; AsyncClient returns the same series."""
+    """A job run to the end on a fast server: Client and AsyncClient each return the series such a
+    run has (checked against the same fixed expectation, not against each other)."""
     with (
         Server(step_seconds=0.01) as server,
         ftjobs.Client(api_key=DEFAULT_API_KEY, base_url=server.url) as c,
@@ -198,18 +210,37 @@ def test_a_real_run_sync_and_async_agree() -> None:
             method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 4}}},
         )
         c.jobs.wait(job.id, poll_interval=0.02, timeout=30)
-        metrics = c.jobs.metrics(job.id, timeout=5, max_retries=0)
+        _a_real_run(c.jobs.metrics(job.id, timeout=5, max_retries=0))
 
         async def read() -> ftjobs.JobMetrics:
             async with ftjobs.AsyncClient(api_key=DEFAULT_API_KEY, base_url=server.url) as ac:
                 return await ac.jobs.metrics(job.id)
 
-        assert asyncio.run(read()) == metrics
-    assert [row.step for row in metrics] == list(range(1, 9))
-    assert [s for s, _ in metrics.series("valid_loss")] == [2, 4, 6, 8]
-    assert metrics.series("full_valid_loss") == [(8, metrics[-1].full_valid_loss)]
-    assert all(row.extra == {"total_steps": 8} for row in metrics)
-    assert metrics.fields[0] == "step" and metrics.fields[-1] == "total_steps"
+        _a_real_run(asyncio.run(read()))
+
+
+def test_step_zero_is_a_row(server: Server, client: ftjobs.Client) -> None:
+    """Steps are whole numbers >= 0: step 0 is kept (sync and async), step -1 is not."""
+    job_id = new_job(client)
+    seed(
+        server,
+        job_id,
+        "events",
+        [
+            metrics_event({"step": 0, "train_loss": 2.5}),
+            metrics_event({"step": -1, "train_loss": 9.0}),
+            metrics_event({"step": 1, "train_loss": 1.5}),
+        ],
+    )
+    seed(server, job_id, "checkpoints", [checkpoint(job_id, 0, {"step": 0, "valid_loss": 2.0})])
+    expected = [{"step": 0, "train_loss": 2.5, "valid_loss": 2.0}, {"step": 1, "train_loss": 1.5}]
+    assert client.jobs.metrics(job_id).to_dicts() == expected
+
+    async def read() -> ftjobs.JobMetrics:
+        async with ftjobs.AsyncClient(api_key=DEFAULT_API_KEY, base_url=server.url) as ac:
+            return await ac.jobs.metrics(job_id)
+
+    assert asyncio.run(read()).to_dicts() == expected
 
 
 def test_bad_input_is_a_clear_error(client: ftjobs.Client) -> None:

@@ -173,3 +173,23 @@ def test_unsendable_header_values_are_configuration_errors(kwargs: dict[str, obj
         ftjobs.Client(**kwargs)  # type: ignore[arg-type]
     assert "caf\u00e9" not in str(info.value) or "X-Team" in str(info.value)
     assert "sk-" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "redacted"),
+    [("Zq9-x7", True), ("Zq9-x", False), ("Zq9-x7w", True)],
+    ids=["6-characters", "5-characters", "7-characters"],
+)
+@pytest.mark.parametrize("provider", ["openai", "azure"])
+def test_credentials_from_the_minimum_length_are_redacted(provider: str, key: str, redacted: bool) -> None:
+    """A key of 6 characters or more never shows in an error (bearer token and api-key alike);
+    shorter values are left alone (redacting every 1-5 character string would garble messages)."""
+    recorder = Recorder(lambda r: httpx2.Response(401, json={"error": {"message": f"bad key {key}!"}}))
+    client = make_client(recorder, provider=provider, api_key=key, base_url="http://api.test/v1")
+    with pytest.raises(ftjobs.AuthenticationError) as caught:
+        client.jobs.retrieve("ftjob-abc123")
+    shown = f"{caught.value} {caught.value!r} {caught.value.body!r}"
+    if redacted:
+        assert key not in shown and "bad key ***!" in str(caught.value)
+    else:
+        assert "bad key Zq9-x!" in str(caught.value)

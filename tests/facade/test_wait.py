@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
+import time
+from collections.abc import Callable
 from typing import Any
 
+import httpx2
 import pytest
 
 import ftjobs
+from ftjobs import JobStatus
 from ftjobs._models import JobEvent
 from ftjobs._wait import MIN_REQUEST_LIMIT, Waiter
+
+from .helpers import Recorder, job_json, make_async_client, make_client
 
 
 class Clock:
@@ -95,3 +102,103 @@ def test_timed_out_error_is_redacted() -> None:
     error = waiter.timed_out()
     assert "sk-echo" not in str(error) + repr(error)
     assert "***" in str(error)
+
+
+# --- what wait() sleeps, under a recording clock (sync and async) ------------------------------------
+
+
+class RecordingClock:
+    """time.monotonic and the sleeps of a wait: a sleep records its length and moves the clock on.
+    More sleeps than a test can need means a wait that no longer ends: it fails at once."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+        monkeypatch.setattr(time, "monotonic", lambda: self.now)
+        monkeypatch.setattr(time, "sleep", self.sleep)
+        monkeypatch.setattr(asyncio, "sleep", self.asleep)
+
+    def sleep(self, seconds: float) -> None:
+        assert len(self.slept) < 20, f"wait() does not end: slept {self.slept}"
+        self.slept.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+def _answering(*answers: tuple[str, dict[str, str]]) -> Callable[[], Recorder]:
+    """A handler factory: the job with each (status, headers) in turn, the last one forever."""
+
+    def make() -> Recorder:
+        queue = list(answers)
+
+        def handler(request: httpx2.Request) -> httpx2.Response:
+            status, headers = queue.pop(0) if len(queue) > 1 else queue[0]
+            return httpx2.Response(200, json=job_json(status=status), headers=headers)
+
+        return Recorder(handler)
+
+    return make
+
+
+def _wait_both(
+    monkeypatch: pytest.MonkeyPatch, make: Callable[[], Recorder], **kwargs: Any
+) -> list[tuple[list[float], float, ftjobs.Job | ftjobs.Error]]:
+    """wait() on a sync then an async client: per client, (sleeps, time spent, job or error)."""
+    outcomes: list[tuple[list[float], float, ftjobs.Job | ftjobs.Error]] = []
+    for mode in ("sync", "async"):
+        clock = RecordingClock(monkeypatch)
+        start = clock.now
+        outcome: ftjobs.Job | ftjobs.Error
+        try:
+            if mode == "sync":
+                outcome = make_client(make()).jobs.wait("ftjob-abc123", **kwargs)
+            else:
+
+                async def main() -> ftjobs.Job:
+                    async with make_async_client(make()) as client:
+                        return await client.jobs.wait("ftjob-abc123", **kwargs)
+
+                outcome = asyncio.run(main())
+        except ftjobs.Error as exc:
+            outcome = exc
+        outcomes.append((clock.slept, clock.now - start, outcome))
+    return outcomes
+
+
+def test_wait_never_sleeps_past_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """timeout=20, polls every 10 s then 15 s: the second sleep is cut to the 10 s left, and the poll
+    at the deadline raises WaitTimeoutError instead of sleeping again."""
+    make = _answering(("running", {}))
+    for slept, spent, outcome in _wait_both(monkeypatch, make, timeout=20, poll_interval=10):
+        assert slept == [10.0, 10.0]
+        assert spent == 20.0
+        assert isinstance(outcome, ftjobs.WaitTimeoutError)
+        assert outcome.job is not None and outcome.job.status is JobStatus.RUNNING
+
+
+def test_wait_ends_when_the_time_left_is_exactly_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deadline reached exactly (no time left, none over) ends the wait: no zero-length sleep."""
+    make = _answering(("running", {}))
+    for slept, spent, outcome in _wait_both(monkeypatch, make, timeout=25, poll_interval=10):
+        assert slept == [10.0, 15.0] and spent == 25.0
+        assert isinstance(outcome, ftjobs.WaitTimeoutError)
+
+
+def test_wait_caps_the_server_poll_hint_at_max_poll_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry-After: 120 on a running job with max_poll_interval=30: the next poll comes after 30 s."""
+    make = _answering(
+        ("running", {"retry-after": "120"}), ("running", {"retry-after-ms": "90000"}), ("failed", {})
+    )
+    for slept, _, outcome in _wait_both(monkeypatch, make, poll_interval=1, max_poll_interval=30):
+        assert slept == [30.0, 30.0]
+        assert isinstance(outcome, ftjobs.Job) and outcome.status is JobStatus.FAILED
+
+
+def test_wait_keeps_a_poll_interval_above_max_poll_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    """poll_interval=10 with max_poll_interval=2: every poll waits 10 s (the larger one is kept)."""
+    make = _answering(("running", {}), ("running", {}), ("succeeded", {}))
+    for slept, _, outcome in _wait_both(monkeypatch, make, poll_interval=10, max_poll_interval=2):
+        assert slept == [10.0, 10.0]
+        assert isinstance(outcome, ftjobs.Job) and outcome.status is JobStatus.SUCCEEDED

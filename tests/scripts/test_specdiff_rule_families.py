@@ -160,6 +160,32 @@ def test_read_only_through_a_ref_sibling() -> None:
     assert ids(base, rev) == ["request-property-became-read-only"]
 
 
+def test_a_read_only_property_that_becomes_writable_and_required_is_one_finding() -> None:
+    """readOnly in the base, writable and required in the revision: callers must now send it, said
+    once (request-required-property-became-writable), not also as request-property-became-required."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["properties"]["kind"]["readOnly"] = True
+    schemas(rev)["Req"]["required"] = ["model", "kind"]
+    assert ids(base, rev) == ["request-required-property-became-writable"]
+
+
+def test_a_writable_property_that_becomes_read_only_and_required_is_one_finding() -> None:
+    """The other way: required but readOnly in the revision is not required of callers."""
+    base, rev = doc(), doc()
+    schemas(rev)["Req"]["properties"]["kind"]["readOnly"] = True
+    schemas(rev)["Req"]["required"] = ["model", "kind"]
+    assert ids(base, rev) == ["request-property-became-read-only"]
+
+
+def test_a_write_only_property_that_becomes_returned_and_required_is_one_finding() -> None:
+    """writeOnly in the base response, returned and required in the revision: the flag's finding
+    only (once per response that uses Job), no response-property-became-required besides."""
+    rev = doc()
+    del schemas(rev)["Job"]["properties"]["secret"]["writeOnly"]
+    schemas(rev)["Job"]["required"] = ["id", "secret"]
+    assert ids(doc(), rev) == ["response-property-no-longer-write-only"] * 2
+
+
 @pytest.mark.parametrize(
     ("sunset", "expected"),
     [

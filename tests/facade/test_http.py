@@ -1,0 +1,220 @@
+"""The request engine's promises at their edges, sync and async: the method after each redirect
+status, ``max_response_bytes`` exactly, and redaction before an error body is cut."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import httpx2
+import pytest
+
+import ftjobs
+
+from .helpers import SECRET, Recorder, job_json, make_async_client, make_client
+
+CREATE = {"model": "gpt-4o-mini-2024-07-18", "training_file": "file-abc123"}
+
+
+def _sync_and_async(recorder: Recorder, call: Callable[[Any], Any], **kwargs: Any) -> list[Any]:
+    """call(client.jobs) on a sync client, then on an async one (same handler): both results."""
+    results = [call(make_client(recorder, **kwargs).jobs)]
+
+    async def main() -> Any:
+        async with make_async_client(recorder, **kwargs) as client:
+            return await call(client.jobs)
+
+    results.append(asyncio.run(main()))
+    return results
+
+
+def _raised(recorder: Recorder, call: Callable[[Any], Any], **kwargs: Any) -> list[ftjobs.Error]:
+    """The ftjobs errors call(client.jobs) raises on a sync client and on an async one."""
+    errors: list[ftjobs.Error] = []
+    with pytest.raises(ftjobs.Error) as caught:
+        call(make_client(recorder, **kwargs).jobs)
+    errors.append(caught.value)
+
+    async def main() -> None:
+        async with make_async_client(recorder, **kwargs) as client:
+            await call(client.jobs)
+
+    with pytest.raises(ftjobs.Error) as caught:
+        asyncio.run(main())
+    errors.append(caught.value)
+    return errors
+
+
+# --- redirects ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "method"),
+    [(301, "GET"), (302, "GET"), (303, "GET"), (307, "POST"), (308, "POST")],
+)
+def test_the_method_that_arrives_after_a_redirected_post(status: int, method: str) -> None:
+    """After a POST: 301, 302 and 303 arrive as a GET without a body; 307 and 308 keep the POST and
+    its body (the browsers' and httpx's rule)."""
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        if request.url.path == "/v1/fine_tuning/jobs":
+            return httpx2.Response(status, headers={"location": "/v1/moved/jobs"})
+        return httpx2.Response(200, json=job_json())
+
+    recorder = Recorder(handler)
+    _sync_and_async(recorder, lambda jobs: jobs.create(**CREATE))
+    firsts, finals = recorder.requests[0::2], recorder.requests[1::2]
+    assert [r.method for r in firsts] == ["POST", "POST"]
+    assert [(r.method, r.url.path) for r in finals] == [(method, "/v1/moved/jobs")] * 2
+    for final in finals:
+        if method == "GET":
+            assert final.content == b""
+            assert "content-type" not in final.headers and "content-length" not in final.headers
+        else:
+            assert json.loads(final.content) == CREATE
+            assert final.headers["content-type"] == "application/json"
+        assert final.headers["authorization"] == f"Bearer {SECRET}"  # same origin: kept
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirected_get_stays_a_get(status: int) -> None:
+    """A GET is followed as a GET whatever the redirect status."""
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        if "moved" not in request.url.path:
+            return httpx2.Response(status, headers={"location": "/v1/moved/ftjob-abc123"})
+        return httpx2.Response(200, json=job_json())
+
+    recorder = Recorder(handler)
+    _sync_and_async(recorder, lambda jobs: jobs.retrieve("ftjob-abc123"))
+    assert [(r.method, "moved" in r.url.path) for r in recorder.requests] == [
+        ("GET", False),
+        ("GET", True),
+    ] * 2
+
+
+# --- max_response_bytes ---------------------------------------------------------------------------
+
+LIMIT = 2000
+
+
+def _body_of(size: int) -> bytes:
+    """A job document padded with spaces to exactly size bytes."""
+    body = json.dumps(job_json()).encode()
+    assert len(body) < size
+    return body + b" " * (size - len(body))
+
+
+class Chunked:
+    """A body sent in two chunks without a Content-Length, for a sync or an async transport."""
+
+    def __init__(self, body: bytes) -> None:
+        self.parts = [body[:1000], body[1000:]]
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.parts)
+
+
+class AsyncChunked(Chunked, httpx2.AsyncByteStream):
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for part in self.parts:
+            yield part
+
+
+def _serving(body: bytes, streamed: bool) -> tuple[Recorder, Recorder]:
+    """Handlers for a sync and an async client that answer body (declared or streamed)."""
+    if not streamed:
+        return Recorder(lambda r: httpx2.Response(200, content=body)), Recorder(
+            lambda r: httpx2.Response(200, content=body)
+        )
+    return Recorder(lambda r: httpx2.Response(200, content=Chunked(body))), Recorder(
+        lambda r: httpx2.Response(200, stream=AsyncChunked(body))
+    )
+
+
+def _retrieve_both(body: bytes, streamed: bool) -> list[ftjobs.Job | ftjobs.Error]:
+    """retrieve() with max_response_bytes=LIMIT on a sync and an async client: the job or the error."""
+    sync_handler, async_handler = _serving(body, streamed)
+    outcomes: list[ftjobs.Job | ftjobs.Error] = []
+    try:
+        outcomes.append(make_client(sync_handler, max_response_bytes=LIMIT).jobs.retrieve("ftjob-abc123"))
+    except ftjobs.Error as exc:
+        outcomes.append(exc)
+
+    async def main() -> ftjobs.Job:
+        async with make_async_client(async_handler, max_response_bytes=LIMIT) as client:
+            return await client.jobs.retrieve("ftjob-abc123", max_retries=0)
+
+    try:
+        outcomes.append(asyncio.run(main()))
+    except ftjobs.Error as exc:
+        outcomes.append(exc)
+    return outcomes
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["declared", "streamed"])
+def test_a_body_of_exactly_max_response_bytes_is_read(streamed: bool) -> None:
+    """A body of exactly max_response_bytes is accepted, with a Content-Length or without (chunks)."""
+    outcomes = _retrieve_both(_body_of(LIMIT), streamed)
+    assert [getattr(o, "id", o) for o in outcomes] == ["ftjob-abc123", "ftjob-abc123"]
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["declared", "streamed"])
+def test_one_byte_over_max_response_bytes_is_refused(streamed: bool) -> None:
+    """One byte more than max_response_bytes is a ResponseValidationError naming the limit; a declared
+    Content-Length over it is refused before the body is read (the error names the declared size)."""
+    outcomes = _retrieve_both(_body_of(LIMIT + 1), streamed)
+    assert len(outcomes) == 2
+    for outcome in outcomes:
+        assert isinstance(outcome, ftjobs.ResponseValidationError)
+        assert f"{LIMIT}-byte limit" in str(outcome)
+        assert (f"response body of {LIMIT + 1} bytes" in str(outcome)) is not streamed
+
+
+# --- redaction before the cut ---------------------------------------------------------------------
+
+
+def _texts(error: BaseException) -> str:
+    """What an error shows: str, repr, every attribute."""
+    return "\n".join([str(error), repr(error), *(repr(v) for v in vars(error).values())])
+
+
+#: How many characters of the key end up before each cut: what a redaction made after the cut would
+#: leave of it (the whole key is 21 characters).
+INTO_KEY = (6, 10, 20)
+
+
+@pytest.mark.parametrize("into", INTO_KEY)
+@pytest.mark.parametrize("cut", [200, 500])
+def test_an_error_body_is_redacted_before_it_is_cut(cut: int, into: int) -> None:
+    """A plain-text error body with the key across the message's 200-character cut or the body's
+    500-character cut: no part of the key shows, the redaction mark does."""
+    text = "x" * (cut - into) + SECRET + "y" * 600
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(400, text=text, headers={"content-type": "text/plain"})
+
+    for error in _raised(Recorder(handler), lambda jobs: jobs.retrieve("ftjob-abc123")):
+        assert isinstance(error, ftjobs.BadRequestError)
+        shown = _texts(error)
+        assert SECRET[:into] not in shown
+        assert "***" in shown
+
+
+@pytest.mark.parametrize("into", INTO_KEY)
+@pytest.mark.parametrize("cut", [120, 200])
+def test_a_body_that_is_not_json_is_redacted_before_its_excerpt_is_cut(cut: int, into: int) -> None:
+    """A 200 whose body is not JSON, the key across the message's 120-character cut or the
+    excerpt's 200-character cut: no part of the key shows, the redaction mark does."""
+    text = "<" + "x" * (cut - into - 1) + SECRET + "y" * 600
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, text=text, headers={"content-type": "text/html"})
+
+    for error in _raised(Recorder(handler), lambda jobs: jobs.retrieve("ftjob-abc123")):
+        assert isinstance(error, ftjobs.ResponseValidationError)
+        shown = _texts(error)
+        assert SECRET[:into] not in shown
+        assert "***" in shown
