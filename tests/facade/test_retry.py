@@ -40,6 +40,8 @@ NOW = 1_700_000_000.0
         ({"retry-after": "0"}, 0.0),
         ({"retry-after-ms": "0"}, 0.0),
         ({"retry-after-ms": "0", "retry-after": "9"}, 0.0),
+        ({"retry-after": "-1"}, None),
+        ({"retry-after-ms": "-0.5", "retry-after": "4"}, 4.0),
     ],
 )
 def test_parse_retry_after(headers: dict[str, str], expected: float | None) -> None:
@@ -279,3 +281,33 @@ def test_a_bare_client_sleeps_the_hint_at_the_cap_and_at_zero(
 
     asyncio.run(main())
     assert slept == [expected, expected]
+
+
+class _Unprintable:
+    """A header value whose str() raises the given error."""
+
+    def __init__(self, error: type[Exception]) -> None:
+        self.error = error
+
+    def __str__(self) -> str:
+        raise self.error("no text")
+
+
+@pytest.mark.parametrize("error", [TypeError, ValueError, UnicodeError])
+def test_parse_retry_after_never_raises_on_headers_it_cannot_read(error: type[Exception]) -> None:
+    """Header names or values that cannot become text are as if absent (the parser never raises)."""
+    assert parse_retry_after({"retry-after": _Unprintable(error)}) is None  # type: ignore[dict-item]
+    assert parse_retry_after({_Unprintable(error): "3"}) is None  # type: ignore[dict-item]
+
+
+def test_retryable_by_default_is_the_idempotent_rule() -> None:
+    """Without idempotent=..., a call is treated as idempotent; 5xx starts at 500 exactly."""
+    assert is_retryable_status(500) and is_retryable_status(408)
+    assert not is_retryable_status(499)
+    request = httpx2.Request("GET", "http://x")
+    assert is_retryable_exception(httpx2.ReadTimeout("slow", request=request))
+
+
+def test_a_negative_hint_is_not_obeyed() -> None:
+    """A negative retry_after given to backoff_delay falls back to the backoff (never a negative sleep)."""
+    assert backoff_delay(1, RetryPolicy(), retry_after=-0.5, rand=lambda: 0.0) == 1.0
