@@ -46,6 +46,7 @@ CONFIG = ROOT / "scripts" / "mutation.toml"
 NOTES = ROOT / "scripts" / "mutation-notes.toml"
 RESULTS = ROOT / "mutation-results"
 BASELINE = RESULTS / "baseline.json"
+HAND = RESULTS / "hand-written.json"
 REPORT = ROOT / "docs" / "mutation.md"
 
 
@@ -65,10 +66,22 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Hand:
+    """A hand-written mutant: one text replacement in one file, and the tests that must kill it."""
+
+    name: str
+    file: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Config:
     modules: tuple[Module, ...]
     pytest: tuple[str, ...]
     operators: tuple[str, ...]
+    hand: tuple[Hand, ...] = ()
 
 
 def load_config(path: Path = CONFIG) -> Config:
@@ -85,7 +98,10 @@ def load_config(path: Path = CONFIG) -> Config:
         )
         for m in data["module"]
     )
-    return Config(modules, tuple(defaults["pytest"]), tuple(defaults["operators"]))
+    hand = tuple(
+        Hand(h["name"], h["file"], h["old"], h["new"], tuple(h["tests"])) for h in data.get("hand", ())
+    )
+    return Config(modules, tuple(defaults["pytest"]), tuple(defaults["operators"]), hand)
 
 
 def _git(*args: str) -> bytes:
@@ -249,6 +265,27 @@ def run_module(module: Module, config: Config, copy: Path, sample: int | None) -
     }
 
 
+def run_hand(config: Config, copy: Path) -> list[dict[str, str]]:
+    """Each hand-written mutant applied in the copy and run against its tests: killed or survived."""
+    env = _environment(copy)
+    rows = []
+    for hand in config.hand:
+        target = copy / hand.file
+        original = target.read_text()
+        if original.count(hand.old) != 1:
+            rows.append({"name": hand.name, "outcome": "not applicable (the code changed)"})
+            continue
+        target.write_text(original.replace(hand.old, hand.new))
+        try:
+            command = [sys.executable, "-m", "pytest", *config.pytest, *hand.tests]
+            ran = subprocess.run(command, cwd=copy, env=env, capture_output=True, check=False, timeout=600)
+        finally:
+            target.write_text(original)
+        rows.append({"name": hand.name, "outcome": "killed" if ran.returncode else "survived"})
+        print(f"mutate: hand-written: {rows[-1]['outcome']}: {hand.name}", flush=True)
+    return rows
+
+
 def _results_file(module: Module) -> Path:
     return RESULTS / f"{module.name}.json"
 
@@ -306,7 +343,12 @@ def _rate(counts: Mapping[str, int]) -> str:
     return "-" if not judged else f"{100 * counts['killed'] / judged:.0f}%"
 
 
-def render(results: Sequence[Mapping[str, Any]], baseline: Mapping[str, Any], notes: Sequence[Note]) -> str:
+def render(
+    results: Sequence[Mapping[str, Any]],
+    baseline: Mapping[str, Any],
+    notes: Sequence[Note],
+    hand: Sequence[Mapping[str, str]] = (),
+) -> str:
     """docs/mutation.md from the per-module results, the first run's figures and the notes."""
     lines = [
         "# Mutation testing",
@@ -354,6 +396,17 @@ def render(results: Sequence[Mapping[str, Any]], baseline: Mapping[str, Any], no
                 survivors.append(f"- {where}: {note.reason if note else 'not yet analysed'}")
     lines += ["", "## Survivors", "", *(survivors or ["None."]), "", "## Equivalent mutants", ""]
     lines += [*(equivalents or ["None."]), ""]
+    if hand:
+        killed = sum(row["outcome"] == "killed" for row in hand)
+        lines += [
+            "## Hand-written mutants (issue 28)",
+            "",
+            "The mutants of issue 28, each a survivor of its time, applied by hand (`[[hand]]` in",
+            f"scripts/mutation.toml): {killed} of {len(hand)} killed.",
+            "",
+            *(f"- {row['outcome']}: {row['name']}" for row in hand),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -368,7 +421,8 @@ def _load_results(config: Config) -> list[dict[str, Any]]:
 
 def write_report(config: Config) -> None:
     baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    REPORT.write_text(render(_load_results(config), baseline, load_notes()))
+    hand = json.loads(HAND.read_text()) if HAND.exists() else []
+    REPORT.write_text(render(_load_results(config), baseline, load_notes(), hand))
     print(f"mutate: wrote {REPORT.relative_to(ROOT)}")
 
 
@@ -402,6 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--report-only", action="store_true", help="write docs/mutation.md from saved results"
     )
     parser.add_argument("--save-baseline", action="store_true", help="saved results -> the first-run column")
+    parser.add_argument("--hand", action="store_true", help="only the hand-written mutants ([[hand]])")
     args = parser.parse_args(argv)
     config = load_config()
     if args.save_baseline:
@@ -416,7 +471,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         chosen = [m for m in config.modules if not args.module or any(k in m.path for k in args.module)]
         RESULTS.mkdir(exist_ok=True)
         with project_copy(args.rev) as copy:
-            for module in chosen:
+            if args.hand or not args.module:
+                HAND.write_text(json.dumps(run_hand(config, copy), indent=1) + "\n")
+            for module in [] if args.hand else chosen:
                 result = run_module(module, config, copy, args.sample)
                 _results_file(module).write_text(json.dumps(result, indent=1) + "\n")
                 counts = tally(result, load_notes())
