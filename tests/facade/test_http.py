@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -218,3 +219,56 @@ def test_a_body_that_is_not_json_is_redacted_before_its_excerpt_is_cut(cut: int,
         shown = _texts(error)
         assert SECRET[:into] not in shown
         assert "***" in shown
+
+
+# --- what is sent, what a response becomes ---------------------------------------------------------
+
+
+def test_a_body_with_nan_or_infinity_is_an_invalid_argument_and_nothing_is_sent() -> None:
+    """NaN or inf anywhere in a request body (hyperparameters, extra_body) is InvalidArgumentError
+    before anything is sent (JSON has no such numbers), sync and async."""
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json()))
+    nan_rate = {
+        "type": "supervised",
+        "supervised": {"hyperparameters": {"learning_rate_multiplier": math.nan}},
+    }
+    for kwargs in ({"method": nan_rate}, {"extra_body": {"x_note": math.inf}}):
+        for error in _raised(recorder, lambda jobs, kwargs=kwargs: jobs.create(**CREATE, **kwargs)):
+            assert isinstance(error, ftjobs.InvalidArgumentError)
+    assert recorder.requests == []
+
+
+def test_a_plain_text_error_message_is_the_reason_and_200_characters_of_the_body() -> None:
+    """A non-JSON error body: message = the status's reason phrase and the body's first 200 characters;
+    the error's body = its first 500."""
+    text = "".join(chr(ord("a") + i % 26) for i in range(800))
+    recorder = Recorder(lambda r: httpx2.Response(400, text=text, headers={"content-type": "text/plain"}))
+    for error in _raised(recorder, lambda jobs: jobs.retrieve("ftjob-abc123")):
+        assert isinstance(error, ftjobs.BadRequestError)
+        assert error.message == f"Bad Request: {text[:200]}"
+        assert error.body == text[:500]
+
+
+@pytest.mark.parametrize("location", ["ftp://files.test/v1/x", "file:///etc/passwd"])
+def test_a_redirect_to_something_not_http_is_not_followed(location: str) -> None:
+    """A Location that is not http(s) ends the call (APIConnectionError): one request."""
+    recorder = Recorder(lambda r: httpx2.Response(302, headers={"location": location}))
+    for error in _raised(recorder, lambda jobs: jobs.retrieve("ftjob-abc123", max_retries=0)):
+        assert isinstance(error, ftjobs.APIConnectionError)
+        assert "unexpected redirect 302" in str(error)
+    assert len(recorder.requests) == 2  # one per client
+
+
+def test_a_connection_error_is_retried_then_the_answer_returned() -> None:
+    """A refused connection, then a job: the call returns the job (sync and async)."""
+    state = {"calls": 0}
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        state["calls"] += 1
+        if state["calls"] % 2:
+            raise httpx2.ConnectError("refused", request=request)
+        return httpx2.Response(200, json=job_json())
+
+    jobs = _sync_and_async(Recorder(handler), lambda jobs: jobs.retrieve("ftjob-abc123"))
+    assert [job.id for job in jobs] == ["ftjob-abc123", "ftjob-abc123"]
+    assert state["calls"] == 4
