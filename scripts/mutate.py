@@ -236,6 +236,15 @@ def _short_diff(diff: str) -> str:
     return f"{' / '.join(removed)} -> {' / '.join(added) or '(removed)'}"
 
 
+def _baseline(module: Module, config: Config, copy: Path, env: Mapping[str, str]) -> None:
+    """The module's tests must pass unmutated: otherwise every mutant would count as killed."""
+    command = [sys.executable, "-m", "pytest", *config.pytest, *module.args, *module.tests]
+    ran = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, check=False)
+    if ran.returncode:
+        tail = "\n".join(ran.stdout.splitlines()[-15:])
+        raise SystemExit(f"mutate: {module.path}: its tests fail without any mutant:\n{tail}")
+
+
 def run_module(module: Module, config: Config, copy: Path, sample: int | None) -> dict[str, Any]:
     """Mutate one module in the copy against its tests; its results as a JSON-able dict."""
     env = _environment(copy)
@@ -247,6 +256,7 @@ def run_module(module: Module, config: Config, copy: Path, sample: int | None) -
         generated, selected = _select(
             db, module, config.operators, module.sample if sample is None else sample
         )
+        _baseline(module, config, copy, env)
         started = time.monotonic()
         print(
             f"mutate: {module.path}: {selected} of {generated} mutants, tests: {' '.join(module.tests)}",
