@@ -5,6 +5,7 @@ Usage::
     python -m scripts.mutate [--module NAME ...] [--sample N] [--rev REV]   # run, then write the report
     python -m scripts.mutate --report-only                                 # the report from saved results
     python -m scripts.mutate --save-baseline                               # results so far = "first run"
+    python -m scripts.mutate --hand                                        # the hand-written mutants only
 
 Why cosmic-ray (pinned in the ``mutate`` extra): it mutates one module at a time and runs any command
 as the test, so each module is tested against the files of its own area (scripts/mutation.toml) with
@@ -45,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "scripts" / "mutation.toml"
 NOTES = ROOT / "scripts" / "mutation-notes.toml"
 RESULTS = ROOT / "mutation-results"
-BASELINE = RESULTS / "baseline.json"
+FIRST_RUN = RESULTS / "first-run"
 HAND = RESULTS / "hand-written.json"
 REPORT = ROOT / "docs" / "mutation.md"
 
@@ -355,7 +356,7 @@ def _rate(counts: Mapping[str, int]) -> str:
 
 def render(
     results: Sequence[Mapping[str, Any]],
-    baseline: Mapping[str, Any],
+    first_run: Sequence[Mapping[str, Any]],
     notes: Sequence[Note],
     hand: Sequence[Mapping[str, str]] = (),
 ) -> str:
@@ -377,21 +378,41 @@ def render(
         "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     total = {"killed": 0, "survived": 0, "equivalent": 0, "error": 0}
+    first_total = dict(total)
+    firsts = {r["module"]: r for r in first_run}
+    changed_tests: list[str] = []
     for result in results:
         counts = tally(result, notes)
         for key in total:
             total[key] += counts[key]
-        first = baseline.get(result["module"])
+        first = "-"
+        if result["module"] in firsts:
+            before = tally(firsts[result["module"]], notes)
+            for key in first_total:
+                first_total[key] += before[key]
+            first = f"{_rate(before)} ({before['killed']}/{before['killed'] + before['survived']})"
+            if firsts[result["module"]]["tests"] != result["tests"]:
+                names = ", ".join(Path(t).name for t in firsts[result["module"]]["tests"])
+                changed_tests.append(f"- {result['module']}: the first run used {names}.")
         tests = ", ".join(Path(t).name for t in result["tests"])
         lines.append(
             f"| {result['module']} | {tests} | {result['selected']} of {result['generated']} "
             f"| {counts['killed']} | {counts['survived']} | {counts['equivalent']} | {_rate(counts)} "
-            f"| {first if first is not None else '-'} |"
+            f"| {first} |"
         )
+    first_all = (
+        f"{_rate(first_total)} ({first_total['killed']}/{first_total['killed'] + first_total['survived']})"
+    )
     lines.append(
         f"| **all** | | | {total['killed']} | {total['survived']} | {total['equivalent']} | {_rate(total)} | "
-        f"{baseline.get('all', '-')} |"
+        f"{first_all if first_run else '-'} |"
     )
+    lines += [
+        "",
+        "First run: the same mutants (same seed) against the tests as they were before issue 28's tests,",
+        "with the equivalent mutants of today's notes left out the same way.",
+        *changed_tests,
+    ]
     survivors: list[str] = []
     equivalents: list[str] = []
     for result in results:
@@ -420,37 +441,28 @@ def render(
     return "\n".join(lines)
 
 
-def _load_results(config: Config) -> list[dict[str, Any]]:
+def _load_results(config: Config, folder: Path = RESULTS) -> list[dict[str, Any]]:
     results = []
     for module in config.modules:
-        path = _results_file(module)
+        path = folder / _results_file(module).name
         if path.exists():
             results.append(json.loads(path.read_text()))
     return results
 
 
 def write_report(config: Config) -> None:
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
     hand = json.loads(HAND.read_text()) if HAND.exists() else []
-    REPORT.write_text(render(_load_results(config), baseline, load_notes(), hand))
+    REPORT.write_text(render(_load_results(config), _load_results(config, FIRST_RUN), load_notes(), hand))
     print(f"mutate: wrote {REPORT.relative_to(ROOT)}")
 
 
 def save_baseline(config: Config) -> None:
-    """The rates of the results saved so far become the report's "first run" column."""
-    notes = load_notes()
-    results = _load_results(config)
-    figures: dict[str, str] = {}
-    total = {"killed": 0, "survived": 0, "equivalent": 0, "error": 0}
-    for result in results:
-        counts = tally(result, notes)
-        figures[result["module"]] = (
-            f"{_rate(counts)} ({counts['killed']}/{counts['killed'] + counts['survived']})"
-        )
-        for key in total:
-            total[key] += counts[key]
-    figures["all"] = f"{_rate(total)} ({total['killed']}/{total['killed'] + total['survived']})"
-    BASELINE.write_text(json.dumps(figures, indent=2) + "\n")
+    """Each module's saved results become its "first run" (kept: a module already there is left alone)."""
+    FIRST_RUN.mkdir(parents=True, exist_ok=True)
+    for module in config.modules:
+        source, target = _results_file(module), FIRST_RUN / _results_file(module).name
+        if source.exists() and not target.exists():
+            shutil.copy2(source, target)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -465,7 +477,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--report-only", action="store_true", help="write docs/mutation.md from saved results"
     )
-    parser.add_argument("--save-baseline", action="store_true", help="saved results -> the first-run column")
+    parser.add_argument(
+        "--save-baseline", action="store_true", help="saved results -> the first-run column (once per module)"
+    )
     parser.add_argument("--hand", action="store_true", help="only the hand-written mutants ([[hand]])")
     args = parser.parse_args(argv)
     config = load_config()
