@@ -272,3 +272,95 @@ def test_a_connection_error_is_retried_then_the_answer_returned() -> None:
     jobs = _sync_and_async(Recorder(handler), lambda jobs: jobs.retrieve("ftjob-abc123"))
     assert [job.id for job in jobs] == ["ftjob-abc123", "ftjob-abc123"]
     assert state["calls"] == 4
+
+
+def test_a_300_is_not_an_answer() -> None:
+    """300 Multiple Choices (not a redirect ftjobs follows) is an APIConnectionError, not a result."""
+    recorder = Recorder(lambda r: httpx2.Response(300, json=job_json()))
+    for error in _raised(recorder, lambda jobs: jobs.retrieve("ftjob-abc123", max_retries=0)):
+        assert isinstance(error, ftjobs.APIConnectionError)
+        assert "unexpected redirect 300" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"error": {"message": "no such job", "code": "not_found"}}, "no such job"),
+        ({"error": "quota exceeded"}, "quota exceeded"),
+        ({"message": "plain message"}, "plain message"),
+        ({"detail": "no message field"}, "Bad Request"),
+    ],
+)
+def test_the_message_of_a_json_error_body(body: dict[str, Any], message: str) -> None:
+    """The API's error.message, a bare string error, a top-level message; else the reason phrase alone
+    (a JSON body is not pasted into the message)."""
+    recorder = Recorder(lambda r: httpx2.Response(400, json=body))
+    for error in _raised(recorder, lambda jobs: jobs.retrieve("ftjob-abc123")):
+        assert isinstance(error, ftjobs.BadRequestError)
+        assert error.message == message
+        assert error.body == body
+
+
+def test_a_response_validation_error_names_the_url_without_its_query() -> None:
+    """A page that is not the documented shape: the error names the method and URL, query left out."""
+    recorder = Recorder(lambda r: httpx2.Response(200, json={"object": "list", "data": "not a list"}))
+    with pytest.raises(ftjobs.ResponseValidationError) as caught:
+        list(make_client(recorder).jobs.list(limit=2, after="ftjob-1"))
+    errors: list[BaseException] = [caught.value]
+
+    async def main() -> None:
+        async with make_async_client(recorder) as client:
+            [job async for job in client.jobs.list(limit=2, after="ftjob-1")]
+
+    with pytest.raises(ftjobs.ResponseValidationError) as caught:
+        asyncio.run(main())
+    errors.append(caught.value)
+    assert "limit=2" in str(recorder.requests[0].url)
+    for error in errors:
+        assert isinstance(error, ftjobs.ResponseValidationError)
+        assert (error.method, error.url) == ("GET", "http://api.test/v1/fine_tuning/jobs")
+
+
+def test_a_client_without_a_timeout_still_answers() -> None:
+    """timeout=None (no limit on an attempt) is accepted and the call returns (sync and async)."""
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json()))
+    jobs = _sync_and_async(recorder, lambda jobs: jobs.retrieve("ftjob-abc123"), timeout=None)
+    assert [job.id for job in jobs] == ["ftjob-abc123", "ftjob-abc123"]
+
+
+def test_closing_the_client_leaves_a_users_http_client_open() -> None:
+    """close() closes only the pool ftjobs made: an http_client passed in stays usable."""
+    mock = httpx2.MockTransport(lambda r: httpx2.Response(200, json=job_json()))
+    http = httpx2.Client(transport=mock)
+    ftjobs.Client(api_key=SECRET, http_client=http).close()
+    assert not http.is_closed
+
+    async def main() -> bool:
+        ahttp = httpx2.AsyncClient(transport=mock)
+        await ftjobs.AsyncClient(api_key=SECRET, http_client=ahttp).close()
+        return ahttp.is_closed
+
+    assert asyncio.run(main()) is False
+
+
+def test_repeated_response_headers_are_joined() -> None:
+    """A header sent twice reads as one value, joined with ", " (as HTTP defines it)."""
+    recorder = Recorder(
+        lambda r: httpx2.Response(200, json=job_json(), headers=[("x-note", "a"), ("X-Note", "b")])
+    )
+    raw = make_client(recorder).jobs.with_raw_response.retrieve("ftjob-abc123")
+    assert raw.headers["x-note"] == "a, b"
+
+
+def test_a_client_from_with_options_sends_on_the_parents_transport() -> None:
+    """with_options() before the parent ever sent: the new client's call goes out and returns."""
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json()))
+    child = make_client(recorder).with_options(max_retries=0)
+    assert child.jobs.retrieve("ftjob-abc123").id == "ftjob-abc123"
+
+    async def main() -> str:
+        async with make_async_client(recorder) as client:
+            return (await client.with_options(max_retries=0).jobs.retrieve("ftjob-abc123")).id
+
+    assert asyncio.run(main()) == "ftjob-abc123"
+    assert len(recorder.requests) == 2
