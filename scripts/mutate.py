@@ -326,11 +326,30 @@ def load_notes(path: Path = NOTES) -> list[Note]:
     ]
 
 
+_BARE_STAR = re.compile(r"(^|[(,] ?)\*(,|\)|$)")
+_BARE_SLASH = re.compile(r"(^|[(,] ?)/(,|\)|$)")
+
+
+def _known_equivalent(row: Mapping[str, Any]) -> str | None:
+    """Why a mutant is equivalent by construction, whatever its line; None if it is not such a one."""
+    old, _, new = str(row["diff"]).partition(" -> ")
+    if (
+        row["operator"] == "ReplaceBinaryOperator_Mul_Div"
+        and _BARE_STAR.search(old)
+        and _BARE_SLASH.search(new)
+    ):
+        return "a signature's bare `*` made `/`: every call that worked (keywords) works the same"
+    if row["operator"] == "AddNot" and old == "if TYPE_CHECKING:":
+        return "imports for the type checker only: importing them at run time too changes no behaviour"
+    return None
+
+
 def _note_for(row: Mapping[str, Any], notes: Sequence[Note]) -> Note | None:
     for note in notes:
         if (note.file, note.line, note.operator) == (row["file"], row["line"], row["operator"]):
             return note
-    return None
+    reason = _known_equivalent(row)
+    return None if reason is None else Note(row["file"], row["line"], row["operator"], "equivalent", reason)
 
 
 def tally(result: Mapping[str, Any], notes: Sequence[Note]) -> dict[str, int]:
