@@ -91,3 +91,18 @@ def test_stacked_and_unknown_codings_are_refused_with_a_bounded_message() -> Non
         single_coding("br")
     assert str(caught.value) == "unsupported content encoding 'br' (accepted: gzip, deflate)"
     assert single_coding(" , identity") is None
+
+
+def test_gzip_with_references_across_the_whole_window() -> None:
+    """A gzip body whose repeats lie 20,000 bytes back (more than a 16 KiB window), fed in small chunks
+    (so the references reach into earlier output), decodes exactly."""
+    block = bytes((i * 7919 + i // 251) % 256 for i in range(20_000))
+    data = block * 4
+    assert _decoded("gzip", gzip.compress(data), chunk=64) == data
+
+
+@pytest.mark.parametrize("header", ["gzip, gzip", "deflate, gzip", "gzip,deflate"])
+def test_two_codings_are_already_stacked(header: str) -> None:
+    """Two layers are refused (a bomb inside a bomb), not only many."""
+    with pytest.raises(BodyError, match="stacked"):
+        single_coding(header)
