@@ -70,8 +70,10 @@ def test_request_limit_is_the_time_left_near_the_deadline() -> None:
     clock.now += 45
     assert waiter.request_limit(30.0) == 15.0
     assert waiter.request_limit(None) == 15.0  # an unbounded request gets a bound
+    clock.now += 14.5
+    assert waiter.request_limit(30.0) == 1.0  # 0.5 s left: the documented floor of 1 s
     clock.now += 100
-    assert waiter.request_limit(30.0) == MIN_REQUEST_LIMIT
+    assert waiter.request_limit(30.0) == 1.0 == MIN_REQUEST_LIMIT
     assert Waiter("ftjob-1", timeout=None).request_limit(30.0) is None
 
 
@@ -202,3 +204,49 @@ def test_wait_keeps_a_poll_interval_above_max_poll_interval(monkeypatch: pytest.
     for slept, _, outcome in _wait_both(monkeypatch, make, poll_interval=10, max_poll_interval=2):
         assert slept == [10.0, 10.0]
         assert isinstance(outcome, ftjobs.Job) and outcome.status is JobStatus.SUCCEEDED
+
+
+def test_wait_sleeps_the_last_half_second_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """timeout=20.5 with polls every 10 s: the last 0.5 s is waited for, then the deadline ends it."""
+    make = _answering(("running", {}))
+    kwargs = {"timeout": 20.5, "poll_interval": 10, "max_poll_interval": 10}
+    for slept, spent, outcome in _wait_both(monkeypatch, make, **kwargs):
+        assert slept == [10.0, 10.0, 0.5] and spent == 20.5
+        assert isinstance(outcome, ftjobs.WaitTimeoutError)
+
+
+def test_on_update_sees_each_new_unknown_status_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two different statuses this client does not know are two updates; the same one twice is one."""
+    make = _answering(("warming_up", {}), ("warming_up", {}), ("cooling", {}), ("succeeded", {}))
+    seen: list[str] = []
+    outcomes = _wait_both(monkeypatch, make, on_update=lambda job: seen.append(job.status.value))
+    assert [o[2].status.value for o in outcomes if isinstance(o[2], ftjobs.Job)] == ["succeeded"] * 2
+    assert seen == ["warming_up", "cooling", "succeeded"] * 2  # sync, then async
+
+
+def test_a_wait_reads_at_most_100_pages_of_events_per_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events pages that never end (new cursors forever): 100 pages per poll, then the job decides."""
+    counts = {"events": 0, "job": 0}
+
+    def make() -> Recorder:
+        def handler(request: httpx2.Request) -> httpx2.Response:
+            if request.url.path.endswith("/events"):
+                counts["events"] += 1
+                event = {
+                    "object": "fine_tuning.job.event",
+                    "id": f"ev-{counts['events']}",
+                    "created_at": 1,
+                    "level": "info",
+                    "message": "m",
+                }
+                return httpx2.Response(200, json={"object": "list", "data": [event], "has_more": True})
+            counts["job"] += 1
+            return httpx2.Response(200, json=job_json(status="running" if counts["job"] % 2 else "succeeded"))
+
+        return Recorder(handler)
+
+    seen: list[str] = []
+    outcomes = _wait_both(monkeypatch, make, poll_interval=1, on_event=lambda e: seen.append(e.id or ""))
+    assert [o[2].status.value for o in outcomes if isinstance(o[2], ftjobs.Job)] == ["succeeded"] * 2
+    assert counts == {"events": 400, "job": 4}  # 2 polls x 100 pages, sync then async
+    assert len(seen) == 400 and len(set(seen)) == 400
