@@ -364,3 +364,33 @@ def test_a_client_from_with_options_sends_on_the_parents_transport() -> None:
 
     assert asyncio.run(main()) == "ftjob-abc123"
     assert len(recorder.requests) == 2
+
+
+def test_a_closed_client_refuses_calls_even_on_a_users_http_client() -> None:
+    """After close(), a call raises APIConnectionError ("the client is closed"), though the
+    http_client passed in is still open (sync and async)."""
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json()))
+    client = make_client(recorder)
+    client.close()
+    with pytest.raises(ftjobs.APIConnectionError, match="the client is closed"):
+        client.jobs.retrieve("ftjob-abc123")
+
+    async def main() -> None:
+        aclient = make_async_client(recorder)
+        await aclient.close()
+        await aclient.jobs.retrieve("ftjob-abc123")
+
+    with pytest.raises(ftjobs.APIConnectionError, match="the client is closed"):
+        asyncio.run(main())
+    assert recorder.requests == []
+
+
+def test_a_body_that_is_not_json_shows_120_characters_in_the_message() -> None:
+    """The message quotes the first 120 characters of the (whitespace-collapsed) body, the error's body
+    attribute keeps 200."""
+    text = "<" + "".join(chr(ord("a") + i % 26) for i in range(400))
+    recorder = Recorder(lambda r: httpx2.Response(200, text=text, headers={"content-type": "text/html"}))
+    for error in _raised(recorder, lambda jobs: jobs.retrieve("ftjob-abc123", max_retries=0)):
+        assert isinstance(error, ftjobs.ResponseValidationError)
+        assert f"{text[:120]!r}" in str(error) and f"{text[:121]!r}" not in str(error)
+        assert error.body == text[:200]
