@@ -313,6 +313,8 @@ class Note:
     operator: str
     kind: str
     reason: str
+    #: When one line has several mutants of the operator: text the mutated line must contain.
+    mutated: str = ""
 
 
 def load_notes(path: Path = NOTES) -> list[Note]:
@@ -320,7 +322,14 @@ def load_notes(path: Path = NOTES) -> list[Note]:
         return []
     data = tomllib.loads(path.read_text())
     return [
-        Note(n["file"], int(n["line"]), n["operator"].removeprefix("core/"), kind, n["reason"])
+        Note(
+            n["file"],
+            int(n["line"]),
+            n["operator"].removeprefix("core/"),
+            kind,
+            n["reason"],
+            n.get("mutated", ""),
+        )
         for kind in ("equivalent", "survivor")
         for n in data.get(kind, [])
     ]
@@ -347,7 +356,8 @@ def _known_equivalent(row: Mapping[str, Any]) -> str | None:
 def _note_for(row: Mapping[str, Any], notes: Sequence[Note]) -> Note | None:
     for note in notes:
         if (note.file, note.line, note.operator) == (row["file"], row["line"], row["operator"]):
-            return note
+            if note.mutated in str(row["diff"]).partition(" -> ")[2]:
+                return note
     reason = _known_equivalent(row)
     return None if reason is None else Note(row["file"], row["line"], row["operator"], "equivalent", reason)
 
