@@ -355,9 +355,9 @@ def _known_equivalent(row: Mapping[str, Any]) -> str | None:
 
 def _note_for(row: Mapping[str, Any], notes: Sequence[Note]) -> Note | None:
     for note in notes:
-        if (note.file, note.line, note.operator) == (row["file"], row["line"], row["operator"]):
-            if note.mutated in str(row["diff"]).partition(" -> ")[2]:
-                return note
+        same_place = (note.file, note.line, note.operator) == (row["file"], row["line"], row["operator"])
+        if same_place and note.mutated in str(row["diff"]).partition(" -> ")[2]:
+            return note
     reason = _known_equivalent(row)
     return None if reason is None else Note(row["file"], row["line"], row["operator"], "equivalent", reason)
 
