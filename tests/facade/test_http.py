@@ -394,3 +394,47 @@ def test_a_body_that_is_not_json_shows_120_characters_in_the_message() -> None:
         assert isinstance(error, ftjobs.ResponseValidationError)
         assert f"{text[:120]!r}" in str(error) and f"{text[:121]!r}" not in str(error)
         assert error.body == text[:200]
+
+
+def test_the_cause_of_a_transport_error_keeps_its_message() -> None:
+    """APIConnectionError.__cause__ is the transport's error with its own message (redacted), or its
+    class name when it has none."""
+    for message, shown in (("refused by peer", "refused by peer"), ("", "ConnectError")):
+
+        def refuse(request: httpx2.Request, message: str = message) -> httpx2.Response:
+            raise httpx2.ConnectError(message, request=request)
+
+        for error in _raised(Recorder(refuse), lambda jobs: jobs.retrieve("ftjob-abc123", max_retries=0)):
+            assert isinstance(error, ftjobs.APIConnectionError)
+            assert isinstance(error.__cause__, httpx2.ConnectError)
+            assert str(error.__cause__) == shown
+
+
+def test_a_users_event_hooks_see_every_request_and_response() -> None:
+    """The request and response hooks of an http_client passed in run for each exchange (sync, async)."""
+    seen: list[str] = []
+    mock = httpx2.MockTransport(lambda r: httpx2.Response(200, json=job_json()))
+    hooks: dict[str, list[Any]] = {
+        "request": [lambda request: seen.append(f"request {request.method}")],
+        "response": [lambda response: seen.append(f"response {response.status_code}")],
+    }
+    http = httpx2.Client(transport=mock, event_hooks=hooks)
+    ftjobs.Client(api_key=SECRET, base_url="http://api.test/v1", http_client=http).jobs.retrieve("ftjob-1")
+
+    async def on_request(request: httpx2.Request) -> None:
+        seen.append(f"async request {request.method}")
+
+    async def on_response(response: httpx2.Response) -> None:
+        seen.append(f"async response {response.status_code}")
+
+    async def main() -> None:
+        ahttp = httpx2.AsyncClient(
+            transport=mock, event_hooks={"request": [on_request], "response": [on_response]}
+        )
+        async with ftjobs.AsyncClient(
+            api_key=SECRET, base_url="http://api.test/v1", http_client=ahttp
+        ) as client:
+            await client.jobs.retrieve("ftjob-1")
+
+    asyncio.run(main())
+    assert seen == ["request GET", "response 200", "async request GET", "async response 200"]
