@@ -285,7 +285,10 @@ def test_a_300_is_not_an_answer() -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"error": {"message": "no such job", "code": "not_found"}}, "no such job"),
+        (
+            {"error": {"message": "no such job", "code": "not_found", "type": "invalid_request_error"}},
+            "no such job",
+        ),
         ({"error": "quota exceeded"}, "quota exceeded"),
         ({"message": "plain message"}, "plain message"),
         ({"detail": "no message field"}, "Bad Request"),
@@ -299,6 +302,7 @@ def test_the_message_of_a_json_error_body(body: dict[str, Any], message: str) ->
         assert isinstance(error, ftjobs.BadRequestError)
         assert error.message == message
         assert error.body == body
+        assert error.error_type == ("invalid_request_error" if "type" in str(body) else None)
 
 
 def test_a_response_validation_error_names_the_url_without_its_query() -> None:
@@ -438,3 +442,23 @@ def test_a_users_event_hooks_see_every_request_and_response() -> None:
 
     asyncio.run(main())
     assert seen == ["request GET", "response 200", "async request GET", "async response 200"]
+
+
+def test_a_json_error_with_fields_of_the_wrong_type_keeps_only_the_text_ones() -> None:
+    """code, param and type that are not strings: code as text, param and type None."""
+    body = {"error": {"message": "bad", "code": 42, "param": ["x"], "type": {"nested": True}}}
+    recorder = Recorder(lambda r: httpx2.Response(400, json=body))
+    for error in _raised(recorder, lambda jobs: jobs.retrieve("ftjob-abc123")):
+        assert isinstance(error, ftjobs.BadRequestError)
+        assert (error.code, error.param, error.error_type) == ("42", None, None)
+
+
+def test_a_call_after_the_user_closed_their_http_client_is_a_clear_error() -> None:
+    """The http_client passed in, closed by its owner: the next call is APIConnectionError saying so."""
+    recorder = Recorder(lambda r: httpx2.Response(200, json=job_json()))
+    http = httpx2.Client(transport=httpx2.MockTransport(recorder))
+    client = ftjobs.Client(api_key=SECRET, base_url="http://api.test/v1", http_client=http)
+    http.close()
+    with pytest.raises(ftjobs.APIConnectionError, match="do not close the http_client you passed"):
+        client.jobs.retrieve("ftjob-abc123")
+    assert recorder.requests == []
