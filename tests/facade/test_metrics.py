@@ -9,12 +9,15 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+import httpx2
 import pytest
 
 import ftjobs
 from ftjobs._metrics import build_series
 from ftjobs._models import Checkpoint, JobEvent
 from ftjobs._server import DEFAULT_API_KEY, Server
+
+from .helpers import Recorder, make_client
 
 T0 = 1_800_000_000.0
 
@@ -266,3 +269,43 @@ def test_build_series_without_ids_and_nan() -> None:
     series = build_series("j", [nan, chatty, old], [ckpt])
     assert series.to_dicts() == [{"step": 1, "train_loss": 0.5}, {"step": 3, "valid_loss": 0.3}]
     assert len(series) == 2 and list(series[1:]) == [series.rows[1]]
+
+
+def test_a_row_reads_known_and_extra_fields_by_their_api_names() -> None:
+    """MetricsRow.get: step and the known fields as attributes, others from extra, None if absent;
+    rows are built by keyword only."""
+    row = ftjobs.MetricsRow(step=3, train_loss=0.5, extra={"total_steps": 8})
+    assert [row.get(n) for n in ("step", "train_loss", "valid_loss", "total_steps", "nope")] == [
+        3,
+        0.5,
+        None,
+        8,
+        None,
+    ]
+    with pytest.raises(TypeError):
+        ftjobs.MetricsRow(3)  # type: ignore[misc]
+
+
+def _metrics_over(pages: dict[str, Any]) -> tuple[list[httpx2.Request], Recorder]:
+    """A recorder answering events and checkpoints pages (by the path's last segment)."""
+    recorder = Recorder(lambda request: httpx2.Response(200, json=pages[request.url.path.rsplit("/", 1)[-1]]))
+    return recorder.requests, recorder
+
+
+def test_metrics_reads_pages_of_100() -> None:
+    """Events and checkpoints are read 100 per page (the API's largest page)."""
+    empty = {"object": "list", "data": [], "has_more": False}
+    requests, recorder = _metrics_over({"events": empty, "checkpoints": empty})
+    assert make_client(recorder).jobs.metrics("ftjob-abc123").rows == ()
+    assert sorted(r.url.path.rsplit("/", 1)[-1] for r in requests) == ["checkpoints", "events"]
+    assert all(r.url.params["limit"] == "100" for r in requests)
+
+
+def test_a_page_that_is_not_a_page_names_its_request() -> None:
+    """An events answer of the wrong shape: ResponseValidationError with the method and URL it came from."""
+    empty = {"object": "list", "data": [], "has_more": False}
+    _, recorder = _metrics_over({"events": {"object": "list", "data": 7}, "checkpoints": empty})
+    with pytest.raises(ftjobs.ResponseValidationError) as caught:
+        make_client(recorder).jobs.metrics("ftjob-abc123")
+    assert caught.value.method == "GET"
+    assert caught.value.url == "http://api.test/v1/fine_tuning/jobs/ftjob-abc123/events"
