@@ -309,3 +309,17 @@ def test_a_page_that_is_not_a_page_names_its_request() -> None:
         make_client(recorder).jobs.metrics("ftjob-abc123")
     assert caught.value.method == "GET"
     assert caught.value.url == "http://api.test/v1/fine_tuning/jobs/ftjob-abc123/events"
+
+
+def test_an_event_read_twice_counts_once_and_the_rest_still_count() -> None:
+    """build_series: an event id seen before is skipped, and the events after it are still read; a
+    row's repr leaves its extra fields out."""
+    first = JobEvent.from_dict(metrics_event({"step": 1, "train_loss": 0.9}))
+    again = JobEvent.from_dict({**first.raw, "data": {"step": 1, "train_loss": 0.1}})
+    later = JobEvent.from_dict(metrics_event({"step": 2, "train_loss": 0.5, "total_steps": 2}))
+    series = build_series("j", [later, again, first])  # newest first, as the API lists them
+    assert series.to_dicts() == [
+        {"step": 1, "train_loss": 0.9},
+        {"step": 2, "train_loss": 0.5, "total_steps": 2},
+    ]
+    assert "total_steps" not in repr(series[1]) and "extra" not in repr(series[1])
