@@ -186,6 +186,47 @@ def test_a_write_only_property_that_becomes_returned_and_required_is_one_finding
     assert ids(doc(), rev) == ["response-property-no-longer-write-only"] * 2
 
 
+def changes(base: dict[str, Any], rev: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((c.id, c.message) for c in diff_docs(base, rev, "b", "r").changes)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        ({"minimum": 1}, {"minimum": 5}, "request minimum tightened from >= 1 to >= 5"),
+        ({"minimum": 1}, {"exclusiveMinimum": 1}, "request minimum tightened from >= 1 to > 1"),
+        ({"maximum": 9}, {"maximum": 5}, "request maximum tightened from <= 9 to <= 5"),
+        ({"exclusiveMaximum": 9}, {"maximum": 9}, "request maximum relaxed from < 9 to <= 9"),
+    ],
+)
+def test_numeric_bounds_are_shown_with_their_side(
+    before: dict[str, Any], after: dict[str, Any], message: str
+) -> None:
+    """A lower bound reads >= / >, an upper one <= / <, in the finding's message."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["properties"]["n"] = {"type": "integer", **before}
+    schemas(rev)["Req"]["properties"]["n"] = {"type": "integer", **after}
+    assert [m for _, m in changes(base, rev)] == [message]
+
+
+def test_additional_properties_are_compared_only_between_two_objects() -> None:
+    """A string that becomes an object is a type change, not also an additionalProperties one."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["properties"]["m"] = {"type": "string"}
+    schemas(rev)["Req"]["properties"]["m"] = {"type": "object", "additionalProperties": False}
+    assert ids(base, rev) == ["request-type-changed"]
+    schemas(base)["Req"]["properties"]["m"] = {"type": "object", "additionalProperties": True}
+    assert ids(base, rev) == ["request-additional-properties-tightened"]
+
+
+def test_a_response_header_without_a_schema_on_one_side_is_no_schema_change() -> None:
+    """A header whose schema is dropped (or added): nothing to compare, no finding, no crash."""
+    base, rev = doc(), doc()
+    del get(rev)["responses"]["200"]["headers"]["X-Request-Id"]["schema"]
+    assert ids(base, rev) == []
+    assert ids(rev, base) == []
+
+
 @pytest.mark.parametrize(
     ("sunset", "expected"),
     [
