@@ -106,3 +106,17 @@ def test_two_codings_are_already_stacked(header: str) -> None:
     """Two layers are refused (a bomb inside a bomb), not only many."""
     with pytest.raises(BodyError, match="stacked"):
         single_coding(header)
+
+
+def test_a_body_labelled_gzip_must_be_gzip() -> None:
+    """A zlib stream sent as Content-Encoding: gzip is refused, not guessed at."""
+    with pytest.raises(BodyError, match="corrupt compressed body"):
+        _decoded("gzip", zlib.compress(DOC))
+
+
+def test_an_unknown_coding_is_named_cut_to_40_characters() -> None:
+    """The refused coding is quoted, at most its first 40 characters."""
+    coding = "".join(chr(ord("a") + i % 26) for i in range(60))
+    with pytest.raises(BodyError) as caught:
+        single_coding(coding)
+    assert str(caught.value) == f"unsupported content encoding {coding[:40]!r} (accepted: gzip, deflate)"
