@@ -228,6 +228,43 @@ def test_a_response_header_without_a_schema_on_one_side_is_no_schema_change() ->
 
 
 @pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (
+            {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+            {"oneOf": [{"type": "integer"}, {"type": "boolean"}]},
+            ["request-type-changed"],
+        ),
+        (
+            {"oneOf": [{"type": "string", "enum": ["a", "b"]}, {"type": "integer"}]},
+            {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            ["request-enum-lifted"],
+        ),
+        (
+            {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            {"oneOf": [{"type": "string", "enum": ["a", "b"]}, {"type": "integer"}]},
+            ["request-enum-introduced"],
+        ),
+        ({"type": "string"}, {"oneOf": [{"type": "string"}, {"type": "integer"}]}, ["request-variant-added"]),
+        (
+            {"type": "string", "maxLength": 3},
+            {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            ["request-bound-relaxed", "request-variant-added"],
+        ),
+    ],
+)
+def test_variants_are_paired_before_they_are_compared(
+    before: dict[str, Any], after: dict[str, Any], expected: list[str]
+) -> None:
+    """One alternative left on each side is the same one changed; a plain string covers its enum; a
+    schema that became one alternative of several is compared with that one."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["properties"]["v"] = before
+    schemas(rev)["Req"]["properties"]["v"] = after
+    assert ids(base, rev) == expected
+
+
+@pytest.mark.parametrize(
     ("sunset", "expected"),
     [
         ("2026-06-01", "operation-removed-before-sunset"),
