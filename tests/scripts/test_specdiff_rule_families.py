@@ -384,6 +384,28 @@ def test_callback_directions_flip() -> None:
     assert [(c.id, c.level) for c in changes] == [("response-enum-value-added", "breaking")]
 
 
+def test_every_removed_callback_is_reported_and_a_body_on_one_side_is_skipped() -> None:
+    """Two callbacks removed: two findings. A callback whose request body exists on one side only, or
+    whose media types differ, is no schema comparison (and no crash)."""
+    base, rev = doc(), doc()
+    schemas(base)["Event"] = {"type": "object"}
+    callbacks = {
+        **_callback("#/components/schemas/Event"),
+        "onFail": _callback("#/components/schemas/Event")["onDone"],
+    }
+    base["paths"]["/fine_tuning/jobs"]["post"]["callbacks"] = callbacks
+    assert ids(base, rev) == ["callback-removed", "callback-removed"]
+    rev = copy.deepcopy(base)
+    del rev["paths"]["/fine_tuning/jobs"]["post"]["callbacks"]["onDone"]["{$request.body#/url}"]["post"][
+        "requestBody"
+    ]
+    assert ids(base, rev) == []
+    rev = copy.deepcopy(base)
+    post = rev["paths"]["/fine_tuning/jobs"]["post"]["callbacks"]["onFail"]["{$request.body#/url}"]["post"]
+    post["requestBody"]["content"] = {"text/plain": {"schema": {"type": "integer"}}}
+    assert ids(base, rev) == []
+
+
 def test_then_else_and_pattern_properties_are_walked() -> None:
     """Subschemas under then/else and patternProperties are compared deeply, at their own pointers."""
     base, rev = doc(), doc()
