@@ -9,7 +9,17 @@ import httpx2
 import pytest
 
 from ftjobs import _wire
-from ftjobs._wire import DEADLINE, DirectPath, clean_cause, install_deadline, map_core_error, time_left
+from ftjobs._wire import (
+    DEADLINE,
+    CorePath,
+    DirectPath,
+    TransportPath,
+    clean_cause,
+    install_deadline,
+    map_core_error,
+    path_for,
+    time_left,
+)
 
 
 @pytest.fixture
@@ -134,3 +144,17 @@ def test_the_direct_path_reuses_only_live_idle_connections() -> None:
     assert busy.closed and expired.closed and not live.closed
     fresh = path._checkout(request)
     assert pool.created == [fresh]
+
+
+def test_only_a_sync_client_the_engine_made_is_driven_directly() -> None:
+    """path_for: the engine's own sync client gets the direct path (its idle list); a user's client, or
+    an async one, goes through the pool (their limits kept); hooks or a custom transport, the transport."""
+    url = "http://api.test/v1"
+    with httpx2.Client() as own, httpx2.Client() as users:
+        assert type(path_for(own, url, owned=True)) is DirectPath
+        assert type(path_for(users, url, owned=False)) is CorePath
+    hooked = httpx2.Client(event_hooks={"request": [lambda r: None]})
+    assert type(path_for(hooked, url, owned=True)) is TransportPath
+    mocked = httpx2.Client(transport=httpx2.MockTransport(lambda r: httpx2.Response(200)))
+    assert type(path_for(mocked, url, owned=True)) is TransportPath
+    assert type(path_for(httpx2.AsyncClient(), url, owned=True)) is CorePath
