@@ -403,8 +403,8 @@ def render(
         "or cannot import it. Rate = killed / (killed + survived); equivalent mutants (no behaviour change",
         "any test could see) are listed, one line each, and left out of the rate.",
         "",
-        "| module | tests | mutants (selected of all) | killed | survived | equivalent | rate | first run |",
-        "|---|---|---|---:|---:|---:|---:|---:|",
+        "| module | tests | mutants (selected of all) | killed | survived | equivalent | rate | first run | time |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     total = {"killed": 0, "survived": 0, "equivalent": 0, "error": 0}
     first_total = dict(total)
@@ -427,19 +427,20 @@ def render(
         lines.append(
             f"| {result['module']} | {tests} | {result['selected']} of {result['generated']} "
             f"| {counts['killed']} | {counts['survived']} | {counts['equivalent']} | {_rate(counts)} "
-            f"| {first} |"
+            f"| {first} | {result['seconds']} s |"
         )
     first_all = (
         f"{_rate(first_total)} ({first_total['killed']}/{first_total['killed'] + first_total['survived']})"
     )
     lines.append(
         f"| **all** | | | {total['killed']} | {total['survived']} | {total['equivalent']} | {_rate(total)} | "
-        f"{first_all if first_run else '-'} |"
+        f"{first_all if first_run else '-'} | |"
     )
     lines += [
         "",
         "First run: the same mutants (same seed) against the tests as they were before issue 28's tests,",
-        "with the equivalent mutants of today's notes left out the same way.",
+        "with the equivalent mutants of today's notes left out the same way. Time: the run of that module",
+        "on the 2-core machine shared with other work (wall clock, so only a rough guide).",
         *changed_tests,
     ]
     survivors: list[str] = []
