@@ -403,7 +403,8 @@ def render(
         "or cannot import it. Rate = killed / (killed + survived); equivalent mutants (no behaviour change",
         "any test could see) are listed, one line each, and left out of the rate.",
         "",
-        "| module | tests | mutants (selected of all) | killed | survived | equivalent | rate | first run | time |",
+        "| module | tests | mutants (selected of all) | killed | survived | equivalent | rate | first run "
+        "| time |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     total = {"killed": 0, "survived": 0, "equivalent": 0, "error": 0}
