@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-fast lint regen check-regen demo clean bench spec-report bench-specdiff reliability-report \
-	update-history mutate
+.PHONY: install test test-fast test-deps lint regen check-regen demo clean bench spec-report bench-specdiff \
+	reliability-report update-history mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,25 @@ WORKERS ?= 2
 test: $(STAMP) check-regen lint
 	$(PY) -m pytest -q -n $(WORKERS) --dist loadfile
 
+# The low end of every runtime range: a second virtual environment with the lowest versions
+# pyproject.toml allows (scripts/lowest_pins.py: attrs==23.2, httpx2==2.16), running the suites
+# that lean on those dependencies (the engine and its pinned internals, reliability, the server).
+# The high end is `make test` itself on a fresh machine (pip resolves the newest). CI runs both.
+LOW := .venv-lowest
+LOW_SUITES := tests/reliability tests/server tests/facade/test_loopback.py tests/facade/test_client.py \
+	tests/facade/test_async_client.py tests/facade/test_against_server.py tests/facade/test_config.py
+$(LOW)/.installed: pyproject.toml scripts/lowest_pins.py
+	$(PYTHON) -m venv $(LOW)
+	$(LOW)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) scripts/lowest_pins.py > $(LOW)/pins.txt
+	$(LOW)/bin/python -m pip install --quiet -e '.[test,server,compat]' -r $(LOW)/pins.txt
+	touch $(LOW)/.installed
+
+test-deps: $(LOW)/.installed
+	@$(LOW)/bin/python -c "import attrs, httpx2, httpcore2; print('lowest:', 'attrs', attrs.__version__, \
+		'httpx2', httpx2.__version__, 'httpcore2', httpcore2.__version__)"
+	$(LOW)/bin/python -m pytest -q -n $(WORKERS) --dist loadfile $(LOW_SUITES)
+
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -n $(WORKERS) --dist loadfile -m "not slow"
 
@@ -31,7 +50,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check facade scripts tests bench
 	$(BIN)/ruff format --check facade scripts tests bench
 	$(BIN)/mypy
-	$(PY) -m scripts.cli lint openapi/fine_tuning.yaml --ignore openapi/fine_tuning.lint-ignore.yaml
+	$(PY) -m scripts.cli lint openapi/fine_tuning.yaml
 	$(PY) -m scripts.cli lint openapi/fine_tuning.portkey.yaml
 
 regen: $(STAMP)
@@ -83,4 +102,4 @@ demo: $(STAMP)
 	$(PY) -m scripts.demo
 
 clean:
-	rm -rf $(VENV) build *.egg-info facade/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOW) build *.egg-info facade/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,5 @@
-"""``make bench``: every goal of issue 7, one table (goal / measure / ftjobs / peer / ratio / target / met?).
+"""``make bench``: every goal (1-5 of issue 7, 6 of issue 27, 7 of issue 24: ``ftjobs validate``), one
+table (goal / measure / ftjobs / peer / ratio / target / met?).
 
 ``python -m bench.run`` runs them all (about 4 minutes on 2 cores); ``--only 1,3`` runs some goals.
 Ratios are ftjobs / peer for times, sizes and rates alike: read each against its target column.
@@ -43,12 +44,20 @@ def versions() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", default="1,2,3,4,5", help="comma-separated goals to run")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="comma-separated goals to run")
     args = parser.parse_args(argv)
     goals = set(args.only.split(","))
-    from . import cli, coldstart, parsing, percall, scale
+    from . import cli, coldstart, firstanswer, parsing, percall, scale, validate
 
-    steps = [("1", coldstart.run), ("2", percall.run), ("3", parsing.run), ("4", scale.run), ("5", cli.run)]
+    steps = [
+        ("1", coldstart.run),
+        ("2", percall.run),
+        ("3", parsing.run),
+        ("4", scale.run),
+        ("5", cli.run),
+        ("6", firstanswer.run),
+        ("7", validate.run),  # issue 24: validation throughput and memory
+    ]
     rows: list[Row] = []
     started = time.perf_counter()
     for goal, step in steps:

@@ -5,14 +5,19 @@ Usage::
     ftjobs-spec diff BASE REVISION [--format text|markdown|json|githubactions|junit|singleline]
                                    [--fail-on LEVEL] [--paths P ...] [--client-impact]
                                    [--ignore FILE ...] [--levels FILE] [--include-checks ID ...]
-    ftjobs-spec lint SPEC [--paths P ...] [--format text|json] [--ignore FILE ...]
+    ftjobs-spec lint SPEC [--paths P ...] [--format text|json] [--ignore FILE ... | --no-ignore]
     ftjobs-spec report [--output FILE] [--upstream DIR]
     ftjobs-spec update [UPSTREAM] [--portkey UPSTREAM] [--dry-run] [--check] [--format text|markdown|json]
+                       [--project DIR]
 
 A side is a spec file, `REV:path` in the current git repository (e.g. `HEAD~3:openapi/fine_tuning.yaml`)
 or a full upstream spec (trimmed to `--paths`, default the fine-tuning paths, first).
 Exit status: 0 no change at the `--fail-on` level (default breaking), 1 such changes (lint: errors),
-2 unusable input.
+2 unusable input (one `error:` line on stderr: a bad path, an unwritable output, no project).
+
+`report` and `update` read the project's files: from a checkout, its own (`openapi/upstream/` for the
+upstream specs); from an installed package they need them named (`--upstream DIR`, `--project DIR`).
+The command line itself is `args.py` (standard library only: `--help` works without the tooling).
 """
 
 from __future__ import annotations
@@ -20,76 +25,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from . import args as args_module
+from . import trim
 from .specdiff import diff_docs, render, workflow
-from .specdiff.model import LEVELS
 from .specdiff.sources import load
-from .trim import DEFAULT_PATH_PREFIXES, SpecError
+from .trim import SpecError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ftjobs-spec", description=__doc__.splitlines()[0] if __doc__ else None
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("diff", help="compare two specs (exit 1 on breaking changes)")
-    d.add_argument("base", help="spec file or REV:path")
-    d.add_argument("revision", help="spec file or REV:path")
-    d.add_argument("--format", choices=sorted(render.FORMATS), default="text")
-    d.add_argument("--fail-on", choices=LEVELS, default="breaking", help="lowest level that makes exit 1")
-    d.add_argument("--paths", nargs="+", default=list(DEFAULT_PATH_PREFIXES), help="path prefixes to keep")
-    d.add_argument(
-        "--client-impact", action="store_true", help="also list changes in the generated Python API"
-    )
-    d.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="ignore file (YAML list of id/operation/pointer/reason[/expires]); repeatable",
-    )
-    d.add_argument(
-        "--levels",
-        "--severity-levels",
-        metavar="FILE",
-        help="level overrides (YAML mapping rule-id: breaking|warning|info|off)",
-    )
-    d.add_argument(
-        "--include-checks",
-        nargs="+",
-        default=[],
-        metavar="ID",
-        help="turn on optional checks (rule ids, or 'all'); see docs/spec-diff.md",
-    )
-    lint = sub.add_parser("lint", help="validate a spec and every example in it")
-    lint.add_argument("spec", help="spec file or REV:path")
-    lint.add_argument("--paths", nargs="+", default=list(DEFAULT_PATH_PREFIXES), help="path prefixes to keep")
-    lint.add_argument("--format", choices=("text", "json"), default="text")
-    lint.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="accepted findings (the diff's ignore file format, lint finding ids); repeatable",
-    )
-    rep = sub.add_parser("report", help="write the markdown report of the upstream histories")
-    rep.add_argument("--output", type=Path, help="output file (default: stdout)")
-    rep.add_argument(
-        "--upstream",
-        type=Path,
-        default=None,
-        help="folder holding <vendor>/fine_tuning_history/ and <vendor>/openapi.yaml "
-        "(default: ../shared/upstream)",
-    )
-    from .update import add_arguments
-
-    add_arguments(
-        sub.add_parser(
-            "update", help="regenerate from a new upstream spec: overlays, diff, version, changelog"
-        )
-    )
-    return parser
+    return args_module.parser()
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -150,9 +95,16 @@ def _lint(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from .specdiff.report import build
 
-    text = build() if args.upstream is None else build(args.upstream)
+    upstream = args.upstream
+    if upstream is None:
+        upstream = trim.checkout_path("openapi/upstream", "name the histories' folder with --upstream DIR")
+    elif not upstream.is_dir():
+        raise SpecError(f"{upstream}: no such folder (--upstream DIR holds <vendor>/fine_tuning_history/)")
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        trim.check_output(args.output)
+    text = build(upstream)
+    if args.output:
+        trim.write_output(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -175,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except SpecError as exc:
         print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a last guard: a path the command could not read or write
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except RecursionError:  # a last guard: the loaders bound nesting, so this means a reference maze
         print("error: the input nests or refers too deeply to be processed", file=sys.stderr)

@@ -1,13 +1,14 @@
 """`make demo`: the main job, offline. Starts `ftjobs serve` on a free local port, then drives the real
 CLI against it: create a job, wait for it (live progress line), retrieve it, list jobs, and draw the
 job's loss curve (`ftjobs metrics`: a chart on a terminal, a table when piped); stops the server.
+Each `$ ftjobs ...` line is followed by what that command printed (README "Quick start" shows a run;
+tests/test_demo.py runs the demo and checks that transcript against it).
 
 No network beyond 127.0.0.1 and no real keys: the local server's own key is used.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -20,6 +21,14 @@ def _cli(*args: str, env: dict[str, str], capture: bool = False) -> subprocess.C
     cmd = [sys.executable, "-m", "ftjobs", *args]
     print(f"\n$ ftjobs {' '.join(args)}", flush=True)
     return subprocess.run(cmd, env=env, text=True, capture_output=capture, check=False, timeout=120)
+
+
+def job_id_of(shown: str) -> str:
+    """The id in `ftjobs create`'s output (its first row: `id  ftjob-...`)."""
+    name, _, value = shown.partition("\n")[0].partition(" ")
+    if name != "id" or not value.strip():
+        raise SystemExit(f"demo: `ftjobs create` printed no job id: {shown[:200]!r}")
+    return value.strip()
 
 
 def main() -> int:
@@ -43,13 +52,13 @@ def main() -> int:
         created = _cli(
             "create", "--model", "gpt-4o-mini", "--training-file", "file-abc123",
             "--validation-file", "file-val456", "--n-epochs", "3",
-            "--metadata", "demo=true", "--json", env=env, capture=True,
+            "--metadata", "demo=true", env=env, capture=True,
         )  # fmt: skip
+        sys.stdout.write(created.stdout)  # what the command printed, as it printed it
         if created.returncode != 0:
             print(created.stderr, file=sys.stderr)
             return created.returncode
-        job_id = json.loads(created.stdout)["id"]
-        print(f"created {job_id} (status {json.loads(created.stdout)['status']})")
+        job_id = job_id_of(created.stdout)
         steps = [
             ("wait", job_id, "--poll-interval", "0.5", "--max-poll-interval", "1", "--timeout", "60"),
             ("retrieve", job_id),

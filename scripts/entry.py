@@ -1,9 +1,10 @@
 """The installed `ftjobs-spec` command: the spec tooling's CLI (`cli.py`), or one line naming the extra.
 
 `pip install ftjobs` installs the command, but the spec tooling's libraries (PyYAML, jsonschema, the
-generator, ...) come with the `tooling` extra. Without them every subcommand, `--help` included,
-prints one `error:` line saying what to install and exits 2 (unusable input), instead of a
-traceback. This module imports nothing but the standard library until the tooling is there.
+generator, ...) come with the `tooling` extra. Without them `--help` (of the command or of a
+subcommand) still prints the help, which the standard-library parser in `args.py` builds, and every
+subcommand prints one `error:` line saying what to install and exits 2 (unusable input), instead of
+a traceback. This module imports nothing but the standard library until the tooling is there.
 """
 
 from __future__ import annotations
@@ -45,6 +46,16 @@ def main(argv: list[str] | None = None) -> int:
         module = missing_tooling(exc)
         if module is None:
             raise
+        args = sys.argv[1:] if argv is None else argv
+        if "-h" in args or "--help" in args:
+            from .args import parser
+
+            help_parser = parser()
+            help_parser.epilog = f"The subcommands need the spec tooling, not installed here: {INSTALL}"
+            try:
+                help_parser.parse_args(args)
+            except SystemExit as done:  # argparse printed the help (0) or a usage error (2)
+                return done.code if isinstance(done.code, int) else 2
         print(
             f"error: ftjobs-spec needs the spec tooling ({module} is not installed): {INSTALL}",
             file=sys.stderr,

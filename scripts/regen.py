@@ -199,9 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with_upstream = not args.no_upstream
     if with_upstream and not all(source.is_file() for source, _ in trim.SOURCES.values()):
-        print(
-            "note: ../shared/upstream not found; checking generated/ against openapi/ only", file=sys.stderr
-        )
+        print("note: openapi/upstream/ not found; checking generated/ against openapi/ only", file=sys.stderr)
         with_upstream = False
     with tempfile.TemporaryDirectory(prefix="ftjobs-regen-") as tmp:
         try:

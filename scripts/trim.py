@@ -26,11 +26,12 @@ REF_PREFIX = "#/components/"
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENAPI_DIR = ROOT / "openapi"
-SHARED_UPSTREAM = ROOT.parent / "shared" / "upstream"
+#: The upstream specs and their histories, committed with the project (openapi/upstream/README.md).
+UPSTREAM = OPENAPI_DIR / "upstream"
 SOURCES = {
-    "openai": (SHARED_UPSTREAM / "openai" / "openapi.yaml", OPENAPI_DIR / "fine_tuning.yaml"),
+    "openai": (UPSTREAM / "openai" / "openapi.yaml", OPENAPI_DIR / "fine_tuning.yaml"),
     "portkey": (
-        SHARED_UPSTREAM / "portkey" / "openapi.yaml",
+        UPSTREAM / "portkey" / "openapi.yaml",
         OPENAPI_DIR / "fine_tuning.portkey.yaml",
     ),
 }
@@ -38,6 +39,38 @@ SOURCES = {
 
 class SpecError(Exception):
     """A spec that cannot be read or trimmed: unreadable, not YAML, not OpenAPI, bad $ref."""
+
+
+def checkout() -> Path | None:
+    """The ftjobs checkout this tooling runs from (`python -m scripts.X`, an editable install), or None
+    when it runs from an installed package: then ROOT is site-packages, which holds no project file."""
+    markers = (ROOT / "pyproject.toml", ROOT / "scripts" / "trim.py", OPENAPI_DIR)
+    return ROOT if all(path.exists() for path in markers) else None
+
+
+def checkout_path(rel: str, hint: str) -> Path:
+    """ROOT / rel of the checkout; SpecError saying what to name (hint) when there is no checkout."""
+    root = checkout()
+    if root is None:
+        raise SpecError(f"ftjobs-spec runs from an installed package, not a checkout of ftjobs: {hint}")
+    return root / rel
+
+
+def check_output(path: Path) -> None:
+    """SpecError unless path can be written as a file (before a long run produces what goes there)."""
+    if path.is_dir():
+        raise SpecError(f"{path}: is a directory; name the output file")
+    if not path.parent.is_dir():
+        raise SpecError(f"{path}: cannot write: no such folder {path.parent}")
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write text to path; SpecError (one line) when that fails."""
+    check_output(path)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
@@ -367,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             if str(output) == "-":
                 sys.stdout.write(text)
             else:
-                output.write_text(text, encoding="utf-8")
+                write_output(output, text)
                 print(f"wrote {output.name}", file=sys.stderr)
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -12,7 +12,12 @@ openapi/fine_tuning.yaml against the new one (contract diff, and the generated P
 (4) check that generated/ is what the committed spec generates (the drift check), generate the new
 client and import every module of it; (5) bump facade/ftjobs/_version.py by the impact
 (scripts/release.py); (6) prepend the CHANGELOG.md entry. Everything is built in a temporary folder
-inside the project and moved in at the end; a failure leaves the tree as it was.
+inside the project and moved in at the end; a failure leaves the tree as it was. `--dry-run` and
+`--check` write nothing in the project (their scratch folder is the system's temporary one).
+
+The project is the checkout this tooling runs from, or `--project DIR`; the upstream specs default
+to the project's `openapi/upstream/`. Installed from a wheel, the tooling has no checkout: it needs
+`--project DIR` and says so in one line.
 
 Exit status: 0 updated or nothing to do; 1 `--check` found the committed specs behind upstream;
 2 unusable input, a conflicting overlay or a generator problem (nothing written).
@@ -393,9 +398,14 @@ def commit(staged: dict[Path, Path], staging: Path) -> None:
 
 
 @contextmanager
-def staging_dir(project: Project) -> Iterator[Path]:
-    """A temporary folder inside the project (so that moving results in is a rename), removed after."""
-    folder = Path(tempfile.mkdtemp(prefix=".ftjobs-update-", dir=project.root))
+def staging_dir(project: Project, *, inside: bool = True) -> Iterator[Path]:
+    """A temporary folder, removed after: inside the project (so that moving results in is a rename),
+    or, for a run that writes nothing (`--dry-run`, `--check`), in the system's temporary folder."""
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=".ftjobs-update-", dir=project.root if inside else None))
+    except OSError as exc:
+        where = project.root if inside else Path(tempfile.gettempdir())
+        raise UpdateError(f"{where}: cannot write a staging folder: {exc.strerror or exc}") from exc
     try:
         yield folder
     finally:
@@ -412,7 +422,7 @@ def update(
     tools: Toolchain = DEFAULT_TOOLS,
 ) -> Plan:
     """Run an update; return its plan with `status` set. Raises UpdateError / SpecError (exit 2)."""
-    with staging_dir(project) as staging:
+    with staging_dir(project, inside=not (dry_run or check_only)) as staging:
         plan = build_plan(project, upstream, portkey, staging, check_only=check_only, tools=tools)
         if plan.status == "planned" and not dry_run:
             try:
@@ -527,43 +537,37 @@ def render_json(plan: Plan) -> str:
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "upstream",
-        nargs="?",
-        type=Path,
-        default=trim.SOURCES["openai"][0],
-        help="the new OpenAI spec (default: ../shared/upstream/openai/openapi.yaml)",
-    )
-    parser.add_argument(
-        "--portkey",
-        type=Path,
-        default=None,
-        metavar="UPSTREAM",
-        help="the new Portkey spec (default: ../shared/upstream/portkey/openapi.yaml, when the project "
-        "has an openapi/fine_tuning.portkey.yaml)",
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="print the plan and the changelog entry; write nothing"
-    )
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 when the committed specs are behind upstream (CI); write nothing",
-    )
-    parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
-    parser.add_argument(
-        "--project", type=Path, default=trim.ROOT, help="project root (default: this checkout)"
-    )
+def find_project(root: Path | None) -> Project:
+    """The project an update works on: root, or the checkout this tooling runs from; UpdateError when
+    root is not an ftjobs project, or when none is named and the tooling runs from an installed package."""
+    if root is None:
+        root = trim.checkout_path(".", "name the project with --project DIR (a checkout of ftjobs)")
+    project = Project(root.resolve())
+    if not project.root.is_dir():
+        raise UpdateError(f"{root}: no such project folder")
+    for needed in (project.version_file, project.root / "openapi"):
+        if not needed.exists():
+            raise UpdateError(f"{root}: not an ftjobs project ({project.rel(needed)} is missing)")
+    return project
+
+
+def _default_upstream(project: Project, vendor: str, option: str) -> Path:
+    path = project.root / "openapi" / "upstream" / vendor / "openapi.yaml"
+    if not path.is_file():
+        raise UpdateError(
+            f"{project.rel(path)}: no such file in {project.root}; name the new spec ({option})"
+        )
+    return path
 
 
 def run(args: argparse.Namespace) -> int:
     """The `update` subcommand: print the report, return the exit status; SpecError propagates (2)."""
-    project = Project(args.project.resolve())
+    project = find_project(args.project)
+    upstream = args.upstream or _default_upstream(project, "openai", "ftjobs-spec update UPSTREAM")
     portkey = args.portkey
     if portkey is None and project.portkey_spec.is_file():
-        portkey = trim.SOURCES["portkey"][0]
-    plan = update(project, args.upstream, portkey, dry_run=args.dry_run, check_only=args.check)
+        portkey = _default_upstream(project, "portkey", "--portkey UPSTREAM")
+    plan = update(project, upstream, portkey, dry_run=args.dry_run, check_only=args.check)
     sys.stdout.write(RENDERERS[args.format](plan))
     for spec in plan.specs:
         for name, action in spec.conflicts:

@@ -6,7 +6,7 @@ Usage::
 
 The copy holds what an update reads and writes (openapi/, generated/, the version file, the server's
 spec JSON, CHANGELOG.md); the facade is not needed. It starts from the first version of
-../shared/upstream/openai/fine_tuning_history/ (index.json order) at version 0.1.0 and runs `update`
+openapi/upstream/openai/fine_tuning_history/ (index.json order) at version 0.1.0 and runs `update`
 with each next version. The overlays are today's (openapi/overlays/fine_tuning/), brought in the way a
 maintainer would have written them: an overlay enters the copy before the first version in which
 every one of its targets exists (it was written against today's spec, whose paths and schemas appear
@@ -48,7 +48,7 @@ from .specdiff.sources import load_path
 from .trim import SpecError
 from .update import Plan, Project, Toolchain, UpdateError, check_imports, render_spec, update
 
-HISTORY = trim.SHARED_UPSTREAM / "openai" / "fine_tuning_history"
+HISTORY = trim.UPSTREAM / "openai" / "fine_tuning_history"
 OVERLAYS = trim.OPENAPI_DIR / "overlays" / "fine_tuning"
 REPORT = trim.ROOT / "docs" / "update-history.md"
 FIRST_VERSION = "0.1.0"
@@ -457,7 +457,7 @@ def render(result: Replay) -> str:
         "",
         "The replay runs in a temporary copy of the project (the spec files, `generated/`, the version",
         "file, `CHANGELOG.md`; the facade is not needed). It starts from the first OpenAI version of",
-        "`../shared/upstream/openai/fine_tuning_history/` at version 0.1.0 and runs `ftjobs-spec update`",
+        "`openapi/upstream/openai/fine_tuning_history/` at version 0.1.0 and runs `ftjobs-spec update`",
         "with each next version. The overlays are today's `openapi/overlays/fine_tuning/*.yaml`, each",
         "brought in before the first version that has all of its targets (they were written against",
         "today's spec) and deleted when `update` reports it obsolete or conflicting. The version policy",

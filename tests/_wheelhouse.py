@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from packaging.requirements import Requirement
+from packaging.tags import parse_tag, sys_tags
 from packaging.utils import canonicalize_name
 
 
@@ -40,7 +41,10 @@ def closure(requirements: Iterable[str]) -> list[metadata.Distribution]:
 def _tag(dist: metadata.Distribution) -> str:
     text = dist.read_text("WHEEL") or ""
     tags = re.findall(r"^Tag: (\S+)$", text, re.MULTILINE)
-    return tags[0] if tags else "py3-none-any"
+    # The first tag this interpreter installs (shellingham lists py2-none-any before py3-none-any).
+    supported = set(sys_tags())
+    usable = [tag for tag in tags if supported & set(parse_tag(tag))]
+    return (usable or tags or ["py3-none-any"])[0]
 
 
 def _hash(data: bytes) -> str:

@@ -33,6 +33,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         RateLimitError,
         ResponseValidationError,
         UnprocessableEntityError,
+        UnusableFileError,
         WaitTimeoutError,
     )
     from ._metrics import JobMetrics, MetricsRow
@@ -98,6 +99,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         UnknownVariant,
         WandbIntegration,
     )
+    from ._validate import Distribution, TokenReport, ValidationIssue, ValidationReport, validate_file
 
 
 _LAZY = {
@@ -134,6 +136,7 @@ _LAZY = {
     "DpoHyperparametersParam": "._params",
     "DpoMethod": "._types",
     "DpoMethodParam": "._params",
+    "Distribution": "._validate",
     "Error": "._errors",
     "EvalContent": "._types",
     "EvalItem": "._types",
@@ -190,12 +193,17 @@ _LAZY = {
     "SyncPager": "._pagination",
     "TextSimilarityGrader": "._types",
     "TextSimilarityGraderParam": "._params",
+    "TokenReport": "._validate",
     "UnknownVariant": "._types",
     "UnprocessableEntityError": "._errors",
+    "UnusableFileError": "._errors",
+    "ValidationIssue": "._validate",
+    "ValidationReport": "._validate",
     "WaitOptions": "._options",
     "WaitTimeoutError": "._errors",
     "WandbIntegration": "._types",
     "WandbParam": "._params",
+    "validate_file": "._validate",
 }
 
 
@@ -238,6 +246,7 @@ __all__ = [
     "ConflictError",
     "CreateFields",
     "CreateParams",
+    "Distribution",
     "DpoHyperparameters",
     "DpoHyperparametersParam",
     "DpoMethod",
@@ -305,12 +314,17 @@ __all__ = [
     "SyncPager",
     "TextSimilarityGrader",
     "TextSimilarityGraderParam",
+    "TokenReport",
     "TokenUsage",
     "UnknownVariant",
     "UnprocessableEntityError",
+    "UnusableFileError",
+    "ValidationIssue",
+    "ValidationReport",
     "WaitOptions",
     "WaitTimeoutError",
     "WandbIntegration",
     "WandbParam",
     "__version__",
+    "validate_file",
 ]

@@ -15,11 +15,14 @@ from . import _calls as calls
 from ._config import (
     call_timeout,
     check_options,
+    check_proxy_environment,
     credentials_in,
     headers_setting,
+    own_client_error,
     response_cap,
     retry_setting,
     timeout_setting,
+    tls_setting,
     verify_setting,
 )
 from ._constants import (
@@ -35,8 +38,18 @@ from ._errors import (
     ConfigurationError,
     PaginationError,
 )
+from ._fine_tuning import AsyncFineTuning, FineTuning
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, attempt_limit
-from ._options import OPTION_NAMES, PortkeyOptions, asend, check_client_portkey, prepare, result, send
+from ._options import (
+    OPTION_NAMES,
+    PortkeyOptions,
+    asend,
+    check_client_portkey,
+    check_create_names,
+    prepare,
+    result,
+    send,
+)
 from ._pagination import AsyncPager, SyncPager
 from ._providers import resolve_connection
 from ._resources import AsyncCheckpoints, AsyncGraders, Checkpoints, Graders
@@ -170,6 +183,7 @@ _CREATE_OPTIONS = OPTION_NAMES - {"extra_body"}
 
 def _create_call(params: CreateParams) -> tuple[Call, dict[str, Any]]:
     """``create``'s call (``extra_body`` merged into the checked body) and its other options."""
+    check_create_names(params)
     body: dict[str, Any] = {}
     options: dict[str, Any] = {}
     for key, value in params.items():
@@ -209,14 +223,26 @@ def reached(action: str, job: Job) -> bool:
     return job.status in _ACTION_RESULTS[action]
 
 
-def _tls(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
-    """httpx's ``verify``: a CA bundle path becomes an SSLContext (httpx deprecates passing paths)."""
-    if not isinstance(verify, str):
-        return verify
+def _transport(verify: bool | str | ssl.SSLContext, http_client: object) -> bool | ssl.SSLContext:
+    """The ``verify`` of the HTTP client ftjobs builds, and the environment that client will read
+    (proxies, CA certificates), checked now; with the user's own ``http_client`` (built with its own
+    settings, environment included), only ``verify`` itself."""
+    own = http_client is None
+    if own:
+        check_proxy_environment()
+    return tls_setting(verify, environment=own)
+
+
+HttpClient = TypeVar("HttpClient", httpx2.Client, httpx2.AsyncClient)
+
+
+def _own(cls: Callable[..., HttpClient], **kwargs: Any) -> HttpClient:
+    """ftjobs' own HTTP client, built at the first call; ConfigurationError if the environment
+    defeats the checks made at construction."""
     try:
-        return ssl.create_default_context(cafile=verify)
-    except (OSError, ssl.SSLError) as exc:
-        raise ConfigurationError(f"verify={verify!r}: cannot load CA certificates: {exc}") from exc
+        return cls(**kwargs)
+    except Exception as exc:  # whatever httpx2 raises for the environment: a setting, not the call
+        raise own_client_error(exc) from None
 
 
 _CLIENT_DOC = """
@@ -238,7 +264,10 @@ _CLIENT_DOC = """
       ``max_response_bytes`` (default 32 MiB).
 
     Every option is checked here (type, range, sendable headers, a usable base URL; unknown names
-    too): a bad one raises ConfigurationError naming it, before any request.
+    too), and so is what the HTTP client will take from the environment (``HTTP_PROXY``,
+    ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``; ``SSL_CERT_FILE``/``SSL_CERT_DIR`` with
+    ``verify=True``) unless ``http_client`` is given: a bad one raises ConfigurationError naming
+    the option or the variable, before any request.
 """
 
 
@@ -447,7 +476,7 @@ class Jobs:
             on_event=on_event,
             redact=self._redact,
         )
-        call_timeout(request_timeout)
+        request_timeout = call_timeout(request_timeout)
         prepare(calls.retrieve(job_id), options, self._engine.settings)
         while True:
             per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
@@ -666,7 +695,7 @@ class AsyncJobs:
             on_event=on_event,
             redact=self._redact,
         )
-        call_timeout(request_timeout)
+        request_timeout = call_timeout(request_timeout)
         prepare(calls.retrieve(job_id), options, self._engine.settings)
         while True:
             per_request = _poll_timeout(self._engine.settings, waiter, request_timeout)
@@ -762,13 +791,15 @@ class Client(_BaseClient):
 
     def __init__(self, *, http_client: httpx2.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(options)
-        verify = _tls(options.get("verify", True))
+        verify = _transport(options.get("verify", True), http_client)
         self._engine = SyncEngine(
-            self._settings, http_client, lambda: httpx2.Client(verify=verify, follow_redirects=False)
+            self._settings, http_client, lambda: _own(httpx2.Client, verify=verify, follow_redirects=False)
         )
         self.jobs = Jobs(self._engine)
         self.checkpoints = Checkpoints(self._engine)  # checkpoints.permissions
         self.graders = Graders(self._engine)
+        #: The same resources under the openai SDK's names (``client.fine_tuning.jobs.retrieve(...)``).
+        self.fine_tuning = FineTuning(self.jobs, self.checkpoints, self.graders)
 
     def with_options(self, **options: Unpack[ClientOptions]) -> Client:
         """A copy of this client with some options changed (``timeout``, ``max_retries``,
@@ -804,15 +835,17 @@ class AsyncClient(_BaseClient):
         self, *, http_client: httpx2.AsyncClient | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         super().__init__(options)
-        verify = _tls(options.get("verify", True))
+        verify = _transport(options.get("verify", True), http_client)
         self._engine = AsyncEngine(
             self._settings,
             http_client,
-            lambda: httpx2.AsyncClient(verify=verify, follow_redirects=False, limits=ASYNC_POOL_LIMITS),
+            lambda: _own(httpx2.AsyncClient, verify=verify, follow_redirects=False, limits=ASYNC_POOL_LIMITS),
         )
         self.jobs = AsyncJobs(self._engine)
         self.checkpoints = AsyncCheckpoints(self._engine)
         self.graders = AsyncGraders(self._engine)
+        #: The same resources under the openai SDK's names (``await client.fine_tuning.jobs.retrieve(...)``).
+        self.fine_tuning = AsyncFineTuning(self.jobs, self.checkpoints, self.graders)
 
     def with_options(self, **options: Unpack[ClientOptions]) -> AsyncClient:
         """A copy of this client with some options changed, sharing its connection pool (see

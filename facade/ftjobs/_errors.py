@@ -5,7 +5,8 @@
     Error
     ├── ConfigurationError          bad or missing client settings (e.g. no API key)
     ├── InvalidArgumentError        an argument the API would reject (also a ValueError)
-    │   └── InvalidJobIdError       a job id that could reach another endpoint
+    │   ├── InvalidJobIdError       a job id that could reach another endpoint
+    │   └── UnusableFileError       a training file that cannot be read as JSONL (validate_file)
     ├── WaitTimeoutError            wait() ran out of time; carries the last job seen
     └── APIError                    anything that happened talking to the API
         ├── APIConnectionError      no usable HTTP response (DNS, refused, reset, TLS, too many redirects)
@@ -75,6 +76,11 @@ class ConfigurationError(Error):
 
 class InvalidArgumentError(Error, ValueError):
     """An argument that cannot make a valid request (checked before anything is sent)."""
+
+
+class UnusableFileError(InvalidArgumentError):
+    """A file :func:`ftjobs.validate_file` cannot validate at all: missing, unreadable, empty, or not
+    JSONL (no line of it is JSON). A file with some bad lines is not this: its report lists them."""
 
 
 class InvalidJobIdError(InvalidArgumentError):

@@ -24,6 +24,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -32,7 +33,7 @@ import attrs
 import httpx2
 
 from ._constants import MAX_REDIRECTS, MAX_RESPONSE_BYTES
-from ._decode import ACCEPT_ENCODING, Body, BodyError
+from ._decode import ACCEPT_ENCODING, Body, BodyError, decode_budget, load_json
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -42,7 +43,7 @@ from ._errors import (
     ResponseValidationError,
     status_error_class,
 )
-from ._providers import SECRET_HEADERS, Connection
+from ._providers import SECRET_HEADERS, Connection, host_problem
 from ._retry import (
     RetryPolicy,
     backoff_delay,
@@ -176,6 +177,11 @@ class Settings:
         return (url.raw_scheme, url.raw_host, url.port), url.raw_path.rstrip(b"/"), url.netloc, query
 
     @functools.cached_property
+    def decode_budget(self) -> int:
+        """The memory decoding one answer may take (see ``_decode.load_json``)."""
+        return decode_budget(self.max_response_bytes)
+
+    @functools.cached_property
     def _timeouts(self) -> tuple[Timeouts, float | None]:
         return self.timeout.as_dict(), attempt_limit(self.timeout)
 
@@ -245,8 +251,8 @@ def redirect_target(out: Outgoing, status: int, headers: Mapping[str, str]) -> O
         url = current.join(headers["location"])
     except httpx2.InvalidURL:
         return None
-    if url.scheme not in ("http", "https") or not url.host:
-        return None
+    if url.scheme not in ("http", "https") or not url.host or host_problem(url.raw_host):
+        return None  # not followed: a host the socket layer's IDNA codec refuses would raise there
     same_origin = (url.scheme, url.host, url.port) == (current.scheme, current.host, current.port)
     kept = []
     for name, value in out.headers:
@@ -353,6 +359,16 @@ class Attempts:
             url=self.url,
         )
 
+    def other_loop(self) -> APIConnectionError:
+        """The error for an AsyncClient on a user's httpx2.AsyncClient used in a second event loop."""
+        return APIConnectionError(
+            "this AsyncClient's http_client was used in another event loop, whose connections "
+            "cannot be used in this one: create the httpx2.AsyncClient (and the ftjobs AsyncClient) "
+            "inside the event loop that uses them, or let ftjobs create its own",
+            method=self.call.method,
+            url=self.url,
+        )
+
     def after_response(self, response: Reply, body: bytes) -> float | None:
         """None if response is the answer; a delay to retry; or raise the status error."""
         code = response.status_code
@@ -385,9 +401,9 @@ class Attempts:
         parsed: Any = None
         message = code = param = error_type = None
         try:
-            parsed = json.loads(text) if text.strip() else None
-        except (ValueError, RecursionError):
-            parsed = None
+            parsed = load_json(text.encode(), self.settings.decode_budget) if text.strip() else None
+        except (ValueError, RecursionError, BodyError):
+            parsed = None  # kept as text (NaN, too dense to decode, not JSON)
         err = parsed.get("error") if isinstance(parsed, dict) else None
         if isinstance(err, dict):
             message, code = err.get("message"), err.get("code")
@@ -426,7 +442,11 @@ class Attempts:
                 request_id=rid,
             )
         try:
-            return json.loads(body)
+            return load_json(body, self.settings.decode_budget)
+        except BodyError as exc:
+            error = ResponseValidationError(
+                f"unreadable response body: {exc}", status_code=status, method=method, url=url, request_id=rid
+            )
         except (ValueError, RecursionError) as exc:
             kind = response.headers.get("content-type", "no content type")
             # redacted before it is cut: a key across the cut would otherwise leave its first half
@@ -583,9 +603,15 @@ class AsyncEngine(_Engine):
     """The async twin of SyncEngine, on the transport of an httpx2.AsyncClient."""
 
     async def close(self) -> None:
-        """Close the pool if this engine created it; later calls raise APIConnectionError."""
+        """Close the pool if this engine created it; later calls raise APIConnectionError.
+        Connections of another event loop than this one are dropped, not closed (see _follow_loop)."""
+        import asyncio
+
         self._closed = True
         if self._owned and self._http is not None:
+            previous = self._loop() if self._loop is not None else None
+            if self._loop is not None and previous is not asyncio.get_running_loop() and self._wire:
+                self._wire[0].forget()
             await self._http.aclose()
 
     async def _attempt(
@@ -612,6 +638,35 @@ class AsyncEngine(_Engine):
         finally:
             DEADLINE.reset(token)
 
+    _loop: weakref.ref[Any] | None = None
+
+    def _follow_loop(self, attempts: Attempts) -> None:
+        """Connections belong to the event loop they were opened in; a later ``asyncio.run()``
+        cannot use them ("Event loop is closed"). An engine that created its pool starts a new one
+        for the new loop (the old loop's connections are dropped unclosed: that loop is gone or
+        not running here); with the user's own httpx2.AsyncClient, one clear error."""
+        import asyncio
+
+        parent = self._parent
+        if isinstance(parent, AsyncEngine):  # a with_options() copy follows the pool's owner
+            parent._follow_loop(attempts)
+            if parent._http is not self._http:
+                with self._lock:
+                    self._http, self._wire = parent.http, None
+            return
+        loop = asyncio.get_running_loop()
+        previous = self._loop() if self._loop is not None else None
+        if previous is loop:
+            return
+        if self._loop is not None and self._http is not None:
+            if not self._owned:
+                raise attempts.other_loop()
+            with self._lock:
+                if self._wire is not None:
+                    self._wire[0].forget()
+                self._http, self._wire = None, None
+        self._loop = weakref.ref(loop)
+
     async def request(
         self,
         call: Call,
@@ -624,6 +679,7 @@ class AsyncEngine(_Engine):
         import asyncio
 
         attempts = Attempts(self.settings, call, max_retries, redact)
+        self._follow_loop(attempts)
         path, headers = self._resolve(attempts)
         out = self.settings.outgoing(call, headers)
         timeouts, limit = self.settings.timeouts(timeout)

@@ -331,6 +331,22 @@ class BasePage(Generic[T_co]):
             return None
         return self.next_after
 
+    # The openai SDK's names for the same things (README "Coming from the openai SDK").
+    @property
+    def data(self) -> tuple[T_co, ...]:
+        """``items`` under the openai SDK's name."""
+        return self.items
+
+    def has_next_page(self) -> bool:
+        """Whether :meth:`next_page` would fetch a page (the SDK's ``has_next_page()``)."""
+        return self._next_cursor() is not None
+
+
+def _no_next_page() -> Exception:
+    from ._errors import InvalidArgumentError
+
+    return InvalidArgumentError("no next page: check has_next_page() first (next_page() returns None)")
+
 
 @attrs.frozen
 class Page(BasePage[T_co]):
@@ -345,6 +361,13 @@ class Page(BasePage[T_co]):
         page: Page[T_co] = self._fetch(cursor)
         return page
 
+    def get_next_page(self) -> Page[T_co]:
+        """The next page (the SDK's name); InvalidArgumentError on the last page."""
+        page = self.next_page()
+        if page is None:
+            raise _no_next_page()
+        return page
+
 
 @attrs.frozen
 class AsyncPage(BasePage[T_co]):
@@ -357,6 +380,13 @@ class AsyncPage(BasePage[T_co]):
             return None
         fetched: Awaitable[AsyncPage[T_co]] = self._fetch(cursor)
         return await fetched
+
+    async def get_next_page(self) -> AsyncPage[T_co]:
+        """The next page (the SDK's name); InvalidArgumentError on the last page."""
+        page = await self.next_page()
+        if page is None:
+            raise _no_next_page()
+        return page
 
 
 P = TypeVar("P", bound=BasePage[Any])

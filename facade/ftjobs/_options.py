@@ -213,6 +213,24 @@ def check_names(options: Mapping[str, Any], error: type[Error] = InvalidArgument
             raise error(f"unexpected keyword argument {name!r}{hint}")
 
 
+def check_create_names(params: Mapping[str, Any]) -> None:
+    """``jobs.create``'s keyword arguments (``suffx=``): InvalidArgumentError before anything is sent,
+    with a suggestion. The known names are CreateParams' keys: the request's fields (the TypedDict of
+    ftjobs._params, which follows the spec) and the per-call options; ``extra_body`` carries a field
+    the spec does not know yet."""
+    known = CreateParams.__required_keys__ | CreateParams.__optional_keys__
+    for name in params:
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise InvalidArgumentError(
+                f"unexpected keyword argument {name!r}{hint} "
+                f"(a field the spec does not know goes in extra_body={{{name!r}: ...}})"
+            )
+
+
 def prepare(call: Call, options: Mapping[str, Any], settings: Settings) -> Prepared:
     """call with options applied, after checking each one (InvalidArgumentError naming it)."""
     from ._config import call_max_retries, call_timeout, credentials_in, headers_setting
@@ -220,9 +238,8 @@ def prepare(call: Call, options: Mapping[str, Any], settings: Settings) -> Prepa
     if not options:
         return Prepared(call, None, None, settings.redact)
     check_names(options)
-    timeout = options.get("timeout")
+    timeout = call_timeout(options.get("timeout"))  # an httpx.Timeout-like object: its httpx2.Timeout
     max_retries = options.get("max_retries")
-    call_timeout(timeout)
     call_max_retries(max_retries)
     headers = headers_setting(options.get("extra_headers"), "extra_headers", InvalidArgumentError)
     portkey = options.get("portkey")

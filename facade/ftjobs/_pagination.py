@@ -14,7 +14,7 @@ fetches the one after it, for walking by hand (no cycle check: one request per c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._errors import PaginationError
@@ -82,6 +82,7 @@ class SyncPager(Generic[T]):
         self._what = what
         self._redact = redact
         self._after = after
+        self._first_page: Page[T] | None = None
 
     def pages(self, *, max_pages: int | None = None) -> Iterator[Page[T]]:
         """Each page in turn, following the ``after`` cursor while the server says ``has_more``.
@@ -104,6 +105,26 @@ class SyncPager(Generic[T]):
     def first_page(self) -> Page[T]:
         """Only the first page (one request); ``page.next_page()`` fetches the next."""
         return self._fetch(self._after)
+
+    # What the openai SDK's list methods return is the first page, already fetched: code written for
+    # it reads `.data` and `.has_next_page()` off the list call. Here they fetch the first page once.
+    def _first(self) -> Page[T]:
+        if self._first_page is None:
+            self._first_page = self.first_page()
+        return self._first_page
+
+    @property
+    def data(self) -> tuple[T, ...]:
+        """The first page's items (the SDK's ``page.data``; one request, the first time)."""
+        return self._first().items
+
+    def has_next_page(self) -> bool:
+        """Whether the first page has a next one (the SDK's ``has_next_page()``)."""
+        return self._first().has_next_page()
+
+    def get_next_page(self) -> Page[T]:
+        """The page after the first (the SDK's ``get_next_page()``)."""
+        return self._first().get_next_page()
 
 
 class AsyncPager(Generic[T]):
@@ -149,3 +170,7 @@ class AsyncPager(Generic[T]):
     async def first_page(self) -> AsyncPage[T]:
         """Only the first page (one request); ``await page.next_page()`` fetches the next."""
         return await self._get(self._after)
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        """``await client.jobs.list()`` is the first page, as the openai SDK's ``AsyncPaginator``."""
+        return self.first_page().__await__()

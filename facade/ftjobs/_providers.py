@@ -251,6 +251,23 @@ def _check_url(url: str) -> None:
     import httpx2  # the parser the engine uses: an IDNA host it refuses is refused here, not later
 
     try:
-        httpx2.URL(url)
+        raw_host = httpx2.URL(url).raw_host
     except (httpx2.InvalidURL, ValueError, UnicodeError) as exc:
         raise ConfigurationError(f"base URL {shown} is not a valid URL: {exc}") from None
+    problem = host_problem(raw_host)
+    if problem:
+        raise ConfigurationError(f"base URL {shown} is not a usable host name: {problem}")
+
+
+def host_problem(raw_host: bytes) -> str | None:
+    """Why the socket layer would refuse raw_host (as httpx2 leaves it: ASCII, non-ASCII names
+    already IDNA-encoded), or None. Python's ``idna`` codec, which ``getaddrinfo`` applies to every
+    host name, refuses an empty label (``a..b``, ``.example``) and one over 63 characters; a final dot
+    (the DNS root: ``example.com.``) is allowed. The same rules, without loading the codec."""
+    labels = raw_host.split(b".")
+    if any(not label for label in labels[:-1]):
+        return "an empty label (two dots in a row, or a leading dot), which IDNA refuses"
+    longest = max(len(label) for label in labels)
+    if longest > 63:
+        return f"a label of {longest} characters, over the 63 IDNA allows"
+    return None

@@ -24,8 +24,10 @@ A transport we cannot wrap is still checked between body chunks.
 from __future__ import annotations
 
 import contextvars
+import os
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -200,6 +202,10 @@ def map_core_error(exc: BaseException) -> httpx2.HTTPError | None:
                 mapped = _CORE_ERRORS[cls] = candidate
         if mapped is not None:
             return mapped(str(exc) or cls.__name__)
+    if type(exc).__module__.startswith("httpcore2"):
+        # an httpcore2 error httpx2 has no class of the same name for (ConnectionNotAvailable,
+        # or one a later release adds): a transport error all the same, never raw to users
+        return httpx2.TransportError(str(exc) or type(exc).__name__)
     return None
 
 
@@ -223,6 +229,79 @@ def clean_cause(exc: httpx2.HTTPError, redact: Callable[[str], str]) -> BaseExce
 
 
 # --- the two ways to send ------------------------------------------------------------------------
+
+
+# --- the connection under a response: checks httpcore2 does not make -------------------------------
+#
+# Each reaches into httpcore2 (and h11) internals; tests/reliability/test_dependency_internals.py
+# pins every one, so a release that moves them fails CI, not users.
+
+
+def connection_of(stream: Any) -> Any:
+    """The HTTP/1.1 connection (httpcore2 ``HTTP11Connection``) that a response body stream reads
+    from: the pool's ``PoolByteStream`` wraps (``_stream``) the connection's byte stream, which
+    holds it (``_connection``). None where there is none to find (HTTP/2, a custom transport)."""
+    for _ in range(4):
+        connection = getattr(stream, "_connection", None)
+        if connection is not None:
+            return connection if hasattr(connection, "_h11_state") else None
+        stream = getattr(stream, "_stream", None)
+        if stream is None:
+            return None
+    return None
+
+
+def has_leftover(connection: Any) -> bool:
+    """Whether an HTTP/1.1 connection holds bytes nobody asked for: data h11 received past the
+    message it just read (a second response, a body on a 204/304 or a HEAD answer), or a socket
+    that is readable while no request is outstanding (more of the same, or the server hung up)."""
+    if connection is None:
+        return False
+    if connection._h11_state.trailing_data[0]:
+        return True
+    return bool(connection._network_stream.get_extra_info("is_readable"))
+
+
+def condemn(connection: Any) -> None:
+    """Have httpcore2 close connection when its response closes, instead of keeping it alive:
+    h11's own error state (``send_failed``, public), which its close handler checks. Race-free:
+    the connection is still this response's, no other request can have it yet."""
+    connection._h11_state.send_failed()
+
+
+def retire_if_stray(connection: Any) -> None:
+    """Condemn connection (an HTTP11Connection, or None) if it carries stray bytes."""
+    try:
+        if has_leftover(connection):
+            condemn(connection)
+    except Exception:  # noqa: S110 (an internal moved: the response still closes; tests pin them)
+        pass
+
+
+def _closer(response: Any, close: Callable[[], Any]) -> Callable[[], Any]:
+    """close for a response that first condemns its connection if it carries stray bytes."""
+
+    def checked_close() -> Any:
+        retire_if_stray(connection_of(response.stream))
+        return close()
+
+    return checked_close
+
+
+# --- fork safety ---------------------------------------------------------------------------------
+
+#: Every way to send that holds pooled connections: in a fork child each drops them (they are the
+#: parent's sockets: a request sent on one could read the parent's answer, and the parent the child's).
+_LIVE: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for path in list(_LIVE):
+        path.forget()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch (POSIX)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class Opened:
@@ -284,11 +363,26 @@ class CorePath:
 
     def open(self, out: Outgoing, timeouts: Timeouts) -> Opened:
         response = self.pool.handle_request(self.request(out, timeouts))
-        return Opened(response.status, response.headers, response.stream, response.close)
+        return Opened(response.status, response.headers, response.stream, _closer(response, response.close))
 
     async def aopen(self, out: Outgoing, timeouts: Timeouts) -> Opened:
         response = await self.pool.handle_async_request(self.request(out, timeouts))
-        return Opened(response.status, response.headers, response.stream, response.aclose)
+        return Opened(response.status, response.headers, response.stream, _closer(response, response.aclose))
+
+    def forget(self) -> None:
+        """Drop the pool's connections without closing them (after a fork: they are the parent's;
+        closing would end the parent's TLS sessions). The pool's lock may have been held by a
+        thread that does not exist in the child: a new one."""
+        forget_pool(self.pool)
+
+
+def forget_pool(pool: Any) -> None:
+    """pool (an httpcore2 connection pool) emptied of connections and requests, without I/O."""
+    pool._connections = []
+    pool._requests = []
+    lock = getattr(pool, "_optional_thread_lock", None)
+    if lock is not None:
+        pool._optional_thread_lock = type(lock)()
 
 
 class DirectPath(CorePath):
@@ -313,15 +407,27 @@ class DirectPath(CorePath):
     def open(self, out: Outgoing, timeouts: Timeouts) -> Opened:
         if out.origin != self.origin:
             return super().open(out, timeouts)
+        import httpcore2
+
         request = self.request(out, timeouts)
-        connection = self._checkout(request)
-        try:
-            response = connection.handle_request(request)
-        except BaseException:
-            connection.close()
-            raise
+        while True:
+            connection, reused = self._checkout(request)
+            try:
+                response = connection.handle_request(request)
+                break
+            except httpcore2.ConnectionNotAvailable:
+                # The connection found the server gone before sending anything (httpcore2 >= 2.17
+                # checks this itself, expecting its pool to retry): send on a fresh one, whatever
+                # the method. A fresh connection that is not available is a transport error.
+                connection.close()
+                if not reused:
+                    raise
+            except BaseException:
+                connection.close()
+                raise
 
         def close() -> None:
+            retire_if_stray(self._h11(connection))
             try:
                 response.close()
             finally:
@@ -329,14 +435,35 @@ class DirectPath(CorePath):
 
         return Opened(response.status, response.headers, response.stream, close)
 
-    def _checkout(self, request: httpcore2.Request) -> Any:
+    def _checkout(self, request: httpcore2.Request) -> tuple[Any, bool]:
+        """An idle connection the server has not closed (and which holds no stray bytes), or a new
+        one; and whether it was reused."""
         with self._lock:
             while self._idle:
                 connection = self._idle.pop()
-                if connection.is_idle() and not connection.has_expired():
-                    return connection
+                if connection.is_idle() and not connection.has_expired() and not self._stale(connection):
+                    return connection, True
                 connection.close()
-        return self.pool.create_connection(request.url.origin)
+        return self.pool.create_connection(request.url.origin), False
+
+    @staticmethod
+    def _h11(connection: Any) -> Any:
+        """The HTTP11Connection inside a pool's HTTPConnection, or None (HTTP/2, not connected)."""
+        inner = getattr(connection, "_connection", None)
+        return inner if hasattr(inner, "_h11_state") else None
+
+    def _stale(self, connection: Any) -> bool:
+        """An idle connection with something to read has been closed by the server (or carries
+        bytes nobody asked for): httpcore2 2.16 checked this in ``has_expired``, 2.17 only when
+        sending, and only on HTTP/1.1; checked here on every version."""
+        return has_leftover(self._h11(connection))
+
+    def forget(self) -> None:
+        """After a fork: drop the idle connections (the parent's) without closing them, and the
+        pool's (see CorePath.forget)."""
+        self._idle = []
+        self._lock = threading.Lock()
+        super().forget()
 
     def _checkin(self, connection: Any) -> None:
         if connection.is_idle():
@@ -361,6 +488,12 @@ class TransportPath:
         self.transport = transport
         self.on_request = list(hooks.get("request", ()))
         self.on_response = list(hooks.get("response", ()))
+
+    def forget(self) -> None:
+        """After a fork: the transport's pool, if it has one of httpcore2's, forgets its connections."""
+        pool = getattr(self.transport, "_pool", None)
+        if pool is not None and hasattr(pool, "_connections"):
+            forget_pool(pool)
 
     @staticmethod
     def request(out: Outgoing, timeouts: Timeouts) -> httpx2.Request:
@@ -402,9 +535,14 @@ def path_for(
     plain = type(transport) in (httpx2.HTTPTransport, httpx2.AsyncHTTPTransport)
     if pool is not None:
         install_deadline(pool, is_async=is_async)
+    path: CorePath | TransportPath
     if plain and pool is not None and not any(hooks.values()):
         if owned and not is_async:
             parsed = httpx2.URL(url)
-            return DirectPath(pool, (parsed.raw_scheme, parsed.raw_host, parsed.port))
-        return CorePath(pool)
-    return TransportPath(transport, hooks)
+            path = DirectPath(pool, (parsed.raw_scheme, parsed.raw_host, parsed.port))
+        else:
+            path = CorePath(pool)
+    else:
+        path = TransportPath(transport, hooks)
+    _LIVE.add(path)
+    return path

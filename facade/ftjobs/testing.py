@@ -18,7 +18,9 @@ or a test module) and ``-p ftjobs.testing`` find it already registered under tha
 plugin autoloading is off (``PYTEST_DISABLE_PLUGIN_AUTOLOAD``), load it with ``-p ftjobs.testing``
 or from a conftest, both of which come before test modules are imported.
 
-The admin API (``/_ftjobs/...``) sits beside ``/v1``: see :func:`admin_url`. This module imports
+The admin API (``/_ftjobs/...``) sits beside ``/v1``: see :func:`admin_url`. It takes the same key
+as ``/v1`` (``Authorization: Bearer`` the server's ``api_key``, :data:`DEFAULT_API_KEY` unless
+configured) and JSON bodies (``Content-Type: application/json``). This module imports
 pytest only when pytest is installed, and ``import ftjobs`` never imports this module; the server
 (``ftjobs._server``) is imported when a server starts, so loading the plugin costs a pytest run
 next to nothing and needs no extra installed.
@@ -55,7 +57,11 @@ def serve(**config: Any) -> Iterator[str]:
 
 
 def admin_url(base_url: str, route: str = "") -> str:
-    """The admin URL beside a base URL: ``admin_url(url, "advance")`` -> ``.../_ftjobs/advance``."""
+    """The admin URL beside a base URL: ``admin_url(url, "advance")`` -> ``.../_ftjobs/advance``.
+
+    Call it with the API's key, e.g. ``httpx2.post(admin_url(url, "advance"), json={"seconds": 60},
+    headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"})``.
+    """
     root = base_url.rstrip("/").removesuffix("/v1")
     return f"{root}/_ftjobs/{route.lstrip('/')}"
 

@@ -1,5 +1,10 @@
 """`ftjobs-spec lint --ignore FILE`: accepted lint findings, in the contract diff's ignore files.
 
+Without `--ignore`, `<name>.lint-ignore.yaml` beside a spec file `<name>.yaml` applies when it exists
+(the committed openapi/fine_tuning.lint-ignore.yaml, for `ftjobs-spec lint openapi/fine_tuning.yaml`
+as a user types it); the text output names it and how many findings it accepted; `--no-ignore` shows
+every finding.
+
 The file format and its checks are the diff's (`workflow.load_ignores`: `id`, `operation`, `pointer`,
 `reason`, optional `expires`), with the lint's finding ids (`lint.FINDING_IDS`) as `id`. A finding's
 pointer is its location; its operation is `METHOD /path` when the location lies under
@@ -16,6 +21,7 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..trim import HTTP_METHODS
 from .lint import FINDING_IDS, LintFinding, lint_doc
@@ -74,15 +80,29 @@ def _entry(entry: IgnoreEntry) -> str:
     return f"{entry.source}: entry {entry.index} ({entry.id}, {entry.operation})"
 
 
+def beside(spec: str) -> str | None:
+    """The ignore file beside a spec file: `<name>.lint-ignore.yaml` for `<name>.yaml`, when it exists."""
+    path = Path(spec)
+    if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return None
+    candidate = path.with_name(path.stem + ".lint-ignore.yaml")
+    return str(candidate) if candidate.is_file() else None
+
+
 def command(args: argparse.Namespace) -> int:
-    """`ftjobs-spec lint`: exit 1 when an error is left after the ignore files, else 0."""
-    ignores = [entry for path in args.ignore for entry in load_lint_ignores(path)]
+    """`ftjobs-spec lint`: exit 1 when an error is left after the ignore files, else 0.
+
+    Without `--ignore`, the ignore file beside the spec (`beside`) applies, unless `--no-ignore`."""
+    found = None if args.ignore or getattr(args, "no_ignore", False) else beside(args.spec)
+    paths: list[str] = list(args.ignore) or ([found] if found else [])
+    ignores = [entry for path in paths for entry in load_lint_ignores(path)]
     doc, name = load(args.spec, args.paths)
     applied = apply(lint_doc(doc, name), ignores)
     findings = applied.findings
     if args.format == "json":
         out: dict[str, object] = {"spec": name, "findings": [f.to_json() for f in findings]}
-        if args.ignore:
+        if paths:
+            out["ignore_files"] = paths
             out["ignored"] = [{**f.to_json(), "ignore": e.to_json()} for f, e in applied.ignored]
             out["expired_ignores"] = [e.to_json() for e in applied.expired]
             out["unused_ignores"] = [e.to_json() for e in applied.unused]
@@ -92,7 +112,9 @@ def command(args: argparse.Namespace) -> int:
         print(f"{name}: {errors} error(s), {len(findings) - errors} warning(s)")
         for f in findings:
             print(f"{f.level:8} {f.id:24} {f.location}\n{'':8} {'':24} {f.message}")
-        if args.ignore:
+        if found:
+            print(f"{len(applied.ignored)} finding(s) accepted by {found} (--no-ignore shows them)")
+        elif paths:
             print(f"{len(applied.ignored)} finding(s) accepted by the ignore file(s)")
     for entry in applied.expired:
         print(f"warning: {_entry(entry)} expired on {entry.expires}; it no longer applies", file=sys.stderr)

@@ -68,7 +68,7 @@ def _section(title: str, rows: list[tuple[str, str, DiffResult]]) -> list[str]:
     return [*lines, ""]
 
 
-def build(upstream: Path = trim.SHARED_UPSTREAM) -> str:
+def build(upstream: Path = trim.UPSTREAM) -> str:
     lines = [
         "# Contract history of the fine-tuning API",
         "",

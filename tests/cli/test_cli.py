@@ -18,6 +18,8 @@ import pytest
 from ftjobs.testing import admin_url, serve
 
 KEY = "sk-ftjobs-local"
+#: The admin API takes the same key as /v1.
+ADMIN = {"Authorization": f"Bearer {KEY}"}
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +135,7 @@ def test_wait_exit_codes_failed_cancelled(slow_server: str) -> None:
     """wait exits 3 for a failed job, 4 for a cancelled one."""
     server = slow_server
     failed = _create(server)
-    httpx2.post(admin_url(server, f"jobs/{failed['id']}/fail"), json={}).raise_for_status()
+    httpx2.post(admin_url(server, f"jobs/{failed['id']}/fail"), json={}, headers=ADMIN).raise_for_status()
     result = ftjobs(server, "wait", failed["id"], "--poll-interval", "0.05")
     assert result.returncode == 3
     assert "failed" in result.stderr

@@ -134,3 +134,57 @@ def test_graders_run_and_validate(url: str, tmp_path: Path) -> None:
         result = ftjobs(url, *args)
         assert result.returncode == 2, (args, result.stderr)
         assert "error: " in result.stderr and "Traceback" not in result.stderr
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _bare(*args: str) -> subprocess.CompletedProcess[str]:
+    """`ftjobs ...` with no key and no server: what is checked before any client exists."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "PORTKEY_", "AZURE_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "ftjobs", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**env, "NO_COLOR": "1"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("delete", CHECKPOINT), "delete: give CHECKPOINT and PERMISSION_ID"),
+        (("create", CHECKPOINT), "create: give at least one --project-id"),
+        (("list", CHECKPOINT, "cp_extra"), "list: unexpected PERMISSION_ID 'cp_extra'"),
+    ],
+)
+def test_a_permissions_usage_error_shows_the_three_forms_before_any_request(
+    args: tuple[str, ...], error: str
+) -> None:
+    """Exit 2 with the usage line (its three forms, PERMISSION_ID in delete's) and the error, with no
+    API key needed: checked when parsing."""
+    result = _bare("permissions", *args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        "usage: ftjobs permissions list CHECKPOINT [--limit N] [--all] [--order ascending|descending] "
+        "[--project-id ID]\n"
+        "       ftjobs permissions create CHECKPOINT --project-id ID [--project-id ID ...]\n"
+        "       ftjobs permissions delete CHECKPOINT PERMISSION_ID\n"
+        f"ftjobs permissions: error: {error}\n"
+    )
+
+
+def test_the_readme_synopsis_of_permissions_is_its_usage() -> None:
+    """The README's `ftjobs permissions` lines are the three forms of the usage line (plus --json)."""
+    from ftjobs._cli._namespace import PERMISSIONS_USAGE
+
+    forms = [line.strip() for line in (PERMISSIONS_USAGE % {"prog": "ftjobs permissions"}).splitlines()]
+    readme = [
+        line.split("  #")[0].strip().removesuffix(" [--json]")
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("ftjobs permissions ")
+    ]
+    assert readme == forms
+    assert any("PERMISSION_ID" in form for form in readme)

@@ -13,6 +13,8 @@ from ftjobs import JobStatus
 from ftjobs.testing import admin_url, serve
 
 KEY = "sk-ftjobs-local"
+#: The admin API takes the same key as /v1.
+ADMIN = {"Authorization": f"Bearer {KEY}"}
 FAST = ftjobs.RetryPolicy(max_retries=2, initial_delay=0.01, max_delay=0.05)
 
 
@@ -24,13 +26,15 @@ def url() -> Iterator[str]:
 
 
 def _requests(url: str) -> list[dict[str, object]]:
-    log = httpx2.get(admin_url(url, "requests")).json()
+    log = httpx2.get(admin_url(url, "requests"), headers=ADMIN).json()
     return list(log["data"] if isinstance(log, dict) else log)
 
 
 def _queue(url: str, fault: str, times: int) -> None:
-    httpx2.delete(admin_url(url, "requests")).raise_for_status()
-    httpx2.post(admin_url(url, "faults"), json={"fault": fault, "times": times}).raise_for_status()
+    httpx2.delete(admin_url(url, "requests"), headers=ADMIN).raise_for_status()
+    httpx2.post(
+        admin_url(url, "faults"), json={"fault": fault, "times": times}, headers=ADMIN
+    ).raise_for_status()
 
 
 def test_full_lifecycle_with_wait_and_events(url: str) -> None:
@@ -98,7 +102,7 @@ def test_retries_against_injected_faults(
                 client.jobs.retrieve("ftjob-abc123")
     hits = [r for r in _requests(url) if str(r.get("path", "")).startswith("/v1/")]
     assert len(hits) == attempts
-    httpx2.delete(admin_url(url, "faults"))
+    httpx2.delete(admin_url(url, "faults"), headers=ADMIN)
 
 
 def test_async_lifecycle_and_retry(url: str) -> None:

@@ -39,11 +39,11 @@ class FakeClock:
 
 
 class Admin:
-    """The local server's admin API: fault queue and request log."""
+    """The local server's admin API: fault queue and request log (it takes the API's key)."""
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self._http = httpx2.Client(timeout=5.0)
+        self._http = httpx2.Client(timeout=5.0, headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"})
 
     def close(self) -> None:
         self._http.close()

@@ -61,6 +61,40 @@ ENCODED: dict[str, tuple[str, bytes]] = {
     "identity-job": ("identity", JOB_BYTES),
     "corrupt-gzip": ("gzip", b"\x1f\x8b\x08\x00garbage-garbage-garbage"),
 }
+GZIP_JOB, ZLIB_JOB, RAW_JOB = gzip.compress(JOB_BYTES), zlib.compress(JOB_BYTES), _raw_deflate(JOB_BYTES)
+#: Damaged bodies (issue 21): each once held the whole job and was accepted.
+DAMAGED: dict[str, tuple[str, bytes]] = {
+    "gzip-trailer-cut": ("gzip", GZIP_JOB[:-8]),  # CRC-32 and length missing
+    "gzip-trailer-short": ("gzip", GZIP_JOB[:-1]),  # one byte of the length missing
+    "gzip-second-member": ("gzip", GZIP_JOB + GZIP_JOB),
+    "gzip-trailing-newline": ("gzip", GZIP_JOB + b"\n"),
+    "gzip-trailing-zeros": ("gzip", GZIP_JOB + b"\0" * 8),
+    "deflate-adler-cut": ("deflate", ZLIB_JOB[:-4]),  # zlib's checksum missing
+    "deflate-trailing-byte": ("deflate", ZLIB_JOB + b"x"),
+    "raw-deflate-end-cut": ("deflate", RAW_JOB[:-1]),  # the last block's end missing
+    "raw-deflate-trailing-byte": ("deflate", RAW_JOB + b"x"),
+}
+ENCODED.update(DAMAGED)
+#: Not JSON (RFC 8259), though Python's json takes it: NaN and the infinities, anywhere.
+_JOB_TEXT = json.dumps(
+    {**JOB, "hyperparameters": {"n_epochs": 3}, "trained_tokens": 1, "result_files": ["x"]}
+)
+
+
+def _job_with(old: str, new: str) -> bytes:
+    return _JOB_TEXT.replace(old, new).encode()
+
+
+NOT_JSON: dict[str, tuple[str, bytes]] = {
+    "nan-nested": ("identity", _job_with('"n_epochs": 3', '"learning_rate_multiplier": NaN')),
+    "infinity-field": ("identity", _job_with('"trained_tokens": 1', '"trained_tokens": Infinity')),
+    "minus-infinity-in-list": ("identity", _job_with('["x"]', "[-Infinity]")),
+    "nan-whole-body": ("identity", b"NaN"),
+    "nan-gzip": ("gzip", gzip.compress(_job_with('"trained_tokens": 1', '"trained_tokens": NaN'))),
+}
+ENCODED.update(NOT_JSON)
+_TEXT_JOB = {**JOB, "metadata": {"k": "NaN", "j": "-Infinity"}}
+ENCODED["nan-as-text-job"] = ("identity", json.dumps(_TEXT_JOB).encode())
 
 
 class Hostile:
@@ -76,6 +110,11 @@ class Hostile:
         if kind in ENCODED:
             coding, body = ENCODED[kind]
             conn.sendall(_head(200, f"Content-Encoding: {coding}", f"Content-Length: {len(body)}") + body)
+        elif kind == "gzip-then-junk":  # a whole gzip stream, then 100 MiB, no length: until close
+            junk = b"\xa5" * MIB
+            conn.sendall(_head(200, "Content-Encoding: gzip") + GZIP_JOB)
+            for _ in range(100):
+                conn.sendall(junk)
         elif kind == "drip-head":  # the status line, then one header byte every DRIP_GAP, forever
             conn.sendall(b"HTTP/1.1 200 OK\r\n")
             self._drip(conn, b"X-Slow: " + b"a" * 10_000)
@@ -214,6 +253,63 @@ def test_refused_bodies_are_one_request_and_a_response_validation_error(
 def test_encoded_job_bodies_are_decoded(hostile: Hostile, kind: str, mode: str) -> None:
     """gzip, zlib-wrapped and raw deflate, and identity bodies decode to the job."""
     assert _retrieve(hostile.url, kind, mode).id == JOB["id"]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("kind", sorted(DAMAGED))
+def test_damaged_compressed_bodies_are_response_validation_errors(
+    hostile: Hostile, kind: str, mode: str
+) -> None:
+    """A gzip/deflate stream cut short, a second gzip member, a byte after the stream's end: each
+    held the whole job, and each is a ResponseValidationError (one request, not retried)."""
+    before = hostile.count(kind)
+    with pytest.raises(ftjobs.ResponseValidationError, match=r"truncated|damaged|corrupt"):
+        _retrieve(hostile.url, kind, mode)
+    assert hostile.count(kind) == before + 1
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("kind", sorted(NOT_JSON))
+def test_nan_and_infinities_are_not_json(hostile: Hostile, kind: str, mode: str) -> None:
+    """NaN, Infinity and -Infinity, nested, in a list, as the whole body, gzip or not: not JSON."""
+    with pytest.raises(ftjobs.ResponseValidationError, match="not JSON"):
+        _retrieve(hostile.url, kind, mode)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_nan_inside_a_string_is_text(hostile: Hostile, mode: str) -> None:
+    """Control: "NaN" and "-Infinity" as string values are ordinary text."""
+    assert _retrieve(hostile.url, "nan-as-text-job", mode).metadata == {"k": "NaN", "j": "-Infinity"}
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_bytes_after_the_stream_are_refused_as_they_come(hostile: Hostile, mode: str) -> None:
+    """A whole gzip stream followed by 100 MiB: refused at the first extra byte, not buffered (zlib
+    keeps what follows a stream's end): peak growth of a few MB."""
+    result = measure(hostile.url, "gzip-then-junk", mode=mode)
+    assert result["outcome"] == "ResponseValidationError", result
+    assert result["growth_mb"] < 8, result
+
+
+def _redirect_to(location: str) -> Any:
+    def handler(method: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        return 307, {"Location": location}, b""
+
+    return handler
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("host", ["a..b", ".example", "a" * 64 + ".example"])
+def test_a_redirect_to_a_host_idna_refuses_is_not_followed(host: str, mode: str) -> None:
+    """A Location whose host IDNA refuses (it was a UnicodeError from the socket layer): not
+    followed, an APIConnectionError (unexpected redirect), one request."""
+    location = f"http://{host}:1/v1/fine_tuning/jobs/ftjob-abc123"
+    with (
+        Loopback(_redirect_to(location)) as server,
+        pytest.raises(ftjobs.APIConnectionError, match="unexpected redirect 307"),
+    ):
+        _retrieve(server.origin + "/v1", "ftjob-abc123", mode)
+    assert len(server.seen) == 1
 
 
 def test_only_decodable_encodings_are_advertised() -> None:

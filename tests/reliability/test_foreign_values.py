@@ -228,6 +228,10 @@ BAD_OPTIONS: dict[str, dict[str, Any]] = {
     "base-url-space": {"base_url": "https://api.example/v 1"},
     "base-url-newline": {"base_url": "https://api.example/v1\n"},
     "base-url-bad-idna": {"base_url": "https://\u2603.example/v1"},
+    "base-url-empty-label": {"base_url": "http://a..b:1/v1"},
+    "base-url-leading-dot": {"base_url": "https://.api.example/v1"},
+    "base-url-64-character-label": {"base_url": "https://" + "a" * 64 + ".example/v1"},
+    "base-url-64-character-last-label": {"base_url": "https://api." + "a" * 64 + "/v1"},
     "base-url-not-text": {"base_url": 8080},
     "api-key-bytes": {"api_key": b"sk-bytes"},
     "organization-int": {"organization": 42},
@@ -260,6 +264,9 @@ GOOD_OPTIONS: dict[str, dict[str, Any]] = {
     "headers": {"default_headers": {"X-Team": "ml", "Idempotency-Key": "a~b!c"}},
     "base-url-port": {"base_url": "http://127.0.0.1:1/v1"},
     "base-url-idna": {"base_url": "https://exämple.example/v1"},
+    "base-url-63-character-label": {"base_url": "https://" + "a" * 63 + ".example/v1"},
+    "base-url-root-dot": {"base_url": "https://api.example./v1"},
+    "base-url-ipv6": {"base_url": "http://[::1]:8080/v1"},
 }
 
 

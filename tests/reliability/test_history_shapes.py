@@ -23,7 +23,7 @@ import ftjobs
 from ftjobs._lenient import parse_lenient
 from ftjobs._models import parse_page
 
-UPSTREAM = Path(__file__).resolve().parents[3] / "shared" / "upstream"
+UPSTREAM = Path(__file__).resolve().parents[2] / "openapi" / "upstream"
 HISTORIES = {name: UPSTREAM / name / "fine_tuning_history" for name in ("openai", "portkey")}
 _EXAMPLE_KEYS = frozenset({"response", "example"})
 
@@ -159,7 +159,7 @@ def test_example_parses(example: Example, examples: Callable[[int], None]) -> No
 
 def test_collection_covers_both_histories_and_every_version() -> None:
     """Examples come from every OpenAI version and every Portkey version that has any."""
-    assert UPSTREAM.is_dir(), f"{UPSTREAM} is missing: the suite needs ../shared/upstream"
+    assert UPSTREAM.is_dir(), f"{UPSTREAM} is missing: the suite needs openapi/upstream"
     versions = {(e.history, e.version) for e in EXAMPLES}
     openai_files = {p.stem for p in HISTORIES["openai"].glob("*.yaml")}
     assert {v for h, v in versions if h == "openai"} == openai_files

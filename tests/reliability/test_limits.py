@@ -191,3 +191,150 @@ def test_the_measurement_sees_a_body_the_cap_lets_through(raw: RawServer) -> Non
     result = measure(raw.url, "chunked", str(200 * MIB))
     assert result["outcome"] == "ResponseValidationError", result  # 100 MB of zeros is still not JSON
     assert result["growth_mb"] > CAPPED_GROWTH_MB, result
+
+
+# --- bodies within the cap that decode into far more (issue 21) ----------------------------------
+
+#: The README's bound: decoding one response grows the process by at most 4 x max_response_bytes.
+DECODE_GROWTH_MB = 4 * 32
+
+
+def _nested_lists(groups: int, depth: int = 500) -> bytes:
+    return b"[" + b",".join([b"[" * depth + b"]" * depth] * groups) + b"]"
+
+
+#: Dense JSON under the 32 MiB cap: once each grew the process by hundreds of MB (zeros +212 MB, the
+#: issue's 31 KB gzip; dicts +849 MB). Built on first use, sent gzip-compressed.
+DENSE: dict[str, Any] = {
+    "zeros": lambda: b'{"data":[' + b"0," * 15_999_999 + b"0]}",  # the issue's 16 M zeros
+    "dicts": lambda: b"[" + b"{}," * 10_666_665 + b"{}]",  # the issue's [{},{},...], to the cap
+    "one-key-dicts": lambda: b"[" + b'{"":0},' * 4_500_000 + b'{"":0}]',
+    "strings": lambda: b"[" + '"ĉ",'.encode() * 6_000_000 + b'"a"]',  # 1-character strs, ~76 B each
+    "emoji-text": lambda: '["\U0001f600'.encode() + b"a" * 32_000_000 + b'"]',  # 4 bytes a character
+    "small-cap-zeros": lambda: b"[" + b"0," * 4_000_000 + b"0]",  # 8 MB, for an 8 MiB cap
+}
+#: Bodies the budget lets through, close to it: decoded (then refused by the job model), and still
+#: within 4 x the cap. Their decoded sizes, measured with tracemalloc: about 100, 62, 90, 90 and 91 MB.
+WITHIN_BUDGET: dict[str, Any] = {
+    "nested-lists": lambda: _nested_lists(2250),  # 2.25 MB: the densest shape, ~46 bytes a byte
+    "one-key-dicts-2mb": lambda: b"[" + b'{"":0},' * 300_000 + b'{"":0}]',
+    "ascii-text": lambda: b'["' + b"a" * 30_000_000 + b'"]',
+    "emoji-text-10mb": lambda: '["\U0001f600'.encode() + b"a" * 10_000_000 + b'"]',
+    "escaped-text": lambda: b'["\\ud83d\\ude00' + b"a" * 13_000_000 + b'"]',
+}
+_GZIPPED: dict[str, bytes] = {}
+
+
+def _gzipped(kind: str) -> bytes:
+    if kind not in _GZIPPED:
+        _GZIPPED[kind] = zlib.compress({**DENSE, **WITHIN_BUDGET}[kind](), 6, 31)
+    return _GZIPPED[kind]
+
+
+def _respond_dense(conn: Any, line: str) -> None:
+    """``/fine_tuning/jobs/<kind>`` or ``/fine_tuning/jobs/<kind>/events``: the body named kind."""
+    parts = line.split(" ")[1].split("?", maxsplit=1)[0].split("/")
+    listing = parts[-1] == "events"
+    kind = parts[-2] if listing else parts[-1]
+    if kind == "small":
+        page = {"object": "list", "data": [], "has_more": False}
+        body = json.dumps(page if listing else JOB).encode()
+        conn.sendall(_head(200, f"Content-Length: {len(body)}") + body)
+        return
+    body = _gzipped(kind)
+    conn.sendall(_head(200, "Content-Encoding: gzip", f"Content-Length: {len(body)}") + body)
+
+
+@pytest.fixture(scope="module")
+def dense() -> Iterator[RawServer]:
+    with RawServer(_respond_dense) as server:
+        yield server
+
+
+MEASURE_DENSE = """
+import asyncio, json, sys
+def peak_kib():  # this process's own high-water mark
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+import ftjobs
+url, kind, operation, cap = sys.argv[1:5]
+kwargs = {"max_response_bytes": int(cap)} if cap != "default" else {}
+kwargs.update(api_key="sk-limits", base_url=url, max_retries=0, timeout=60)
+if operation.startswith("async"):
+    loop = asyncio.new_event_loop()
+    client = ftjobs.AsyncClient(**kwargs)
+    calls = {
+        "async-retrieve": lambda job: client.jobs.retrieve(job),
+        "async-events": lambda job: client.jobs.events(job).first_page(),
+    }
+    run = lambda job: loop.run_until_complete(calls[operation](job))
+else:
+    client = ftjobs.Client(**kwargs)
+    calls = {"retrieve": client.jobs.retrieve, "events": lambda job: client.jobs.events(job).first_page()}
+    run = calls[operation]
+run("small")  # warm up: imports, pools, parsing
+before = peak_kib()
+try:
+    run(kind)
+    outcome, message = "parsed", ""
+except ftjobs.Error as exc:
+    outcome, message = type(exc).__name__, str(exc)
+after = peak_kib()
+print(json.dumps({"outcome": outcome, "message": message[:300], "growth_mb": (after - before) / 1024}))
+"""
+
+
+def measure_dense(url: str, kind: str, operation: str, cap: str = "default") -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE_DENSE, url, kind, operation, cap],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("kind", "operation"),
+    [
+        ("zeros", "retrieve"),
+        ("zeros", "events"),
+        ("zeros", "async-retrieve"),
+        ("zeros", "async-events"),
+        ("dicts", "retrieve"),
+        ("dicts", "async-retrieve"),
+        ("one-key-dicts", "events"),
+        ("strings", "retrieve"),
+        ("emoji-text", "retrieve"),
+    ],
+)
+def test_dense_json_within_the_cap_is_refused_within_four_times_the_cap(
+    dense: RawServer, kind: str, operation: str
+) -> None:
+    """A body under the 32 MiB cap whose JSON values would take hundreds of MB: refused before they
+    are built (ResponseValidationError naming the budget), peak growth under 4 x the cap."""
+    result = measure_dense(dense.url, kind, operation)
+    assert result["outcome"] == "ResponseValidationError", result
+    assert "too dense to decode" in result["message"], result
+    assert result["growth_mb"] < DECODE_GROWTH_MB, result
+
+
+@pytest.mark.parametrize("kind", sorted(WITHIN_BUDGET))
+def test_bodies_within_the_budget_are_decoded_within_four_times_the_cap(dense: RawServer, kind: str) -> None:
+    """The densest bodies the budget lets through are decoded (the job model then refuses them),
+    and decoding them stays under 4 x the cap too: the estimate bounds what json builds."""
+    result = measure_dense(dense.url, kind, "retrieve")
+    assert result["outcome"] == "ResponseValidationError", result
+    assert "too dense" not in result["message"], result
+    assert result["growth_mb"] < DECODE_GROWTH_MB, result
+
+
+def test_a_lower_cap_lowers_the_decoding_budget(dense: RawServer) -> None:
+    """max_response_bytes=8 MiB: 4 M zeros (8 MB, within that cap) are refused as too dense, and the
+    process grows by less than 4 x 8 MiB."""
+    result = measure_dense(dense.url, "small-cap-zeros", "retrieve", str(8 * MIB))
+    assert result["outcome"] == "ResponseValidationError", result
+    assert "too dense to decode" in result["message"], result
+    assert result["growth_mb"] < 4 * 8, result

@@ -24,7 +24,7 @@ import ftjobs
 from .schemas import strategy, to_json_schema
 
 ROOT = Path(__file__).resolve().parents[2]
-UPSTREAM = ROOT.parent / "shared" / "upstream"
+UPSTREAM = ROOT / "openapi" / "upstream"
 CURRENT = ROOT / "openapi" / "fine_tuning.yaml"
 HISTORICAL = sorted(UPSTREAM.glob("*/fine_tuning_history/*.yaml"))
 SETTINGS = settings(derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))

@@ -19,7 +19,7 @@ import pytest
 from ftjobs._lenient import parse_lenient
 from scripts import regen, trim
 
-HISTORY = {name: trim.SHARED_UPSTREAM / name / "fine_tuning_history" for name in ("openai", "portkey")}
+HISTORY = {name: trim.UPSTREAM / name / "fine_tuning_history" for name in ("openai", "portkey")}
 FILES = sorted(
     (name, path) for name, folder in HISTORY.items() for path in folder.glob("*.yaml") if path.is_file()
 )

@@ -101,7 +101,7 @@ def test_trim_turns_a_warning_spec_into_a_clean_one(tmp_path: Path) -> None:
 
 @pytest.fixture
 def tree_copy(tmp_path: Path) -> Path:
-    """A copy of the parts of the repo regen needs, with upstream linked beside it, freshly regenerated."""
+    """A copy of the parts of the repo regen needs (openapi/upstream/ included), freshly regenerated."""
     root = tmp_path / "main"
     ignore = shutil.ignore_patterns("__pycache__")
     (root / "scripts").mkdir(parents=True)
@@ -112,8 +112,6 @@ def tree_copy(tmp_path: Path) -> Path:
     server = root / regen.SPEC_JSON.relative_to(trim.ROOT)  # regen also writes the server's spec JSON
     server.parent.mkdir(parents=True)
     shutil.copy2(regen.SPEC_JSON, server)
-    (tmp_path / "shared").mkdir()
-    (tmp_path / "shared" / "upstream").symlink_to(trim.SHARED_UPSTREAM, target_is_directory=True)
     proc = _run(["-m", "scripts.regen"], root)  # the copy must be current whatever the real tree's state
     assert proc.returncode == 0, proc.stderr
     return root

@@ -9,6 +9,8 @@ import io
 import json
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,7 +63,7 @@ def test_the_ignore_file_is_what_makes_it_clean(
     ours: dict[str, object], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Without the file the same findings come back (exit 1): each ignored one, and no other."""
-    assert main(["lint", str(OURS), "--format", "json"]) == 1
+    assert main(["lint", str(OURS), "--format", "json", "--no-ignore"]) == 1
     bare = json.loads(capsys.readouterr().out)["findings"]
     doc = ours["doc"]
     assert isinstance(doc, dict)
@@ -78,16 +80,63 @@ def test_the_reinforcement_error_is_corrected_not_ignored(ours: dict[str, object
 
 
 def test_make_lint_lints_both_specs() -> None:
-    """The Makefile's lint target (CI: make test) runs the spec lint on both specs, ours with the file."""
+    """The Makefile's lint target (CI: make test) runs the spec lint on both specs, as a user types it
+    (ours finds its ignore file beside it)."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     target = re.search(r"^lint:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
     assert target is not None
     commands = [shlex.split(line.strip()) for line in target.group(1).splitlines()]
     lints = [c[c.index("lint") :] for c in commands if c[1:4] == ["-m", "scripts.cli", "lint"]]
     assert lints == [
-        ["lint", "openapi/fine_tuning.yaml", "--ignore", "openapi/fine_tuning.lint-ignore.yaml"],
+        ["lint", "openapi/fine_tuning.yaml"],
         ["lint", "openapi/fine_tuning.portkey.yaml"],
     ]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_lint_as_a_user_types_it_uses_the_ignore_file_beside_the_spec() -> None:
+    """`ftjobs-spec lint openapi/fine_tuning.yaml`: clean, exit 0, naming the file and its count; the
+    count is every finding `--no-ignore` shows (37 errors and 5 warnings today)."""
+    typed = _cli("lint", "openapi/fine_tuning.yaml")
+    assert typed.returncode == 0, typed.stdout + typed.stderr
+    bare = _cli("lint", "openapi/fine_tuning.yaml", "--no-ignore")
+    assert bare.returncode == 1
+    head = bare.stdout.splitlines()[0]
+    found = re.fullmatch(r"openapi/fine_tuning.yaml: (\d+) error\(s\), (\d+) warning\(s\)", head)
+    assert found is not None, head
+    total = int(found[1]) + int(found[2])
+    assert int(found[1]) > 0
+    assert typed.stdout == (
+        "openapi/fine_tuning.yaml: 0 error(s), 0 warning(s)\n"
+        f"{total} finding(s) accepted by openapi/fine_tuning.lint-ignore.yaml (--no-ignore shows them)\n"
+    )
+    assert typed.stderr == ""
+
+
+def test_an_ignore_file_is_found_only_beside_its_own_spec(tmp_path: Path) -> None:
+    """A copy of our spec elsewhere has no ignore file beside it: every finding, exit 1; with a copy of
+    the file named after it, clean again. `--ignore` and `--no-ignore` together are a usage error."""
+    spec = tmp_path / "mine.yaml"
+    spec.write_bytes(OURS.read_bytes())
+    assert _cli("lint", str(spec)).returncode == 1
+    (tmp_path / "mine.lint-ignore.yaml").write_bytes(IGNORE.read_bytes())
+    assert lint_ignore.beside(str(spec)) == str(tmp_path / "mine.lint-ignore.yaml")
+    clean = _cli("lint", str(spec))
+    assert clean.returncode == 0, clean.stdout
+    assert f"accepted by {tmp_path / 'mine.lint-ignore.yaml'}" in clean.stdout
+    both = _cli("lint", str(spec), "--no-ignore", "--ignore", str(IGNORE))
+    assert both.returncode == 2
+    assert "not allowed with argument" in both.stderr
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from scripts import trim
 from scripts.cli import main
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "specdiff"
-UPSTREAM_OPENAI = trim.SHARED_UPSTREAM / "openai" / "openapi.yaml"
+UPSTREAM_OPENAI = trim.UPSTREAM / "openai" / "openapi.yaml"
 OURS = trim.OPENAPI_DIR / "fine_tuning.yaml"
 
 
@@ -150,7 +150,7 @@ def test_git_rev_path(
     assert "git cannot show it" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not UPSTREAM_OPENAI.is_file(), reason="../shared/upstream is not beside the repo")
+@pytest.mark.skipif(not UPSTREAM_OPENAI.is_file(), reason="openapi/upstream is missing")
 def test_lint_real_openai_spec_finds_the_two_known_defects(capsys: pytest.CaptureFixture[str]) -> None:
     """The full upstream spec (trimmed to fine-tuning): retrieve omits `error`; pause returns "paused"."""
     assert main(["lint", str(UPSTREAM_OPENAI), "--format", "json"]) == 1
@@ -193,7 +193,7 @@ def test_client_impact(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not UPSTREAM_OPENAI.is_file(), reason="../shared/upstream is not beside the repo")
+@pytest.mark.skipif(not UPSTREAM_OPENAI.is_file(), reason="openapi/upstream is missing")
 def test_full_upstream_spec_is_trimmed_to_paths(capsys: pytest.CaptureFixture[str]) -> None:
     """A full upstream spec is trimmed to --paths; our overlay adding "paused" shows as breaking."""
     assert main(["diff", str(UPSTREAM_OPENAI), str(OURS), "--format", "json"]) == 1

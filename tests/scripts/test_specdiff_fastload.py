@@ -11,14 +11,14 @@ from scripts import trim
 from scripts.specdiff.fastload import load_sliced
 from scripts.specdiff.sources import load_path
 
-OPENAI = trim.SHARED_UPSTREAM / "openai" / "openapi.yaml"
-PORTKEY = trim.SHARED_UPSTREAM / "portkey" / "openapi.yaml"
+OPENAI = trim.UPSTREAM / "openai" / "openapi.yaml"
+PORTKEY = trim.UPSTREAM / "portkey" / "openapi.yaml"
 
 
 @pytest.fixture(scope="module")
 def openai_text() -> str:
     if not OPENAI.is_file():
-        pytest.skip("../shared/upstream is not beside the repo")
+        pytest.skip("openapi/upstream is missing")
     return OPENAI.read_text(encoding="utf-8")
 
 

@@ -13,12 +13,12 @@ from scripts.specdiff.lint import to_31
 from scripts.specdiff.report import build, diff_history, history
 from scripts.specdiff.sources import load_path
 
-UPSTREAM = trim.SHARED_UPSTREAM
+UPSTREAM = trim.UPSTREAM
 OPENAI = UPSTREAM / "openai" / "fine_tuning_history"
 PORTKEY = UPSTREAM / "portkey" / "fine_tuning_history"
 REPORT = trim.ROOT / "docs" / "spec-history.md"
 
-pytestmark = pytest.mark.skipif(not OPENAI.is_dir(), reason="../shared/upstream is not beside the repo")
+pytestmark = pytest.mark.skipif(not OPENAI.is_dir(), reason="openapi/upstream is missing")
 
 
 @pytest.fixture(scope="module")

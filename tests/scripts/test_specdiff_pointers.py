@@ -16,7 +16,7 @@ from scripts.specdiff.report import history
 from scripts.specdiff.sources import load_path
 from tests.scripts.test_specdiff_fuzz import SCHEMAS, spec
 
-UPSTREAM = trim.SHARED_UPSTREAM
+UPSTREAM = trim.UPSTREAM
 _MISSING = object()
 
 
@@ -57,7 +57,7 @@ def real_pairs() -> list[tuple[Path, Path]]:
     return [*pairs, (UPSTREAM / "openai" / "openapi.yaml", UPSTREAM / "portkey" / "openapi.yaml")]
 
 
-@pytest.mark.skipif(not UPSTREAM.is_dir(), reason="../shared/upstream is not beside the repo")
+@pytest.mark.skipif(not UPSTREAM.is_dir(), reason="openapi/upstream is missing")
 def test_every_pointer_over_the_real_history_resolves() -> None:
     """All consecutive pairs of both histories and OpenAI vs Portkey: zero unresolved pointers."""
     docs: dict[Path, dict[str, Any]] = {}
@@ -78,7 +78,8 @@ def _with_security(doc: dict[str, Any], where: str, schemes: list[str]) -> dict[
     out: dict[str, Any] = json.loads(json.dumps(doc))
     requirement: list[dict[str, list[str]]] = [{name: []} for name in schemes]
     out.setdefault("components", {})["securitySchemes"] = {
-        name: {"type": "http", "scheme": "bearer"} for name in ("A", "B")
+        "A": {"type": "http", "scheme": "bearer"},
+        "B": {"type": "apiKey", "in": "header", "name": "X-Key"},  # another credential than A's
     }
     if where == "document":
         out["security"] = requirement

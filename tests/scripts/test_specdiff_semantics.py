@@ -205,9 +205,9 @@ def test_client_surface_compare() -> None:
 @pytest.mark.parametrize(
     "path",
     [
-        trim.SHARED_UPSTREAM / "portkey" / "openapi.yaml",  # anchors and aliases
+        trim.UPSTREAM / "portkey" / "openapi.yaml",  # anchors and aliases
         trim.OPENAPI_DIR / "fine_tuning.yaml",
-        trim.SHARED_UPSTREAM / "openai" / "fine_tuning_history" / "2023-08-31_6654037.yaml",
+        trim.UPSTREAM / "openai" / "fine_tuning_history" / "2023-08-31_6654037.yaml",
     ],
     ids=lambda p: p.name,
 )

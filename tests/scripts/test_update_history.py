@@ -19,7 +19,7 @@ from scripts.update_history import FIRST_VERSION, HISTORY, REPORT, Replay, Step,
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "update"
 
-pytestmark = pytest.mark.skipif(not HISTORY.is_dir(), reason="../shared/upstream is not beside the repo")
+pytestmark = pytest.mark.skipif(not HISTORY.is_dir(), reason="openapi/upstream is missing")
 
 
 @pytest.fixture(scope="module")

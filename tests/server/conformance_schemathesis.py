@@ -158,7 +158,9 @@ def server() -> Iterator[tuple[Server, dict[str, list[str]]]]:
             ).json()["id"]
             for i in range(4)
         ]
-        httpx2.post(server.root_url + "/_ftjobs/advance", json={"seconds": 3 * STEP}).raise_for_status()
+        httpx2.post(
+            server.root_url + "/_ftjobs/advance", json={"seconds": 3 * STEP}, headers=AUTH
+        ).raise_for_status()
         client.post(f"/fine_tuning/jobs/{ids[3]}/pause").raise_for_status()
         assert {client.get(f"/fine_tuning/jobs/{i}").json()["status"] for i in ids[:3]} == {"running"}
         seeded = ["ftjob-abc123", "ftjob-abc", ids[0]]

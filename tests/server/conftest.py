@@ -38,7 +38,7 @@ def check_response(response: httpx2.Response) -> None:
 
 
 class Harness:
-    """A started server, an authenticated API client and an admin client."""
+    """A started server, an authenticated API client and an (as authenticated) admin client."""
 
     def __init__(self, server: Server) -> None:
         self.server = server
@@ -49,7 +49,9 @@ class Harness:
             verify=TLS,
             event_hooks={"response": [check_response]},
         )
-        self.admin = httpx2.Client(base_url=server.root_url + "/_ftjobs", timeout=5.0, verify=TLS)
+        self.admin = httpx2.Client(
+            base_url=server.root_url + "/_ftjobs", headers=AUTH, timeout=5.0, verify=TLS
+        )
 
     def advance(self, steps: float) -> None:
         response = self.admin.post("/advance", json={"seconds": steps * STEP})

@@ -93,7 +93,7 @@ def test_ftjobs_azure_provider(server: Server) -> None:
         created = client.jobs.create(model="gpt-4o-mini", training_file="file-azure")
         assert next(iter(client.jobs.list(limit=100))).id == created.id
         assert client.jobs.cancel(created.id).status is ftjobs.JobStatus.CANCELLED
-    requests = httpx2.get(server.root_url + "/_ftjobs/requests").json()["data"]
+    requests = httpx2.get(server.root_url + "/_ftjobs/requests", headers={"api-key": KEY}).json()["data"]
     assert any(
         r["path"].startswith("/openai/fine_tuning/jobs?") and "api-version=" in r["path"] for r in requests
     )

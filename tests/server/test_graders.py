@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx2
 import pytest
+from schemathesis.core.failures import FailureGroup
 
 from ftjobs._server import _graders
 
@@ -209,3 +211,94 @@ def test_permission_edges(harness: Harness) -> None:
     name = checkpoints[0]["fine_tuned_model_checkpoint"]
     assert harness.api.get(f"/fine_tuning/checkpoints/{name}/permissions").status_code == 200
     assert harness.api.get("/fine_tuning/checkpoints/ft:gpt-4o-mini:unknown/permissions").status_code == 404
+
+
+def _label_model(content: Any) -> dict[str, Any]:
+    """A multi grader around a label_model grader whose one message has ``content``."""
+    return {
+        "type": "multi",
+        "name": "m",
+        "calculate_output": "l",
+        "graders": {
+            "type": "label_model",
+            "name": "l",
+            "model": "gpt-4o-mini",
+            "labels": ["yes", "no"],
+            "passing_labels": ["yes"],
+            "input": [{"role": "user", "content": content}],
+        },
+    }
+
+
+def _schemathesis_verdict(body: dict[str, Any], response: Any) -> None:
+    """schemathesis' own response_schema_conformance (formats checked) on a validateGrader answer."""
+    import schemathesis
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    from .conformance_schemathesis import AUTH, SCHEMA
+
+    case = SCHEMA["/fine_tuning/alpha/graders/validate"]["POST"].Case(body=body, headers=AUTH)
+    case.validate_response(schemathesis.Response.from_any(response), checks=[response_schema_conformance])
+
+
+@pytest.mark.parametrize(
+    ("image_url", "where"),
+    [
+        ("not a uri", "content.image_url"),
+        ("", "content.image_url"),
+        ("https://example.com/a b.png", "content.image_url"),
+        ("//example.com/a.png", "content.image_url"),  # a reference, not an absolute URI
+    ],
+)
+@pytest.mark.parametrize("listed", [False, True], ids=["one-item", "list"])
+def test_an_image_url_that_is_no_uri_is_a_400_naming_it(
+    harness: Harness, image_url: str, where: str, listed: bool
+) -> None:
+    """issue 21: an input_image whose image_url breaks the spec's ``format: uri`` (here with
+    ``detail: ""``) was echoed with a 200 the response schema rejects; it is a 400 naming the field."""
+    image = {"type": "input_image", "image_url": image_url, "detail": ""}
+    body = {"grader": _label_model([image] if listed else image)}
+    response = harness.api.post(VALIDATE, json=body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    path = "grader.graders.input[0]." + where.replace("content.", "content[0]." if listed else "content.")
+    assert error["param"] == path
+    assert error["code"] == "invalid_value"
+    assert "absolute URI" in error["message"]
+    # The 200 echo the server used to send is what schemathesis rejects (ST108): the check bites.
+    echo = httpx2.Response(200, json=body, request=response.request)
+    echo.elapsed = response.elapsed
+    with pytest.raises(FailureGroup, match="Response violates schema"):
+        _schemathesis_verdict(body, echo)
+
+
+@pytest.mark.parametrize("detail", ["", "high", "auto", None])
+def test_a_valid_image_grader_is_answered_with_a_body_schemathesis_accepts(
+    harness: Harness, detail: str | None
+) -> None:
+    """With a real URI the grader is echoed (``detail`` is any string in the spec, "" included), and
+    schemathesis' response check, formats included, accepts the answer."""
+    image = {"type": "input_image", "image_url": "https://example.com/cat.png"}
+    if detail is not None:
+        image["detail"] = detail
+    body = {"grader": _label_model([image, "{{item.question}}"])}
+    response = harness.api.post(VALIDATE, json=body)
+    assert response.status_code == 200, response.text
+    assert response.json() == body
+    _schemathesis_verdict(body, response)
+
+
+def test_a_job_grader_with_a_bad_image_url_is_a_400(harness: Harness) -> None:
+    """The same check on create: a reinforcement job's score_model grader (the job echoes it too)."""
+    grader = {
+        "type": "score_model",
+        "name": "s",
+        "model": "gpt-4o-mini",
+        "input": [{"role": "user", "content": {"type": "input_image", "image_url": "x y"}}],
+    }
+    method = {"type": "reinforcement", "reinforcement": {"grader": grader}}
+    response = harness.api.post(
+        "/fine_tuning/jobs", json={"model": "m", "training_file": "f", "method": method}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "method.reinforcement.grader.input[0].content.image_url"

@@ -27,56 +27,12 @@ from ftjobs._server._app import (
 from ftjobs._server._store import MAX_TIME
 
 from .conftest import AUTH, T0, Harness, frozen_clock
+from .raw import address, error_of, exchange, parse, read_until_closed, request
 
 RETRIEVE = "/v1/fine_tuning/jobs/ftjob-abc123"
+#: What a JSON request carries (the admin API refuses a body of any other type).
+JSON = {**AUTH, "Content-Type": "application/json"}
 BURST = 300
-
-
-def address(server: Server) -> tuple[str, int]:
-    host, port = server.root_url.removeprefix("http://").split(":")
-    return host, int(port)
-
-
-def exchange(server: Server, data: bytes, *, timeout: float = 10.0) -> bytes:
-    """Send raw bytes, read until the server closes (or ``timeout``)."""
-    with socket.create_connection(address(server), timeout=timeout) as sock:
-        sock.sendall(data)
-        return read_until_closed(sock)
-
-
-def read_until_closed(sock: socket.socket) -> bytes:
-    received = b""
-    while chunk := sock.recv(65536):
-        received += chunk
-    return received
-
-
-def request(method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> bytes:
-    lines = [
-        f"{method} {path} HTTP/1.1",
-        "Host: test",
-        "Connection: close",
-        *(f"{k}: {v}" for k, v in (headers or {}).items()),
-    ]
-    if body or method == "POST":
-        lines.append(f"Content-Length: {len(body)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-
-
-def parse(response: bytes) -> tuple[int, dict[str, str], bytes]:
-    head, _, body = response.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {}
-    for line in header_lines:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return int(status_line.split()[1]), headers, body
-
-
-def error_of(body: bytes) -> dict[str, Any]:
-    error: dict[str, Any] = json.loads(body)["error"]
-    assert set(error) == {"message", "type", "param", "code"}
-    return error
 
 
 # --- JSON bodies ---------------------------------------------------------------------------------
@@ -110,7 +66,7 @@ def test_json_nesting(text: bytes, depth: int) -> None:
 def test_deep_json_is_a_400(harness: Harness, path: str, body: bytes) -> None:
     """A body nested past MAX_JSON_DEPTH answers 400 with a message (never a RecursionError and a
     dropped connection); the server goes on serving."""
-    status, _, payload = parse(exchange(harness.server, request("POST", path, body, AUTH)))
+    status, _, payload = parse(exchange(harness.server, request("POST", path, body, JSON)))
     assert status == 400
     error = error_of(payload)
     assert f"deeper than {MAX_JSON_DEPTH} levels" in error["message"]
@@ -128,7 +84,7 @@ def test_nesting_at_the_limit_is_parsed(harness: Harness) -> None:
     """A body exactly MAX_JSON_DEPTH deep is parsed and judged on its content (an unknown key)."""
     inner = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)
     body = f'{{"seconds": 1, "deep": {inner}}}'.encode()
-    status, _, payload = parse(exchange(harness.server, request("POST", "/_ftjobs/advance", body)))
+    status, _, payload = parse(exchange(harness.server, request("POST", "/_ftjobs/advance", body, JSON)))
     assert status == 400
     assert error_of(payload)["param"] == "deep"
 
@@ -138,7 +94,7 @@ def test_non_finite_numbers_are_refused(harness: Harness, token: bytes) -> None:
     """NaN and Infinity (not JSON) are a 400 naming the field, and do not move the clock."""
     before = harness.admin.get("/health").json()["now"]
     body = b'{"seconds": ' + token + b"}"
-    status, _, payload = parse(exchange(harness.server, request("POST", "/_ftjobs/advance", body)))
+    status, _, payload = parse(exchange(harness.server, request("POST", "/_ftjobs/advance", body, JSON)))
     assert status == 400
     error = error_of(payload)
     assert (error["param"], error["code"]) == ("seconds", "invalid_value")
@@ -337,14 +293,17 @@ def test_slow_headers_get_a_408_and_the_connection_ends(quick: Server) -> None:
 
 def test_slow_body_gets_a_408(quick: Server) -> None:
     """A body that stops short of its Content-Length is a 408 once request_timeout has passed."""
-    head = request("POST", "/_ftjobs/advance", b'{"seconds": 1}')
+    head = request("POST", "/_ftjobs/advance", b'{"seconds": 1}', JSON)
     with socket.create_connection(address(quick), timeout=10) as sock:
         sock.sendall(head[:-4])  # everything but the last bytes of the body
         status, _, body = parse(read_until_closed(sock))
     assert status == 408
     assert error_of(body)["type"] == "invalid_request_error"
     assert (
-        json.loads(exchange(quick, request("GET", "/_ftjobs/health")).partition(b"\r\n\r\n")[2])["now"] == T0
+        json.loads(
+            exchange(quick, request("GET", "/_ftjobs/health", headers=AUTH)).partition(b"\r\n\r\n")[2]
+        )["now"]
+        == T0
     )
 
 
@@ -427,7 +386,7 @@ def test_head_is_get_without_a_body(harness: Harness) -> None:
     assert (status, body) == (get_status, b"")
     assert headers["content-length"] == get_headers["content-length"] == str(len(get_body))
     assert parse(exchange(harness.server, request("HEAD", RETRIEVE)))[0] == 401
-    assert parse(exchange(harness.server, request("HEAD", "/_ftjobs/health")))[0] == 200
+    assert parse(exchange(harness.server, request("HEAD", "/_ftjobs/health", headers=AUTH)))[0] == 200
 
 
 # --- bugs ----------------------------------------------------------------------------------------
@@ -467,7 +426,9 @@ def test_connections_over_the_cap_wait_for_a_free_slot(monkeypatch: pytest.Monke
             assert len(httpd._connections) == 2
             answers: list[int] = []
             waiting = threading.Thread(
-                target=lambda: answers.append(parse(exchange(server, request("GET", "/_ftjobs/health")))[0])
+                target=lambda: answers.append(
+                    parse(exchange(server, request("GET", "/_ftjobs/health", headers=AUTH)))[0]
+                )
             )
             waiting.start()
             waiting.join(0.5)

@@ -21,7 +21,7 @@ def test_serve_yields_a_v1_url_and_stops() -> None:
         assert url.startswith("http://127.0.0.1:")
         assert url.endswith("/v1")
         assert httpx2.get(url + "/fine_tuning/jobs/ftjob-abc123", headers=AUTH).status_code == 200
-        assert httpx2.get(admin_url(url, "health")).json()["status"] == "ok"
+        assert httpx2.get(admin_url(url, "health"), headers=AUTH).json()["status"] == "ok"
     with pytest.raises(httpx2.ConnectError):
         httpx2.get(url + "/fine_tuning/jobs", headers=AUTH, timeout=1)
 

@@ -6,12 +6,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jsonschema_rs  # schemathesis' validator (a dependency of the pinned schemathesis)
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ftjobs._server import _validate
 
 from .conftest import Harness
 
+#: ``format: uri`` as schemathesis checks a response (response_schema_conformance).
+_RESPONSE_URI = jsonschema_rs.validator_for({"type": "string", "format": "uri"}, validate_formats=True)
 GRADER = {
     "type": "string_check",
     "name": "g",
@@ -228,3 +233,56 @@ def test_the_packaged_spec_is_the_yaml_spec() -> None:
     document, _ = trim.load_spec(regen.SPEC)
     assert _validate.load_spec() == document
     assert regen.SPEC_JSON.read_text(encoding="utf-8") == regen.spec_json(regen.SPEC)
+
+
+# --- format: uri --------------------------------------------------------------------------------
+
+#: The characters URIs are made of, and the ones that break them (space, quote, backslash, ...).
+_URI_ALPHABET = [*"aZ09:/?#[]@!$&'()*+,;=%-._~", " ", '"', "\\", "|", "^", "{", "<", "`", "\x00", "é"]
+_URI_PARTS = [
+    "http:",
+    "https://",
+    "//",
+    "[::1]",
+    "[v1.x]",
+    "%2F",
+    "%zz",
+    ":80",
+    "@",
+    "x.example",
+    "?q=1",
+    "#f",
+]
+
+
+@settings(max_examples=2000, deadline=None, database=None, derandomize=True)
+@given(
+    st.lists(st.sampled_from(_URI_PARTS) | st.text(st.sampled_from(_URI_ALPHABET), max_size=4), max_size=6)
+)
+def test_every_uri_the_server_accepts_a_response_validator_accepts(parts: list[str]) -> None:
+    """The server checks ``format: uri`` in requests no looser than schemathesis checks it in the
+    echoed response (jsonschema_rs): what passes the first passes the second, so no 200 is invalid."""
+    text = "".join(parts)
+    if _validate.FORMATS.conforms(text, "uri"):
+        assert _RESPONSE_URI.is_valid(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("https://example.com/cat.png", True),
+        ("data:image/png;base64,iVBORw0KGgo=", True),  # what the API also takes for an image
+        ("file:///tmp/a.png", True),
+        ("a:", True),  # the shortest absolute URI: a scheme and an empty path
+        ("", False),
+        ("example.com/cat.png", False),  # no scheme
+        ("//example.com/cat.png", False),  # a network-path reference
+        ("https://example.com/a b.png", False),
+        ("https://example.com/%zz", False),
+        ("1http://x", False),  # a scheme starts with a letter
+    ],
+)
+def test_uri_format_boundaries(text: str, valid: bool) -> None:
+    """RFC 3986 ``URI``: a scheme, then only URI characters, percent signs followed by two hex digits."""
+    assert _validate.FORMATS.conforms(text, "uri") is valid
+    assert _RESPONSE_URI.is_valid(text) is valid

@@ -136,6 +136,33 @@ async def use_async(client: AsyncClient) -> None:
         print(exc)
 
 
+def switcher(client: Client) -> None:
+    """Code ported from the openai SDK: `client.fine_tuning` under its names, pages with `data`."""
+    jobs = client.fine_tuning.jobs
+    assert_type(jobs.retrieve(fine_tuning_job_id="ftjob-abc123"), Job)
+    assert_type(jobs.cancel("ftjob-abc123"), Job)
+    events = jobs.list_events(fine_tuning_job_id="ftjob-abc123", limit=2)
+    assert_type(events, SyncPager[JobEvent])
+    assert_type(events.data, tuple[JobEvent, ...])
+    assert_type(events.has_next_page(), bool)
+    assert_type(events.get_next_page(), Page[JobEvent])
+    assert_type(jobs.checkpoints.list(fine_tuning_job_id="ftjob-abc123"), SyncPager[Checkpoint])
+    assert_type(jobs.list(limit=1).first_page().data, tuple[Job, ...])
+    assert_type(client.fine_tuning.alpha.graders.validate(grader={"type": "string_check"}), GraderValidation)
+    assert_type(
+        client.fine_tuning.checkpoints.permissions.delete("cp_1", fine_tuned_model_checkpoint="ft:x"),
+        PermissionDeleted,
+    )
+
+
+async def switcher_async(client: AsyncClient) -> None:
+    first = await client.fine_tuning.jobs.list(limit=2)  # the SDK's AsyncPaginator: the first page
+    assert_type(first, AsyncPage[Job])
+    assert_type(await first.get_next_page(), AsyncPage[Job])
+    assert_type(await client.fine_tuning.jobs.retrieve(fine_tuning_job_id="ftjob-abc123"), Job)
+    assert_type(client.fine_tuning.jobs.list_events("ftjob-abc123"), AsyncPager[JobEvent])
+
+
 def per_call_controls(client: Client) -> None:
     options: RequestOptions = {"timeout": 5.0, "max_retries": 0, "extra_headers": {"X-Trace": "1"}}
     job = client.jobs.retrieve("ftjob-abc123", **options)

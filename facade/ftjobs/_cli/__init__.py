@@ -58,9 +58,10 @@ examples:
   ftjobs create --model gpt-4o-mini --training-file file-abc123
   ftjobs wait ftjob-abc123 --timeout 600
   ftjobs list --status running --json
+  ftjobs validate train.jsonl --model gpt-4o-mini-2024-07-18
 
 exit codes: 0 ok, 1 API error, 2 usage/configuration error, 3 job failed, 4 job cancelled,
-5 wait (or events --follow) timed out, 130 interrupted
+5 wait (or events --follow) timed out, 130 interrupted; validate: 0 valid, 1 invalid, 2 unusable file
 """
 
 
@@ -192,6 +193,18 @@ def build_parser() -> _Root:
         metavar="SECONDS",
         help="longest poll interval: polls back off up to it (default 30)",
     )
+    from ._validate import DESCRIPTION, EPILOG
+    from ._validate import add_arguments as validate_arguments
+
+    validate_arguments(
+        sub.add_parser(
+            "validate",
+            help="check a training file (JSONL) before uploading it: no API call",
+            description=DESCRIPTION,
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+    )
     p = sub.add_parser("serve", help="run the local fine-tuning API server", description="Run the local API.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=port, default=8765, help="0 picks a free port (default 8765)")
@@ -227,6 +240,15 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     given = given_common(args) if args.command == "serve" else []
     if given:
         command.error(f"{', '.join(given)}: not an option of serve (it takes no client options)")
+    if args.command == "permissions":
+        from ._namespace import permissions_problem
+
+        problem = permissions_problem(args)
+        if problem is not None:
+            command.error(problem)
+    given = [g for g in given_common(args) if g != "--json"] if args.command == "validate" else []
+    if given:
+        command.error(f"{', '.join(given)}: not an option of validate (it reads a local file, no API)")
     return args
 
 
@@ -545,6 +567,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     if args.command == "serve":
         return _cmd_serve(args)
+    if args.command == "validate":
+        from ._validate import main_validate
+
+        _tolerant_streams()
+        try:
+            return main_validate(args)
+        except KeyboardInterrupt:
+            sys.stderr.write("\nftjobs: interrupted\n")
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            return EXIT_OK
     from ftjobs import APIError, ConfigurationError, Error, InvalidArgumentError
 
     _tolerant_streams()

@@ -3,8 +3,8 @@ namespace on the command line (``client.checkpoints.permissions`` and ``client.g
 
 ::
 
-    ftjobs permissions list CHECKPOINT [--limit N] [--all] [--order ascending|descending] [--project-id P]
-    ftjobs permissions create CHECKPOINT --project-id P [--project-id P2 ...]
+    ftjobs permissions list CHECKPOINT [--limit N] [--all] [--order ascending|descending] [--project-id ID]
+    ftjobs permissions create CHECKPOINT --project-id ID [--project-id ID ...]
     ftjobs permissions delete CHECKPOINT PERMISSION_ID
     ftjobs graders validate --grader-json FILE|JSON
     ftjobs graders run --grader-json FILE|JSON --sample TEXT [--item-json FILE|JSON]
@@ -31,6 +31,7 @@ def add_arguments(add: Callable[[str, str], argparse.ArgumentParser], count: Cal
     """Add the ``permissions`` and ``graders`` subcommands (``add(name, help)``; ``count`` parses a
     positive integer)."""
     p = add("permissions", "who may use a fine-tuned model checkpoint: list, create, delete")
+    p.usage = PERMISSIONS_USAGE
     p.add_argument("action", choices=("list", "create", "delete"), help="what to do")
     p.add_argument("checkpoint", metavar="CHECKPOINT", help="the checkpoint's model name (ft:...)")
     p.add_argument(
@@ -62,6 +63,26 @@ def add_arguments(add: Callable[[str, str], argparse.ArgumentParser], count: Cal
     )
 
 
+#: The three forms of ``ftjobs permissions`` (its usage line: README, errors, --help).
+PERMISSIONS_USAGE = (
+    "%(prog)s list CHECKPOINT [--limit N] [--all] [--order ascending|descending] [--project-id ID]\n"
+    "       %(prog)s create CHECKPOINT --project-id ID [--project-id ID ...]\n"
+    "       %(prog)s delete CHECKPOINT PERMISSION_ID"
+)
+
+
+def permissions_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with a parsed ``ftjobs permissions`` (a usage error, shown with the usage line
+    before any client is made), or None."""
+    if args.action != "delete" and args.permission_id is not None:
+        return f"{args.action}: unexpected PERMISSION_ID {args.permission_id!r}"
+    if args.action == "delete" and args.permission_id is None:
+        return "delete: give CHECKPOINT and PERMISSION_ID"
+    if args.action == "create" and not args.project_ids:
+        return "create: give at least one --project-id"
+    return None
+
+
 def _object(text: str, flag: str) -> dict[str, Any]:
     from ftjobs import InvalidArgumentError
 
@@ -80,19 +101,14 @@ def permissions(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
     from ._format import clean, json_line, table, when
 
     resource = client.checkpoints.permissions
-    if args.action != "delete" and args.permission_id is not None:
-        raise InvalidArgumentError(
-            f"permissions {args.action}: unexpected PERMISSION_ID {args.permission_id!r}"
-        )
+    problem = permissions_problem(args)  # parse() has shown it with the usage line already
+    if problem is not None:
+        raise InvalidArgumentError(f"permissions {problem}")
     if args.action == "delete":
-        if args.permission_id is None:
-            raise InvalidArgumentError("permissions delete: give CHECKPOINT and PERMISSION_ID")
         deleted = resource.delete(args.permission_id, fine_tuned_model_checkpoint=args.checkpoint)
         out.write(json_line(deleted.to_dict()) + "\n" if args.json else f"deleted {clean(deleted.id)}\n")
         return EXIT_OK
     if args.action == "create":
-        if not args.project_ids:
-            raise InvalidArgumentError("permissions create: give at least one --project-id")
         shown = list(resource.create(args.checkpoint, project_ids=args.project_ids).items)
     else:
         project_id = args.project_ids[-1] if args.project_ids else None

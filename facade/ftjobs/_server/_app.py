@@ -1,5 +1,8 @@
 """Request handling without sockets: routing, auth, the API operations and the admin API.
 
+The admin API takes the same key as ``/v1``; what a browser could send it from another site is
+refused before (``_guards.admin_refusal``, applied by ``_http``).
+
 ``App.handle`` turns (method, raw path, headers, body) into a :class:`Response`; the HTTP layer
 (``_http``) does the wire, including the faults that live there.
 """
@@ -57,8 +60,6 @@ _LOG_ENTRY_OVERHEAD = 64
 MAX_JSON_DEPTH = 64
 #: Faults the admin queue holds at most.
 MAX_QUEUED_FAULTS = 1000
-#: Methods without a route anywhere: 405 with ``Allow`` (unrecognised methods stay 501).
-UNSERVED_METHODS = frozenset({"OPTIONS", "TRACE", "CONNECT"})
 _JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 #: The admin API: the fields each body takes, and the methods of each route (for ``Allow``).
 ADVANCE_FIELDS = frozenset({"seconds"})
@@ -89,7 +90,7 @@ def json_response(status: int, payload: Any) -> Response:
 
 
 def error_response(error: _errors.ApiError) -> Response:
-    return Response(error.status, error.encode())
+    return Response(error.status, error.encode(), headers=list(error.headers))
 
 
 class RequestLog:
@@ -234,6 +235,11 @@ class App:
         self.log = RequestLog()
         self.spec = _validate.Spec()
 
+    def authenticate(self, headers: Mapping[str, str]) -> _errors.ApiError | None:
+        """The 401/400 for a request without the key (``/v1``, Azure's route and the admin API
+        alike), or ``None`` when it may pass; ``headers`` have lower-case names."""
+        return _auth.check(headers, self.config.api_key)
+
     def choose_fault(self, method: str, path: str, header: str | None) -> _faults.Fault | None:
         """The fault for a request: its header first, then the queue, then the rates."""
         if header:
@@ -250,14 +256,16 @@ class App:
         try:
             parts = urlsplit(raw_path)
             query = parse_qsl(parts.query, keep_blank_values=True)
-            if parts.path.startswith(ADMIN_PREFIX):
-                return self._admin(method, parts.path, body)
+            # The raw target, as _http chose the admin guards by: not ``http://x/_ftjobs/...``.
+            admin = raw_path.startswith(ADMIN_PREFIX)
             prefix = next((p for p in (API_PREFIX, AZURE_PREFIX) if parts.path.startswith(p)), None)
-            if prefix is None:
+            if prefix is None and not admin:
                 raise _errors.invalid_url(method, parts.path)
-            denied = _auth.check(headers, self.config.api_key)
+            denied = self.authenticate(headers)
             if denied is not None:
                 raise denied
+            if prefix is None:  # the admin API
+                return self._admin(method, parts.path, body)
             if prefix == AZURE_PREFIX:
                 query = _azure_query(query)
             return self._api(method, parts.path, prefix, query, body)
@@ -284,7 +292,7 @@ class App:
         segments = [unquote(segment) for segment in path[len(prefix) :].split("/")]
         found = self.spec.route(method, segments)
         if not isinstance(found, tuple):
-            raise _errors.invalid_url(method, path)
+            raise _errors.wrong_method(method, path, self.allowed_methods(path))
         route, path_params = found
         args = self.spec.parameters(route.operation_id, path_params, query)
         return self._operation(route.operation_id, args, body)
@@ -361,19 +369,19 @@ class App:
             elif method == "DELETE":
                 self.faults.clear()
             elif method != "GET":
-                raise _errors.invalid_url(method, path)
+                raise _errors.wrong_method(method, path, self.allowed_methods(path))
             return json_response(200, {"object": "list", "data": self.faults.pending()})
         if route == "requests":
             if method == "DELETE":
                 self.log.clear()
             elif method != "GET":
-                raise _errors.invalid_url(method, path)
+                raise _errors.wrong_method(method, path, self.allowed_methods(path))
             return json_response(200, {"object": "list", "data": self.log.entries()})
         segments = route.split("/")
         if len(segments) == 3 and segments[0] == "jobs" and segments[2] == "fail" and method == "POST":
             _known_fields(payload, FAIL_FIELDS)
             return json_response(200, self.store.act(unquote(segments[1]), "fail", _failure(payload)))
-        raise _errors.invalid_url(method, path)
+        raise _errors.wrong_method(method, path, self.allowed_methods(path))
 
     def _queue_fault(self, payload: dict[str, Any]) -> None:
         spec, times = payload.get("fault"), payload.get("times", 1)

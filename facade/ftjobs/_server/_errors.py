@@ -28,6 +28,7 @@ class ApiError(Exception):
         type_: str = INVALID_REQUEST,
         param: str | None = None,
         code: str | None = None,
+        headers: tuple[tuple[str, str], ...] = (),
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -35,6 +36,8 @@ class ApiError(Exception):
         self.type = type_
         self.param = param
         self.code = code
+        #: Response headers the error needs (``Allow`` of a 405).
+        self.headers = headers
 
     def body(self) -> dict[str, Any]:
         return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
@@ -64,6 +67,17 @@ def job_not_found(job_id: str) -> ApiError:
 
 def invalid_url(method: str, path: str) -> ApiError:
     return ApiError(404, f"Invalid URL ({method} {path})")
+
+
+def wrong_method(method: str, path: str, allowed: tuple[str, ...]) -> ApiError:
+    """404 ``Invalid URL`` where no route has ``path``; else 405 naming the route's methods in
+    ``Allow`` (RFC 9110; OpenAI itself answers such a request with the 404)."""
+    if not allowed:
+        return invalid_url(method, path)
+    listed = ", ".join(allowed)
+    return ApiError(
+        405, f"Method {method} is not allowed here; allowed: {listed}.", headers=(("Allow", listed),)
+    )
 
 
 def bad_request(message: str, *, param: str | None = None, code: str | None = None) -> ApiError:

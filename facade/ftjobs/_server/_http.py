@@ -7,10 +7,15 @@ next ones wait in the backlog until one ends; a connection without a request in 
 ``idle_timeout``; a request must arrive in full (line, headers, body) within ``request_timeout``
 of its first byte, else 408 and close; bodies are at most ``MAX_BODY``; the request line and
 headers keep http.server's limits (64 KiB a line, 100 headers).
+
+Before a request is acted on (``_guards``): its framing is unambiguous (one ``Content-Length`` of
+digits, single credential headers: else 400 and close); ``/v1`` requests pass auth before any fault
+is chosen; admin requests pass the browser defences (Host, Origin, Content-Type), then the same auth.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import select
@@ -25,11 +30,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from . import _errors, _faults
+from . import _errors, _faults, _guards
 from ._app import (
     ADMIN_PREFIX,
     API_PREFIX,
-    UNSERVED_METHODS,
     App,
     Response,
     error_response,
@@ -146,26 +150,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(error_response(_errors.ApiError(408, "The request did not arrive in time.")))
 
     def parse_request(self) -> bool:
-        """http.server's parsing, then 405 (with ``Allow``) for a method no route takes."""
+        """http.server's parsing, then 405 (with ``Allow``) for a method no route takes, whatever
+        its name (``OPTIONS``, ``QUERY``, ``FOO``); 404 where the path has no route at all; 400 for
+        a method that is not a token."""
         if not super().parse_request():
             return False
-        if hasattr(self, "do_" + self.command) or self.command not in UNSERVED_METHODS:
-            return True  # served, or unrecognised: http.server answers 501
+        if hasattr(self, "do_" + self.command):
+            return True
         self.close_connection = True
+        if not _guards.is_token(self.command):
+            self._answer(error_response(_errors.bad_request("Invalid method in the request line.")))
+            return False
         allowed = self.server.app.allowed_methods(self.path)
-        if not allowed:
-            response = error_response(_errors.invalid_url(self.command, self.path))
-        else:
-            response = error_response(
-                _errors.ApiError(
-                    405, f"Method {self.command} is not allowed here; allowed: {', '.join(allowed)}."
-                )
-            )
-            response.headers.append(("Allow", ", ".join(allowed)))
-        if self.path.startswith(ADMIN_PREFIX):
-            self._send(response)
-        else:
-            self._logged(response, None)
+        self._answer(error_response(_errors.wrong_method(self.command, self.path, allowed)))
         return False
 
     def do_GET(self) -> None:
@@ -217,13 +214,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(error_response(_errors.ApiError(411, "A Content-Length header is required.")))
             return
+        counts = collections.Counter(name.lower() for name in self.headers)
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if not 0 <= length <= MAX_BODY:
+            length = _guards.content_length(self.headers.get_all("Content-Length") or [])
+            repeated = _guards.repeated(counts)
+            if repeated is not None:
+                raise repeated
+        except _errors.ApiError as exc:  # the framing is in doubt: answer, and read nothing more
             self.close_connection = True
-            self._send(error_response(_errors.bad_request("Invalid or too large Content-Length.")))
+            self._answer(error_response(exc))
+            return
+        if length > MAX_BODY:
+            self.close_connection = True
+            self._answer(error_response(_errors.bad_request("Invalid or too large Content-Length.")))
             return
         body = self.rfile.read(length) if length else b""
         if len(body) < length:  # the client went away mid-body: nobody to answer
@@ -231,10 +234,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         headers = {name.lower(): value for name, value in self.headers.items()}
         if path.startswith(ADMIN_PREFIX):
-            self._send(app.handle(method, path, headers, body))
+            refusal = _guards.admin_refusal(headers, self._local_names(), has_body=bool(body))
+            self._send(error_response(refusal) if refusal else app.handle(method, path, headers, body))
             return
         if not path.startswith(API_PREFIX):
             self._logged(app.handle(method, path, headers, body), None)
+            return
+        denied = app.authenticate(headers)  # before any fault: faults are for callers with the key
+        if denied is not None:
+            self._logged(error_response(denied), None)
             return
         try:
             fault = app.choose_fault(self.command, path, headers.get(_faults.HEADER))
@@ -284,6 +292,19 @@ class _Handler(BaseHTTPRequestHandler):
         """Protocol errors found by http.server (bad request line, unsupported method) in the API's shape."""
         self.close_connection = True
         self._send(error_response(_errors.ApiError(code, message or HTTPStatus(code).phrase)))
+
+    def _local_names(self) -> frozenset[str]:
+        """Host names the admin API answers to: the configured address, the one this connection
+        arrived on (they differ for a wildcard bind), and the loopback names."""
+        local = self.connection.getsockname()[0]
+        return _guards.local_names((self.server.app.config.host, str(local)))
+
+    def _answer(self, response: Response) -> None:
+        """Send a response found before routing; logged unless the path is the admin API's."""
+        if self.path.startswith(ADMIN_PREFIX):
+            self._send(response)
+        else:
+            self._logged(response, None)
 
     def _logged(self, response: Response, fault: str | None) -> None:
         self.server.app.log.add(self.command, self.path, response.status, fault)

@@ -29,10 +29,11 @@ from typing import Any
 
 from . import _errors
 
-INSTALL_HINT = "the local server needs jsonschema: pip install 'ftjobs[server]'"
+INSTALL_HINT = "the local server needs jsonschema and rfc3986-validator: pip install 'ftjobs[server]'"
 try:
     import jsonschema
     import referencing
+    import rfc3986_validator  # noqa: F401 - jsonschema checks the ``uri`` format with it
     from referencing.jsonschema import DRAFT202012
 except ModuleNotFoundError as exc:  # the `server` extra is not installed
     raise ModuleNotFoundError(f"{INSTALL_HINT} (missing module {exc.name!r})", name=exc.name) from exc
@@ -68,6 +69,12 @@ _TYPE_NAMES = {
 # Which error of several to report: the shallowest field (a missing or unknown key is one level
 # below its object), then unknown keys, wrong types, wrong values, missing keys.
 _KIND_ORDER = {"additionalProperties": 0, "type": 1, "required": 3}
+#: The ``format`` annotations of request schemas that are checked: ``uri`` (RFC 3986, a scheme and
+#: no space: an image's ``image_url``), as a response validator checks it when the value comes back.
+#: Raises KeyError at import if jsonschema lost its ``uri`` checker (rfc3986-validator missing).
+FORMATS = jsonschema.FormatChecker(formats=("uri",))
+#: Words for a value a ``format`` refuses.
+_FORMAT_NAMES = {"uri": "an absolute URI (RFC 3986: a scheme, no spaces)"}
 
 Path = tuple[str | int, ...]
 _ABSENT = object()
@@ -222,7 +229,7 @@ class Spec:
         if "$ref" in schema and schema["$ref"].startswith("#"):
             schema = {"$ref": SPEC_URI + schema["$ref"]}
         validator: jsonschema.protocols.Validator = jsonschema.Draft202012Validator(
-            schema, registry=self._registry
+            schema, registry=self._registry, format_checker=FORMATS
         )
         return validator
 
@@ -332,6 +339,9 @@ class Spec:
                         f"expected one of {', '.join(map(repr, tags))}, but got {got} instead.",
                     )
                 chosen = tags.index(instance["type"])
+            if chosen is None and isinstance(instance, dict):  # some branches tagged: the one named
+                named = [i for i, tag in enumerate(tags) if tag is not None and tag == instance.get("type")]
+                chosen = named[0] if len(named) == 1 else None
             typed = [i for i, branch in enumerate(branches) if self._accepts_type(branch, instance)]
             if chosen is None and isinstance(instance, dict | list) and len(typed) == 1:
                 chosen = typed[0]  # one branch of this JSON type: its complaint is the useful one
@@ -340,6 +350,9 @@ class Spec:
                 if inner:
                     return self._explain(_first(inner), base)
             fitting = bool(typed)
+        if kind == "format":
+            words = _FORMAT_NAMES.get(str(error.validator_value), f"a {error.validator_value!r} string")
+            return _invalid(path, f"expected {words}, but got {_show(instance)} instead.")
         expected = self._describe(error.schema)
         if kind == "type" or not fitting:
             name = param_name(path)
@@ -476,6 +489,10 @@ def _deep_object(name: str, query: Sequence[tuple[str, str]]) -> object:
                     f"Invalid '{name}': use {name}[KEY]=VALUE, or {name}=null.", param=name
                 )
             return None
+        if key == prefix + "]":  # name[]=v: a list (or nothing) where a key belongs
+            raise _errors.bad_request(
+                f"Invalid '{name}': a key is needed, use {name}[KEY]=VALUE.", param=name
+            )
         if key.startswith(prefix) and key.endswith("]") and len(key) > len(prefix) + 1:
             inner = key[len(prefix) : -1]
             if "[" in inner or "]" in inner:  # name[k][x]=v: an object where a string belongs

@@ -1,0 +1,285 @@
+"""Client settings from the environment (issue 21): what the HTTP client ftjobs builds will read
+(proxies, CA certificates) is checked by ``Client()``/``AsyncClient()``, a ConfigurationError naming
+the variable, never an httpx2/ssl/ImportError at the first call; what the environment says is still
+what is used (lower case first, ``NO_PROXY=*``, ``SSL_CERT_FILE`` over ``SSL_CERT_DIR``), and a
+client given ``http_client=`` does not read it. Against loopback servers, which must see nothing
+from a refused client."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import ssl
+import subprocess
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+import ftjobs
+from tests.reliability.loopback import JOB, Loopback
+
+#: Everything these tests set: the machine's own values (SSL_CERT_FILE here) are removed first.
+_PROXIES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+VARIABLES = (
+    *_PROXIES,
+    *(name.upper() for name in _PROXIES),
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUEST_METHOD",
+)
+#: A proxy password: never in an error.
+PASSWORD = "pa ss-Zq81"
+CLIENTS = [ftjobs.Client, ftjobs.AsyncClient]
+
+
+@pytest.fixture(autouse=True)
+def _no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (it is its own CA) and its key."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, str]:
+    """Paths for the certificate variables: a missing file, garbage, a directory, an empty one."""
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate\n")
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    (empty_dir / "README").write_text("no hashed names here\n")
+    return {
+        "missing": str(tmp_path / "missing.pem"),
+        "garbage": str(garbage),
+        "directory": str(tmp_path),
+        "empty-dir": str(empty_dir),
+    }
+
+
+def _call(client: ftjobs.Client | ftjobs.AsyncClient) -> ftjobs.Job:
+    """One retrieve on a client of either kind, closing it."""
+    if isinstance(client, ftjobs.Client):
+        with client:
+            return client.jobs.retrieve("ftjob-abc123")
+
+    async def main() -> ftjobs.Job:
+        async with client:
+            return await client.jobs.retrieve("ftjob-abc123")
+
+    return asyncio.run(main())
+
+
+BAD_ENVIRONMENT: dict[str, tuple[dict[str, str], str]] = {
+    # name: (variables, the variable the error names)
+    "http-proxy-not-a-url": ({"HTTP_PROXY": f"http://user:{PASSWORD}@[::1:bad"}, "HTTP_PROXY"),
+    "https-proxy-lower-case": ({"https_proxy": f"http://user:{PASSWORD}@[::1:bad"}, "https_proxy"),
+    "all-proxy-port": ({"ALL_PROXY": "http://127.0.0.1:99999"}, "ALL_PROXY"),
+    "proxy-scheme": ({"HTTP_PROXY": f"ftp://user:{PASSWORD}@proxy.example:21"}, "HTTP_PROXY"),
+    "proxy-empty-label": ({"HTTPS_PROXY": f"http://user:{PASSWORD}@a..b:3128"}, "HTTPS_PROXY"),
+    "proxy-long-label": ({"http_proxy": "http://" + "a" * 64 + ".example:3128"}, "http_proxy"),
+    "proxy-no-host": ({"ALL_PROXY": "http://:3128"}, "ALL_PROXY"),
+    "no-proxy-refused-by-httpx2": ({"NO_PROXY": "xn--zz"}, "NO_PROXY"),
+    "no-proxy-lower-case": ({"HTTP_PROXY": "http://127.0.0.1:3128", "no_proxy": "xn--zz"}, "no_proxy"),
+    "ssl-cert-file-missing": ({"SSL_CERT_FILE": "missing"}, "SSL_CERT_FILE"),
+    "ssl-cert-file-garbage": ({"SSL_CERT_FILE": "garbage"}, "SSL_CERT_FILE"),
+    "ssl-cert-file-directory": ({"SSL_CERT_FILE": "directory"}, "SSL_CERT_FILE"),
+    "ssl-cert-dir-missing": ({"SSL_CERT_DIR": "missing"}, "SSL_CERT_DIR"),
+    "ssl-cert-dir-a-file": ({"SSL_CERT_DIR": "garbage"}, "SSL_CERT_DIR"),
+    "ssl-cert-dir-no-certificates": ({"SSL_CERT_DIR": "empty-dir"}, "SSL_CERT_DIR"),
+}
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+@pytest.mark.parametrize("name", sorted(BAD_ENVIRONMENT))
+def test_a_bad_environment_is_a_configuration_error_at_construction(
+    name: str, cls: Any, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each variable httpx2 would refuse at the first call raises ConfigurationError naming it from
+    the constructor; nothing is sent, and a proxy password is never shown."""
+    variables, named = BAD_ENVIRONMENT[name]
+    for variable, value in variables.items():
+        monkeypatch.setenv(variable, files.get(value, value))
+    with Loopback() as server, pytest.raises(ftjobs.ConfigurationError) as caught:
+        cls(api_key="sk-config", base_url=server.origin + "/v1")
+    message = str(caught.value)
+    assert message.startswith(named) or f"({named})" in message or f" {named})" in message, message
+    assert PASSWORD not in message and "pa%20ss" not in message
+    assert caught.value.__cause__ is None
+    assert server.seen == []
+
+
+@pytest.mark.skipif(importlib.util.find_spec("socksio") is not None, reason="socksio is installed")
+@pytest.mark.parametrize("cls", CLIENTS)
+@pytest.mark.parametrize("scheme", ["socks5", "socks5h"])
+def test_a_socks_proxy_without_socksio_is_a_configuration_error(
+    cls: Any, scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ALL_PROXY=socks5://... without the socksio package: ConfigurationError naming the variable
+    and the package (it was an ImportError at the first call)."""
+    monkeypatch.setenv("ALL_PROXY", f"{scheme}://127.0.0.1:1080")
+    with pytest.raises(ftjobs.ConfigurationError, match=r"^ALL_PROXY=.*socksio"):
+        cls(api_key="sk-config", base_url="http://127.0.0.1:1/v1")
+
+
+def _proxying(method: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """A forward proxy's answer: the job, for a request in absolute form to api.example."""
+    if not path.startswith("http://api.example/v1/"):
+        return 400, {}, b"not a proxy request"
+    return 200, {"Content-Type": "application/json"}, json.dumps(JOB).encode()
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"HTTP_PROXY": "{proxy}"},
+        {"all_proxy": "{proxy}"},
+        {"http_proxy": "{proxy}", "HTTP_PROXY": "http://[::1:bad"},  # lower case wins, as in urllib
+        {"HTTP_PROXY": "{host}"},  # no scheme: http, as httpx2 reads it
+        {"HTTP_PROXY": "{proxy}", "NO_PROXY": "[::1:bad,other.example"},  # httpx2 skips what it cannot parse
+    ],
+    ids=["upper", "all-lower", "lower-wins", "no-scheme", "no-proxy-skipped-entry"],
+)
+def test_a_good_proxy_environment_is_accepted_and_used(
+    cls: Any, variables: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A usable proxy from the environment passes the checks, and the call goes through it."""
+    with Loopback(_proxying) as proxy:
+        host = proxy.origin.removeprefix("http://")
+        for variable, value in variables.items():
+            monkeypatch.setenv(variable, value.format(proxy=proxy.origin, host=host))
+        assert (
+            _call(cls(api_key="sk-config", base_url="http://api.example/v1", max_retries=0)).id == JOB["id"]
+        )
+    assert [path for _, path, _ in proxy.seen] == ["http://api.example/v1/fine_tuning/jobs/ftjob-abc123"]
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"HTTP_PROXY": "http://[::1:bad", "NO_PROXY": "*"},  # httpx2 then uses no proxy at all
+        {"HTTP_PROXY": "http://[::1:bad", "REQUEST_METHOD": "GET"},  # CGI: urllib ignores HTTP_PROXY
+    ],
+    ids=["no-proxy-star", "cgi"],
+)
+def test_proxies_the_environment_turns_off_are_not_checked(
+    cls: Any, variables: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bad proxy variable that httpx2 will not use is no error: the call goes straight out."""
+    for variable, value in variables.items():
+        monkeypatch.setenv(variable, value)
+    with Loopback() as server:
+        assert _call(cls(api_key="sk-config", base_url=server.origin + "/v1")).id == JOB["id"]
+    assert len(server.seen) == 1
+
+
+@pytest.fixture
+def tls_server(certificate: tuple[Path, Path]) -> Iterator[Loopback]:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    with Loopback(tls=context) as server:
+        yield server
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+@pytest.mark.parametrize("variable", ["SSL_CERT_FILE", "SSL_CERT_DIR"])
+def test_the_certificate_the_environment_names_is_the_one_used(
+    cls: Any,
+    variable: str,
+    certificate: tuple[Path, Path],
+    tls_server: Loopback,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SSL_CERT_FILE (a PEM file) or SSL_CERT_DIR (hashed names) holding the server's certificate:
+    accepted, and the server is verified with it (without it, the default store refuses it)."""
+    if variable == "SSL_CERT_FILE":
+        monkeypatch.setenv(variable, str(certificate[0]))
+    else:
+        digest = subprocess.run(
+            ["openssl", "x509", "-hash", "-noout", "-in", str(certificate[0])],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        (tmp_path / f"{digest}.0").write_bytes(certificate[0].read_bytes())
+        monkeypatch.setenv(variable, str(tmp_path))
+    assert _call(cls(api_key="sk-config", base_url=tls_server.origin + "/v1", max_retries=0)).id == JOB["id"]
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+def test_ssl_cert_file_wins_over_ssl_cert_dir(
+    cls: Any, certificate: tuple[Path, Path], tls_server: Loopback, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With SSL_CERT_FILE set, httpcore2 never reads SSL_CERT_DIR: a missing directory is no error."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    monkeypatch.setenv("SSL_CERT_DIR", "/nonexistent/certs")
+    assert _call(cls(api_key="sk-config", base_url=tls_server.origin + "/v1", max_retries=0)).id == JOB["id"]
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+def test_the_environment_is_not_read_when_it_is_not_used(
+    cls: Any, certificate: tuple[Path, Path], files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """verify=False, verify=<a CA bundle> and the user's own http_client ignore SSL_CERT_FILE and the
+    proxies (as httpx2 does): a garbage SSL_CERT_FILE and a bad HTTP_PROXY are no error then."""
+    monkeypatch.setenv("SSL_CERT_FILE", files["garbage"])
+    monkeypatch.setenv("SSL_CERT_DIR", files["missing"])
+    with Loopback() as server:
+        url = server.origin + "/v1"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ftjobs.InsecureTransportWarning)
+            cls(api_key="sk-config", base_url=url, verify=False)
+        cls(api_key="sk-config", base_url=url, verify=str(certificate[0]))
+        monkeypatch.setenv("HTTP_PROXY", "http://[::1:bad")
+        http_class = httpx2.Client if cls is ftjobs.Client else httpx2.AsyncClient
+        assert (
+            _call(cls(api_key="sk-config", base_url=url, http_client=http_class(trust_env=False))).id
+            == JOB["id"]
+        )
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+def test_an_empty_variable_is_unset(cls: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SSL_CERT_FILE="" and HTTP_PROXY="" mean unset, as in httpcore2 and urllib."""
+    monkeypatch.setenv("SSL_CERT_FILE", "")
+    monkeypatch.setenv("HTTP_PROXY", "")
+    with Loopback() as server:
+        assert _call(cls(api_key="sk-config", base_url=server.origin + "/v1")).id == JOB["id"]
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+def test_a_damaged_bundle_past_the_checks_is_a_configuration_error_at_the_first_call(
+    cls: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bundle that looks like PEM but is not (loading it is left to the first call: it costs tens of
+    milliseconds): that call raises ConfigurationError naming the variables, not ssl.SSLError."""
+    bundle = tmp_path / "damaged.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    with Loopback() as server:
+        client = cls(api_key="sk-config", base_url=server.origin + "/v1")
+        with pytest.raises(ftjobs.ConfigurationError, match="SSL_CERT_FILE"):
+            _call(client)
+    assert server.seen == []
