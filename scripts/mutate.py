@@ -315,6 +315,9 @@ class Note:
     reason: str
     #: When one line has several mutants of the operator: text the mutated line must contain.
     mutated: str = ""
+    #: The original line (stripped), which finds the mutant wherever the line has moved since; without
+    #: it, ``line`` does.
+    code: str = ""
 
 
 def load_notes(path: Path = NOTES) -> list[Note]:
@@ -324,11 +327,12 @@ def load_notes(path: Path = NOTES) -> list[Note]:
     return [
         Note(
             n["file"],
-            int(n["line"]),
+            int(n.get("line", 0)),
             n["operator"].removeprefix("core/"),
             kind,
             n["reason"],
             n.get("mutated", ""),
+            n.get("code", ""),
         )
         for kind in ("equivalent", "survivor")
         for n in data.get(kind, [])
@@ -354,9 +358,11 @@ def _known_equivalent(row: Mapping[str, Any]) -> str | None:
 
 
 def _note_for(row: Mapping[str, Any], notes: Sequence[Note]) -> Note | None:
+    diff = str(row["diff"])
     for note in notes:
-        same_place = (note.file, note.line, note.operator) == (row["file"], row["line"], row["operator"])
-        if same_place and note.mutated in str(row["diff"]).partition(" -> ")[2]:
+        if (note.file, note.operator) != (row["file"], row["operator"]) or note.mutated not in diff:
+            continue
+        if diff.startswith(f"{note.code} -> ") if note.code else note.line == row["line"]:
             return note
     reason = _known_equivalent(row)
     return None if reason is None else Note(row["file"], row["line"], row["operator"], "equivalent", reason)
