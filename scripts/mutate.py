@@ -184,7 +184,13 @@ def _select(db_path: Path, module: Module, operators: Sequence[str], sample: int
     with use_db(str(db_path), WorkDB.Mode.open) as db:
         items = sorted(
             db.pending_work_items,
-            key=lambda w: (str(w.mutations[0].module_path), w.mutations[0].start_pos, w.job_id),
+            # not the job id: a fresh uuid per session, which would reorder mutants at one position
+            key=lambda w: (
+                str(w.mutations[0].module_path),
+                w.mutations[0].start_pos,
+                w.mutations[0].operator_name,
+                w.mutations[0].occurrence,
+            ),
         )
         chosen = [w for w in items if kept.fullmatch(w.mutations[0].operator_name)]
         if sample and len(chosen) > sample:
