@@ -140,10 +140,10 @@ def test_the_direct_path_reuses_only_live_idle_connections() -> None:
     live, expired, busy = _Connection(), _Connection(expired=True), _Connection(idle=False)
     path._idle = [live, expired, busy]
     request = httpcore2.Request("GET", "http://api.test/v1")
-    assert path._checkout(request) is live
+    assert path._checkout(request) == (live, True)
     assert busy.closed and expired.closed and not live.closed
-    fresh = path._checkout(request)
-    assert pool.created == [fresh]
+    fresh, reused = path._checkout(request)
+    assert pool.created == [fresh] and reused is False
 
 
 def test_only_a_sync_client_the_engine_made_is_driven_directly() -> None:
