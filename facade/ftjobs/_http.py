@@ -39,6 +39,7 @@ from ._errors import (
     APIStatusError,
     APITimeoutError,
     Error,
+    InvalidArgumentError,
     ResponseValidationError,
     status_error_class,
 )
@@ -213,9 +214,11 @@ class Settings:
         target = call.path if not query else f"{call.path}?{query}"
         body: bytes | None = None
         if call.json_body is not None:
-            body = json.dumps(
-                call.json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            ).encode()
+            try:
+                text = json.dumps(call.json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            except ValueError as exc:  # NaN or inf in a body the caller built (hyperparameters...)
+                raise InvalidArgumentError(f"the request body is not JSON data: {exc}") from None
+            body = text.encode()
             headers = [
                 *headers,
                 (b"Content-Type", b"application/json"),
