@@ -25,6 +25,18 @@ def _param(value: object) -> str:
     return str(value)
 
 
+_Operation = tuple[str, str, tuple[str, ...], tuple[str, ...]]
+_OPERATIONS: dict[str, _Operation] = {}
+
+
+def _operation(name: str) -> _Operation:
+    if not _OPERATIONS:
+        from ftjobs_generated.api.fine_tuning import OPERATIONS
+
+        _OPERATIONS.update(OPERATIONS)
+    return _OPERATIONS[name]
+
+
 def operation(
     name: str,
     path: tuple[str, ...] = (),
@@ -36,16 +48,19 @@ def operation(
     """The Call of the spec's operation name: path holds the path parameters' values in the table's
     order (each percent-encoded whole), query the query parameters to send (None: not sent), in the
     spec's order whatever query's."""
-    from ftjobs_generated.api.fine_tuning import OPERATIONS
-
-    method, template, path_names, query_names = OPERATIONS[name]
-    if len(path) != len(path_names) or not set(query or ()) <= set(query_names):
-        raise TypeError(f"{name} takes path {path_names} and query {query_names}")  # a bug here, not input
-    url = template.format_map(
-        {key: quote(value, safe="") for key, value in zip(path_names, path, strict=True)}
-    )
-    given = query or {}
-    params = tuple((key, _param(given[key])) for key in query_names if given.get(key) is not None)
+    method, template, path_names, query_names = _operation(name)
+    if len(path) != len(path_names):
+        raise TypeError(f"{name} takes the path parameters {path_names}")  # a bug here, not input
+    url = template
+    if path:
+        url = template.format_map(
+            {key: quote(value, safe="") for key, value in zip(path_names, path, strict=True)}
+        )
+    params: tuple[tuple[str, str], ...] = ()
+    if query:
+        if not query.keys() <= set(query_names):
+            raise TypeError(f"{name} takes the query parameters {query_names}")  # a bug here, not input
+        params = tuple((key, _param(query[key])) for key in query_names if query.get(key) is not None)
     return Call(method=method, path=url, params=params, json_body=json_body, idempotent=idempotent)
 
 
