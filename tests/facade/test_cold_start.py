@@ -80,15 +80,15 @@ print(json.dumps({"build": sorted(built - before), "retrieve": sorted(set(sys.mo
 """
 
 #: What a retrieve loads of this project, exactly: the operations table (no endpoint module, no
-#: model) and the typed job.
+#: generated model, not the generated HTTP client) and the typed classes with their runtime.
 RETRIEVE_LOADS = [
+    "ftjobs._meaning",
     "ftjobs._models",
-    "ftjobs._parse",
-    "ftjobs._types",
     "ftjobs_generated",
+    "ftjobs_generated._views_runtime",
     "ftjobs_generated.api",
     "ftjobs_generated.api.fine_tuning",
-    "ftjobs_generated.client",
+    "ftjobs_generated.views",
 ]
 #: Third-party packages a build may load (attrs, httpx2 and what httpx2 imports) and a first request
 #: may add: httpcore2 and h11 (the pool), truststore (httpcore2's certificates) and the optional
