@@ -1,8 +1,9 @@
 """Each API operation as a :class:`Call`, built by the generated client's request functions.
 
 The URL templates, methods and query parameters come from ``ftjobs_generated`` (and so from the
-spec); this module adds what the generated code cannot know: id checks, the deepObject encoding of
-``metadata[k]=v``, and which calls are safe to repeat.
+spec); this module adds what the generated code cannot know: id checks and the id's path segment
+(a percent-encoded gateway id is sent as given, where the generated code would encode it again), the
+deepObject encoding of ``metadata[k]=v``, and which calls are safe to repeat.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from ._errors import InvalidArgumentError
 from ._http import Call
-from ._ids import check_job_id
+from ._ids import job_path_segment
 
 _MODULES: dict[str, Any] = {}
 
@@ -23,6 +24,19 @@ def _generated(name: str) -> Any:
     if module is None:
         module = _MODULES[name] = importlib.import_module(f"ftjobs_generated.api.fine_tuning.{name}")
     return module
+
+
+#: Passed to the generated ``_get_kwargs`` in place of the id (quote leaves it unchanged), then
+#: replaced by the id's own segment from job_path_segment.
+_SLOT = "ftjobs-job-id-slot"
+
+
+def _for_job(name: str, job_id: str, **kwargs: Any) -> dict[str, Any]:
+    """The generated kwargs of operation name, its URL holding job_id's checked path segment."""
+    segment = job_path_segment(job_id)
+    built: dict[str, Any] = _generated(name)._get_kwargs(_SLOT, **kwargs)
+    built["url"] = str(built["url"]).replace(_SLOT, segment, 1)
+    return built
 
 
 def _param(value: object) -> str:
@@ -61,7 +75,7 @@ def _paging(after: str | None, limit: int | None) -> dict[str, Any]:
 
 def retrieve(job_id: str) -> Call:
     """GET /fine_tuning/jobs/{id}."""
-    return _from_kwargs(_generated("retrieve_fine_tuning_job")._get_kwargs(check_job_id(job_id)))
+    return _from_kwargs(_for_job("retrieve_fine_tuning_job", job_id))
 
 
 def action(name: str, job_id: str) -> Call:
@@ -71,7 +85,7 @@ def action(name: str, job_id: str) -> Call:
         "pause": "pause_fine_tuning_job",
         "resume": "resume_fine_tuning_job",
     }
-    return _from_kwargs(_generated(module[name])._get_kwargs(check_job_id(job_id)))
+    return _from_kwargs(_for_job(module[name], job_id))
 
 
 def list_jobs(after: str | None, limit: int | None, metadata: Mapping[str, str] | None) -> Call:
@@ -89,14 +103,12 @@ def list_jobs(after: str | None, limit: int | None, metadata: Mapping[str, str] 
 
 def events(job_id: str, after: str | None, limit: int | None) -> Call:
     """GET /fine_tuning/jobs/{id}/events."""
-    module = _generated("list_fine_tuning_events")
-    return _from_kwargs(module._get_kwargs(check_job_id(job_id), **_paging(after, limit)))
+    return _from_kwargs(_for_job("list_fine_tuning_events", job_id, **_paging(after, limit)))
 
 
 def checkpoints(job_id: str, after: str | None, limit: int | None) -> Call:
     """GET /fine_tuning/jobs/{id}/checkpoints."""
-    module = _generated("list_fine_tuning_job_checkpoints")
-    return _from_kwargs(module._get_kwargs(check_job_id(job_id), **_paging(after, limit)))
+    return _from_kwargs(_for_job("list_fine_tuning_job_checkpoints", job_id, **_paging(after, limit)))
 
 
 def _jsonable(value: Any) -> Any:
