@@ -45,7 +45,7 @@ def _param(value: object) -> str:
     return str(value)
 
 
-def _from_kwargs(kwargs: Mapping[str, Any], *, idempotent: bool = True) -> Call:
+def _from_kwargs(kwargs: Mapping[str, Any], *, idempotent: bool = True, empty_ok: bool = False) -> Call:
     params = tuple((k, _param(v)) for k, v in (kwargs.get("params") or {}).items())
     return Call(
         method=str(kwargs["method"]).upper(),
@@ -53,6 +53,7 @@ def _from_kwargs(kwargs: Mapping[str, Any], *, idempotent: bool = True) -> Call:
         params=params,
         json_body=kwargs.get("json"),
         idempotent=idempotent,
+        empty_ok=empty_ok,
     )
 
 
@@ -79,13 +80,14 @@ def retrieve(job_id: str) -> Call:
 
 
 def action(name: str, job_id: str) -> Call:
-    """POST /fine_tuning/jobs/{id}/{cancel,pause,resume}: converging, so safe to retry."""
+    """POST /fine_tuning/jobs/{id}/{cancel,pause,resume}: converging, so safe to retry. An empty
+    answer is one (Bedrock through Portkey; see _answers)."""
     module = {
         "cancel": "cancel_fine_tuning_job",
         "pause": "pause_fine_tuning_job",
         "resume": "resume_fine_tuning_job",
     }
-    return _from_kwargs(_for_job(module[name], job_id))
+    return _from_kwargs(_for_job(module[name], job_id), empty_ok=True)
 
 
 def list_jobs(after: str | None, limit: int | None, metadata: Mapping[str, str] | None) -> Call:
