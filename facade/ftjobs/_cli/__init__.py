@@ -218,6 +218,12 @@ def build_parser() -> _Root:
     )
     p.add_argument("--quiet", action="store_true", help="no per-request log lines")
     p.add_argument(
+        "--flavor",
+        choices=("openai", "azure", "portkey-bedrock", "portkey-vertex", "portkey-fireworks"),
+        default="openai",
+        help="answer in this backend's shapes (default openai; portkey-*: as the Portkey gateway does)",
+    )
+    p.add_argument(
         "--api-key",
         dest="serve_api_key",
         metavar="KEY",
@@ -526,6 +532,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             step_seconds=args.step_seconds,
             log_requests=not args.quiet,
             announce=lambda line: print(line, flush=True),
+            flavor=args.flavor,
         )
     except OSError as exc:
         sys.stderr.write(f"ftjobs serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}\n")
