@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx2
@@ -9,7 +10,7 @@ import pytest
 
 import ftjobs
 from ftjobs._models import Page
-from ftjobs._pagination import CursorTrail, SyncPager
+from ftjobs._pagination import AsyncPager, CursorTrail, SyncPager
 
 from .helpers import Recorder, job_json, make_client
 
@@ -155,3 +156,35 @@ def test_which_pages_without_has_more_have_a_next(page: dict[str, object], more:
         first = client.jobs.list().first_page()
     assert first.has_more is more
     assert first.has_next_page() is more
+
+
+def test_the_message_shows_exactly_60_characters_of_the_cursor() -> None:
+    """A repeated cursor is shown cut to its first 60 characters, no more, no fewer."""
+    cursor = "".join(chr(ord("a") + i % 26) for i in range(100))
+    trail = CursorTrail()
+    trail.next_cursor(_page(cursor))
+    with pytest.raises(ftjobs.PaginationError) as caught:
+        trail.next_cursor(_page(cursor))
+    assert f"cursor {cursor[:60]!r} again" in str(caught.value)
+    assert caught.value.cursor == cursor
+
+
+def test_the_async_pager_walks_every_page_and_stops_on_a_cycle() -> None:
+    """AsyncPager follows the cursor over every page until has_more is false; a repeat still raises."""
+    chain = {
+        None: Page(("a", "b"), True, "c1"),
+        "c1": Page(("c",), True, "c2"),
+        "c2": Page(("d",), False, None),
+    }
+
+    async def fetch(after: str | None) -> Page[str]:
+        return chain[after]
+
+    async def walk(pager: AsyncPager[str]) -> list[str]:
+        return [item async for item in pager]
+
+    assert asyncio.run(walk(AsyncPager(fetch, "jobs.list"))) == ["a", "b", "c", "d"]
+    chain["c2"] = Page(("d",), True, "c1")
+    with pytest.raises(ftjobs.PaginationError) as caught:
+        asyncio.run(walk(AsyncPager(fetch, "jobs.list")))
+    assert caught.value.pages == 3 and caught.value.cursor == "c1"
