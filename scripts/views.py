@@ -241,7 +241,8 @@ class Builder:
         if "properties" in schema:
             cls = self.view(schema, ref or path)
             fn = "message_or_object" if path in self.message_or_object else "sub"
-            return Field(name, key, f"{cls} | None", f"{fn}(d, {k}, _read_{cls})", "None", repr=False, doc=doc)
+            read = f"{fn}(d, {k}, _read_{cls})"
+            return Field(name, key, f"{cls} | None", read, "None", repr=False, doc=doc)
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict) and extra:
             inner = self.deref(extra)[0].get("type")
