@@ -14,7 +14,7 @@ from typing import Any
 
 from ._errors import InvalidArgumentError
 from ._http import Call
-from ._ids import job_path_segment
+from ._ids import check_job_id
 
 _MODULES: dict[str, Any] = {}
 
@@ -26,16 +26,21 @@ def _generated(name: str) -> Any:
     return module
 
 
-#: Passed to the generated ``_get_kwargs`` in place of the id (quote leaves it unchanged), then
-#: replaced by the id's own segment from job_path_segment.
+#: Passed to the generated ``_get_kwargs`` in place of a percent-encoded id (quote leaves it
+#: unchanged), then replaced by the id as given: the generated quote would encode it a second time.
 _SLOT = "ftjobs-job-id-slot"
 
 
 def _for_job(name: str, job_id: str, **kwargs: Any) -> dict[str, Any]:
-    """The generated kwargs of operation name, its URL holding job_id's checked path segment."""
-    segment = job_path_segment(job_id)
+    """The generated kwargs of operation name, its URL holding job_id's checked path segment
+    (``_ids.job_path_segment``: an id without ``%`` escaped once by the generated code, one with
+    ``%`` as given)."""
+    checked = check_job_id(job_id)
+    if "%" not in checked:
+        plain: dict[str, Any] = _generated(name)._get_kwargs(checked, **kwargs)
+        return plain
     built: dict[str, Any] = _generated(name)._get_kwargs(_SLOT, **kwargs)
-    built["url"] = str(built["url"]).replace(_SLOT, segment, 1)
+    built["url"] = str(built["url"]).replace(_SLOT, checked, 1)  # as given: job_path_segment
     return built
 
 
