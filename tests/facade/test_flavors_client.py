@@ -65,7 +65,7 @@ def test_every_operation_sync(flavor_url: tuple[str, str]) -> None:
     flavor, url = flavor_url
     with ftjobs.Client(api_key=KEY, **_client_options(flavor, url)) as client:
         extra = EXTRA.get(flavor)
-        created = client.jobs.create(model="gpt-4o-mini", training_file="file-t", extra_body=extra)
+        created = client.jobs.create(model="gpt-4o-mini", training_file="file-t", **(extra or {}))
         _check_created(flavor, created)
         _check_retrieved(flavor, client.jobs.retrieve(created.id), created.id)
         assert created.id in [job.id for job in client.jobs.list()]

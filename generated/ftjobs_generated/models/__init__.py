@@ -120,6 +120,9 @@ from .fine_tuning_job_hyperparameters_n_epochs_auto import (
 )
 from .fine_tuning_job_object import FineTuningJobObject
 from .fine_tuning_job_status import FineTuningJobStatus
+from .gateway_create_fields import GatewayCreateFields
+from .gateway_create_fields_portkey_options import GatewayCreateFieldsPortkeyOptions
+from .gateway_create_fields_provider_options import GatewayCreateFieldsProviderOptions
 from .grader_label_model import GraderLabelModel
 from .grader_label_model_type import GraderLabelModelType
 from .grader_multi import GraderMulti
@@ -254,6 +257,9 @@ __all__ = (
     "FineTuningJobHyperparametersNEpochsAuto",
     "FineTuningJobObject",
     "FineTuningJobStatus",
+    "GatewayCreateFields",
+    "GatewayCreateFieldsPortkeyOptions",
+    "GatewayCreateFieldsProviderOptions",
     "GraderLabelModel",
     "GraderLabelModelType",
     "GraderMulti",
