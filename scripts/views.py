@@ -96,6 +96,8 @@ class Builder:
         self.require: dict[str, list[str]] = dict(config.get("require") or {})
         self.enums: dict[str, str] = dict(config.get("enums") or {})
         self.zero_unknown: set[str] = set(config.get("zero_is_unknown") or [])
+        self.message_or_object: set[str] = set(config.get("message_or_object") or [])
+        self.also_read: dict[str, str] = dict(config.get("also_read") or {})
         self.file_ids: set[str] = set(config.get("file_ids") or [])
         self.one_or_list: set[str] = set(config.get("one_or_list") or [])
         self.skip: set[str] = set(config.get("skip") or [])
@@ -214,6 +216,8 @@ class Builder:
             if t == "integer" and schema.get("format") == "unixtime":
                 self.imports.add("import datetime as dt")
                 fn = "time_or_unknown" if path in self.zero_unknown else "time"
+                if path in self.also_read:  # the key, else its other name (Fireworks' completed_at)
+                    k = f"present(d, {k}, {self.also_read[path]!r})"
                 return Field(name, key, "dt.datetime | None", f"{fn}(d, {k})", "None", doc=doc)
             scalar = {
                 "integer": ("int", "integer"),
@@ -236,7 +240,9 @@ class Builder:
         k = repr(key)
         if "properties" in schema:
             cls = self.view(schema, ref or path)
-            return Field(name, key, f"{cls} | None", f"sub(d, {k}, _read_{cls})", "None", repr=False, doc=doc)
+            fn = "message_or_object" if path in self.message_or_object else "sub"
+            read = f"{fn}(d, {k}, _read_{cls})"
+            return Field(name, key, f"{cls} | None", read, "None", repr=False, doc=doc)
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict) and extra:
             inner = self.deref(extra)[0].get("type")

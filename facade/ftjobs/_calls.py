@@ -4,7 +4,9 @@ Methods, path templates and query parameters come from ``ftjobs_generated.api.fi
 (generated from the spec by ``openapi/templates/endpoint_init.py.jinja``), a table that imports
 nothing: building a request loads neither the generated endpoint modules nor the models they import
 (a retrieve's first answer is that much sooner). This module adds what the table cannot know: id
-checks, the deepObject encoding of ``metadata[k]=v``, and which calls are safe to repeat. A request
+checks and the id's path segment (a percent-encoded gateway id, such as a Bedrock job ARN through
+Portkey, is sent as given: ``_ids.job_path_segment``), the deepObject encoding of
+``metadata[k]=v``, and which calls are safe to repeat. A request
 body is checked by its generated model (``create``), which loads only the models it needs.
 """
 
@@ -16,7 +18,7 @@ from urllib.parse import quote
 
 from ._errors import InvalidArgumentError
 from ._http import Call
-from ._ids import check_job_id
+from ._ids import job_path_segment
 
 
 def _param(value: object) -> str:
@@ -44,24 +46,39 @@ def operation(
     json_body: Any = None,
     *,
     idempotent: bool = True,
+    empty_ok: bool = False,
+    encoded: bool = False,
 ) -> Call:
     """The Call of the spec's operation name: path holds the path parameters' values in the table's
-    order (each percent-encoded whole), query the query parameters to send (None: not sent), in the
-    spec's order whatever query's."""
+    order (each percent-encoded whole; ``encoded``: they are path segments already), query the query
+    parameters to send (None: not sent), in the spec's order whatever query's. ``empty_ok``: an
+    empty answer is one (a gateway's cancel)."""
     method, template, path_names, query_names = _operation(name)
     if len(path) != len(path_names):
         raise TypeError(f"{name} takes the path parameters {path_names}")  # a bug here, not input
     url = template
     if path:
         url = template.format_map(
-            {key: quote(value, safe="") for key, value in zip(path_names, path, strict=True)}
+            {
+                key: value if encoded else quote(value, safe="")
+                for key, value in zip(path_names, path, strict=True)
+            }
         )
     params: tuple[tuple[str, str], ...] = ()
     if query:
         if not query.keys() <= set(query_names):
             raise TypeError(f"{name} takes the query parameters {query_names}")  # a bug here, not input
         params = tuple((key, _param(query[key])) for key in query_names if query.get(key) is not None)
-    return Call(method=method, path=url, params=params, json_body=json_body, idempotent=idempotent)
+    return Call(
+        method=method, path=url, params=params, json_body=json_body, idempotent=idempotent, empty_ok=empty_ok
+    )
+
+
+def _job(
+    name: str, job_id: str, query: Mapping[str, object] | None = None, *, empty_ok: bool = False
+) -> Call:
+    """The Call of operation name on the job job_id (its checked path segment)."""
+    return operation(name, (job_path_segment(job_id),), query, empty_ok=empty_ok, encoded=True)
 
 
 def _check_limit(limit: int | None) -> int | None:
@@ -80,7 +97,7 @@ def _paging(after: str | None, limit: int | None) -> dict[str, object]:
 
 def retrieve(job_id: str) -> Call:
     """GET /fine_tuning/jobs/{id}."""
-    return operation("retrieve_fine_tuning_job", (check_job_id(job_id),))
+    return _job("retrieve_fine_tuning_job", job_id)
 
 
 _ACTIONS = {
@@ -91,8 +108,9 @@ _ACTIONS = {
 
 
 def action(name: str, job_id: str) -> Call:
-    """POST /fine_tuning/jobs/{id}/{cancel,pause,resume}: converging, so safe to retry."""
-    return operation(_ACTIONS[name], (check_job_id(job_id),))
+    """POST /fine_tuning/jobs/{id}/{cancel,pause,resume}: converging, so safe to retry; an empty
+    answer (a gateway's cancel) is one."""
+    return _job(_ACTIONS[name], job_id, empty_ok=True)
 
 
 def list_jobs(after: str | None, limit: int | None, metadata: Mapping[str, str] | None) -> Call:
@@ -110,12 +128,12 @@ def list_jobs(after: str | None, limit: int | None, metadata: Mapping[str, str] 
 
 def events(job_id: str, after: str | None, limit: int | None) -> Call:
     """GET /fine_tuning/jobs/{id}/events."""
-    return operation("list_fine_tuning_events", (check_job_id(job_id),), _paging(after, limit))
+    return _job("list_fine_tuning_events", job_id, _paging(after, limit))
 
 
 def checkpoints(job_id: str, after: str | None, limit: int | None) -> Call:
     """GET /fine_tuning/jobs/{id}/checkpoints."""
-    return operation("list_fine_tuning_job_checkpoints", (check_job_id(job_id),), _paging(after, limit))
+    return _job("list_fine_tuning_job_checkpoints", job_id, _paging(after, limit))
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,6 +12,7 @@ import attrs
 import httpx2
 
 from . import _calls as calls
+from ._answers import job_reader
 from ._config import (
     call_timeout,
     check_options,
@@ -289,9 +290,9 @@ class Jobs:
 
         return JobsWithRawResponse(self)
 
-    def _job(self, call: Call, options: Mapping[str, Any]) -> Job:
+    def _job(self, call: Call, options: Mapping[str, Any], read: Callable[[Any], Job] | None = None) -> Job:
         data, reply, redact = send(self._engine, call, options)
-        return result(_job_type().from_dict, data, reply, redact)
+        return result(read or _job_type().from_dict, data, reply, redact)
 
     def retrieve(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """The job with this id. Raises NotFoundError for an unknown id, InvalidJobIdError for a bad one."""
@@ -309,7 +310,7 @@ class Jobs:
             return exchange
 
     def _action(self, name: str, job_id: str, options: Mapping[str, Any]) -> Job:
-        return result(_job_type().from_dict, *self._action_exchange(name, job_id, options))
+        return result(job_reader(job_id), *self._action_exchange(name, job_id, options))
 
     def create(self, **params: Unpack[CreateParams]) -> Job:
         """Start a job: ``create(model=..., training_file=..., method=..., validation_file=...,
@@ -322,7 +323,7 @@ class Jobs:
         certainly did not act (see README).
         """
         call, options = _create_call(params)
-        return self._job(call, options)
+        return self._job(call, options, job_reader(request=call.json_body))
 
     def cancel(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """Cancel a job that has not finished."""
@@ -528,9 +529,11 @@ class AsyncJobs:
 
         return AsyncJobsWithRawResponse(self)
 
-    async def _job(self, call: Call, options: Mapping[str, Any]) -> Job:
+    async def _job(
+        self, call: Call, options: Mapping[str, Any], read: Callable[[Any], Job] | None = None
+    ) -> Job:
         data, reply, redact = await asend(self._engine, call, options)
-        return result(_job_type().from_dict, data, reply, redact)
+        return result(read or _job_type().from_dict, data, reply, redact)
 
     async def retrieve(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """The job with this id (see :meth:`Jobs.retrieve`)."""
@@ -548,12 +551,12 @@ class AsyncJobs:
             return exchange
 
     async def _action(self, name: str, job_id: str, options: Mapping[str, Any]) -> Job:
-        return result(_job_type().from_dict, *await self._action_exchange(name, job_id, options))
+        return result(job_reader(job_id), *await self._action_exchange(name, job_id, options))
 
     async def create(self, **params: Unpack[CreateParams]) -> Job:
         """Start a job (see :meth:`Jobs.create`)."""
         call, options = _create_call(params)
-        return await self._job(call, options)
+        return await self._job(call, options, job_reader(request=call.json_body))
 
     async def cancel(self, job_id: str, **options: Unpack[RequestOptions]) -> Job:
         """Cancel a job that has not finished."""

@@ -83,6 +83,9 @@ class Call:
     idempotent: bool = True
     #: Per-call headers (``extra_headers``, Portkey options): replace the client's of the same name.
     headers: tuple[tuple[str, str], ...] = ()
+    #: An empty body is an answer (decoded as None), not an error: an action through the Portkey
+    #: gateway to Bedrock (see ``_answers``).
+    empty_ok: bool = False
 
 
 class Outgoing:
@@ -434,6 +437,8 @@ class Attempts:
         rid = response.headers.get("x-request-id")
         status, method, url = response.status_code, self.call.method, self.url
         if not body.strip():
+            if self.call.empty_ok:
+                return None
             raise ResponseValidationError(
                 "empty response body where JSON was expected",
                 status_code=status,

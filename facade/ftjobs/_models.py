@@ -131,7 +131,10 @@ P = TypeVar("P", bound=BasePage[Any])
 
 
 def parse_page(data: object, item: type[Item], page: type[Page[Any]] = Page) -> Page[Item]:
-    """Parse ``{"data": [...], "has_more": bool}``, each element as item (errors name ``list.data[i]``)."""
+    """Parse ``{"data": [...], "has_more": bool}``, each element as item (errors name ``list.data[i]``).
+
+    A page without ``has_more`` has a next one when it has ``total_count`` and a non-empty ``last_id``
+    (the Bedrock list through Portkey); otherwise it is the last."""
     return read_page(data, item, page)
 
 
@@ -146,12 +149,14 @@ def read_page(data: object, item: type[Item], page: type[P]) -> P:
         if not isinstance(items, list):
             raise p.Invalid("data", "a list", items)
         has_more = d.get("has_more")
-        if has_more is None:
-            has_more = False
-        elif type(has_more) is not bool:
-            raise p.Invalid("has_more", "a boolean", has_more)
         p.string(d, "first_id")
         last_id = p.string(d, "last_id")
+        if has_more is None:
+            # Bedrock through Portkey: no has_more, total_count, and last_id is the next page's
+            # token, absent on the last page (see _pagination).
+            has_more = bool(last_id) and "total_count" in d
+        elif type(has_more) is not bool:
+            raise p.Invalid("has_more", "a boolean", has_more)
         read = item._read
         parsed: list[Item] = []
         for i, x in enumerate(items):

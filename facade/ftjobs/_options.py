@@ -272,7 +272,9 @@ def prepare(call: Call, options: Mapping[str, Any], settings: Settings) -> Prepa
     if headers or params is not call.params or body is not call.json_body:
         from ._http import Call as CallType
 
-        call = CallType(call.method, call.path, params, body, call.idempotent, tuple(headers.items()))
+        call = CallType(
+            call.method, call.path, params, body, call.idempotent, tuple(headers.items()), call.empty_ok
+        )
     return Prepared(call, timeout, max_retries, redact)
 
 

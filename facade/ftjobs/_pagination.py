@@ -1,6 +1,11 @@
 """Lazy auto-paginating iterators: nothing is fetched until you iterate, one page at a time.
 
-A walk follows the ``after`` cursor while the server says ``has_more``. A server that sends a
+A walk follows the ``after`` cursor while the server says ``has_more``. A page without
+``has_more`` (the Bedrock list through the Portkey gateway: ``{"object": "list", "data": [...],
+"total_count": n, "last_id": nextToken}``) has a next page when it has ``total_count`` and a
+non-empty ``last_id``, the cursor; without ``last_id`` it is the last page. That gateway does not
+forward ``after`` to AWS: its second page is its first again, with the same cursor, which the cycle
+check below turns into a PaginationError after the first page's items, never a loop. A server that sends a
 cursor it sent before (A -> A, A -> B -> A, any longer cycle) would make that walk endless, so every
 cursor seen is remembered (as a 16-byte digest: memory stays small whatever the cursors' size) and a
 repeat raises :class:`PaginationError`. ``pages(max_pages=n)`` also bounds a walk through an endless

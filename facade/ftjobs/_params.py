@@ -24,6 +24,7 @@ from ftjobs_generated.params import (
     DpoHyperparametersParam,
     DpoMethodParam,
     EvalItemParam,
+    GatewayFieldsParam,
     GraderParam,
     HyperparametersParam,
     IntegrationParam,
@@ -49,6 +50,7 @@ __all__ = [
     "DpoHyperparametersParam",
     "DpoMethodParam",
     "EvalItemParam",
+    "GatewayFieldsParam",
     "GraderParam",
     "HyperparametersParam",
     "IntegrationParam",
@@ -67,11 +69,15 @@ __all__ = [
 ]
 
 
-class CreateFields(CreateJobParam, total=False):
-    """The keyword arguments of ``jobs.create``: ``CreateFineTuningJobRequest`` plus ``extra_body``.
+class CreateFields(CreateJobParam, GatewayFieldsParam, total=False):
+    """The keyword arguments of ``jobs.create``: ``CreateFineTuningJobRequest``, the fields the
+    backends behind the Portkey gateway and Azure take (``GatewayCreateFields``, an overlay of the
+    spec: Bedrock's ``role_arn``, ``job_name``, ``output_file``, ``customization_type``,
+    ``model_type``, ``provider_options``; ``portkey_options``; Azure's ``trainingType``), plus
+    ``extra_body``.
 
     ``None`` means "leave the key out", for every optional key; ``extra_body`` is merged into the
-    request body as is (for gateway-specific fields).
+    request body as is (for fields no schema knows yet).
     """
 
     extra_body: Mapping[str, Any] | None

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Unpack
 
 from . import _calls as calls
+from ._answers import job_reader
 from ._constants import DEFAULT_POLL_INTERVAL, MAX_POLL_INTERVAL
 from ._options import RawResponse, RequestOptions, WaitOptions, asend, send
 
@@ -30,9 +31,11 @@ def _job_parser() -> type[Job]:
     return Job
 
 
-def _job_raw(exchange: Exchange) -> RawResponse[Job]:
+def _job_raw(exchange: Exchange, action_of: str | None = None) -> RawResponse[Job]:
+    """The raw response of a retrieve, or of an action on job action_of (see _answers)."""
     data, reply, redact = exchange
-    return RawResponse(data, reply, _job_parser().from_dict, redact)
+    read = _job_parser().from_dict if action_of is None else job_reader(action_of)
+    return RawResponse(data, reply, read, redact)
 
 
 class JobsWithRawResponse:
@@ -52,19 +55,19 @@ class JobsWithRawResponse:
 
         call, options = _create_call(params)
         data, reply, redact = send(self._jobs._engine, call, options)
-        return RawResponse(data, reply, _job_parser().from_dict, redact)
+        return RawResponse(data, reply, job_reader(request=call.json_body), redact)
 
     def cancel(self, job_id: str, **options: Unpack[RequestOptions]) -> RawResponse[Job]:
         """The raw response of ``jobs.cancel``."""
-        return _job_raw(self._jobs._action_exchange("cancel", job_id, options))
+        return _job_raw(self._jobs._action_exchange("cancel", job_id, options), job_id)
 
     def pause(self, job_id: str, **options: Unpack[RequestOptions]) -> RawResponse[Job]:
         """The raw response of ``jobs.pause``."""
-        return _job_raw(self._jobs._action_exchange("pause", job_id, options))
+        return _job_raw(self._jobs._action_exchange("pause", job_id, options), job_id)
 
     def resume(self, job_id: str, **options: Unpack[RequestOptions]) -> RawResponse[Job]:
         """The raw response of ``jobs.resume``."""
-        return _job_raw(self._jobs._action_exchange("resume", job_id, options))
+        return _job_raw(self._jobs._action_exchange("resume", job_id, options), job_id)
 
     def list(
         self,
@@ -156,19 +159,19 @@ class AsyncJobsWithRawResponse:
 
         call, options = _create_call(params)
         data, reply, redact = await asend(self._jobs._engine, call, options)
-        return RawResponse(data, reply, _job_parser().from_dict, redact)
+        return RawResponse(data, reply, job_reader(request=call.json_body), redact)
 
     async def cancel(self, job_id: str, **options: Unpack[RequestOptions]) -> RawResponse[Job]:
         """The raw response of ``jobs.cancel``."""
-        return _job_raw(await self._jobs._action_exchange("cancel", job_id, options))
+        return _job_raw(await self._jobs._action_exchange("cancel", job_id, options), job_id)
 
     async def pause(self, job_id: str, **options: Unpack[RequestOptions]) -> RawResponse[Job]:
         """The raw response of ``jobs.pause``."""
-        return _job_raw(await self._jobs._action_exchange("pause", job_id, options))
+        return _job_raw(await self._jobs._action_exchange("pause", job_id, options), job_id)
 
     async def resume(self, job_id: str, **options: Unpack[RequestOptions]) -> RawResponse[Job]:
         """The raw response of ``jobs.resume``."""
-        return _job_raw(await self._jobs._action_exchange("resume", job_id, options))
+        return _job_raw(await self._jobs._action_exchange("resume", job_id, options), job_id)
 
     async def list(
         self,

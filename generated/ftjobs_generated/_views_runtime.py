@@ -11,6 +11,14 @@ expected, and ``3.0`` is an integer), and an object without a property the confi
 ``ResponseValidationError`` naming the JSON path, e.g.
 ``job.hyperparameters.n_epochs: expected "auto" or integer, got list``.
 
+What the backends behind the Portkey gateway send is tolerated too (README, "Backends behind Portkey
+and Azure"): timestamps in seconds or milliseconds, decided by magnitude (``time``); ``0`` and NaN
+timestamps read as ``None``; a number written as a decimal string (Google's JSON for int64:
+Vertex); Vertex's adapter size (``ADAPTER_SIZE_...``) where ``"auto"`` or an integer is expected
+reads as ``None`` (it stays in ``raw``); any other string there is still an error; an error given as a
+message string, ``{}`` or with a number code (``message_or_object`` in the generator config); a key
+under another name (``also_read``: Fireworks' ``completed_at``).
+
 On the happy path nothing is raised or formatted: a check is a type test. The first value of the
 wrong JSON type raises :class:`Invalid` with the key; each enclosing reader adds its own key while
 the exception passes through, so the path is built only for the error message.
@@ -32,6 +40,13 @@ E = TypeVar("E", bound=_enum.Enum)
 Obj = Mapping[str, Any]
 _UTC = dt.UTC
 _fromtimestamp = dt.datetime.fromtimestamp
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: A timestamp at or above this (in magnitude) is in milliseconds (``Date.getTime()``, as the
+#: Portkey gateway's transforms give them), below it in seconds: 1e11 seconds would be the year 5138,
+#: 1e11 milliseconds is 1973-03-03T09:46:40Z.
+MILLISECONDS_FROM = 100_000_000_000
+#: Vertex's adapter sizes (``ADAPTER_SIZE_FOUR``), which the gateway gives as ``batch_size``: None.
+_ADAPTER_SIZE = "ADAPTER_SIZE_"
 #: The value of a map the spec always sends, when the server omits it.
 _EMPTY: Mapping[str, Any] = types.MappingProxyType({})
 
@@ -304,12 +319,24 @@ def required_enum(cls: type[E]) -> Callable[[Obj, str], E]:
     return read
 
 
+def _decimal(v: str) -> int | None:
+    """v as an integer when it is one written in decimal digits (Google's JSON for an int64)."""
+    body = v[1:] if v[:1] == "-" else v
+    if 0 < len(body) <= 20 and body.isascii() and body.isdigit():
+        return int(v)
+    return None
+
+
 def integer(d: Obj, key: str) -> int | None:
     v = d.get(key)
     if v is None or type(v) is int:
         return v
     if type(v) is float and v.is_integer():  # JSON Schema's integer: 3.0 is one
         return int(v)
+    if type(v) is str:
+        found = _decimal(v)
+        if found is not None:
+            return found
     raise Invalid(key, "an integer", v)
 
 
@@ -336,8 +363,14 @@ def literal_or_integer(
         v = d.get(key)
         if v is None or type(v) is int:
             return v
-        if type(v) is str and v in literals:
-            return v
+        if type(v) is str:
+            if v in literals:
+                return v
+            found = _decimal(v)
+            if found is not None:
+                return found
+            if v.startswith(_ADAPTER_SIZE):
+                return None
         if type(v) is float and v.is_integer():
             return int(v)
         raise Invalid(key, expected, v)
@@ -354,31 +387,38 @@ def literal_or_number(
         v = d.get(key)
         if v is None or type(v) is float or type(v) is int:
             return v
-        if type(v) is str and v in literals:
-            return v
+        if type(v) is str:
+            if v in literals:
+                return v
+            if _decimal(v.replace(".", "", 1)) is not None:
+                return float(v)
         raise Invalid(key, expected, v)
 
     return read
 
 
 def time(d: Obj, key: str) -> dt.datetime | None:
+    """A Unix timestamp as a UTC datetime: in seconds below MILLISECONDS_FROM, in milliseconds from
+    it (either sign); None for null, 0 ("not known": the API's ``estimated_finish: 0``) and NaN."""
     v = d.get(key)
     if v is None:
         return None
     if type(v) is not int and type(v) is not float:
         raise Invalid(key, "a Unix timestamp", v)
+    if not v or v != v:  # 0, or NaN (what JSON.stringify writes null for)
+        return None
     try:
-        return _fromtimestamp(v, _UTC)
+        if -MILLISECONDS_FROM < v < MILLISECONDS_FROM:
+            return _fromtimestamp(v, _UTC)
+        if type(v) is int:
+            return _EPOCH + dt.timedelta(milliseconds=v)  # exact
+        return _fromtimestamp(v / 1000, _UTC)
     except (OverflowError, OSError, ValueError):
         raise Invalid(key, "a Unix timestamp in range", v) from None
 
 
-def time_or_unknown(d: Obj, key: str) -> dt.datetime | None:
-    """A Unix timestamp where 0 means "not known" (the API's ``estimated_finish: 0``): None then."""
-    v = d.get(key)
-    if (type(v) is int or type(v) is float) and v == 0:
-        return None
-    return time(d, key)
+#: The same reader: 0 is "not known" for every timestamp now (kept for the generated code's name).
+time_or_unknown = time
 
 
 def _scalars(
@@ -466,6 +506,26 @@ def _as_is(d: Obj) -> Obj:
 
 
 # --- objects ------------------------------------------------------------------------------------
+
+
+def present(d: Obj, key: str, other: str) -> str:
+    """key when d has a value for it, else other: the key to read (``also_read`` in the config)."""
+    return key if d.get(key) is not None else other
+
+
+def message_or_object(d: Obj, key: str, read: Callable[[Obj], T]) -> T | None:
+    """An error object read by ``read``; also a message string (Bedrock through Portkey: read as
+    ``{"message": v}``), ``{}`` or ``""`` (None), and a number code (Vertex's: read as a string)."""
+    v = d.get(key)
+    if type(v) is str:
+        return read({"message": v}) if v else None
+    if (type(v) is dict or isinstance(v, Mapping)) and not v:
+        return None
+    if isinstance(v, Mapping):
+        code = v.get("code")
+        if type(code) is int:
+            v = {**v, "code": str(code)}
+    return sub({key: v}, key, read)
 
 
 def sub(d: Obj, key: str, read: Callable[[Obj], T]) -> T | None:

@@ -9,7 +9,7 @@ type error.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Literal, Required, TypeAlias, TypedDict
+from typing import Any, Literal, Required, TypeAlias, TypedDict
 
 __all__ = [
     "CreateJobParam",
@@ -17,6 +17,7 @@ __all__ = [
     "DpoMethodParam",
     "EvalContentItemParam",
     "EvalItemParam",
+    "GatewayFieldsParam",
     "GraderParam",
     "HyperparametersParam",
     "InputAudioDataParam",
@@ -368,6 +369,22 @@ class CreateJobParam(TypedDict, total=False):
     seed: int | None
     method: MethodParam | None
     metadata: Mapping[str, str] | None
+
+
+class GatewayFieldsParam(TypedDict, total=False):
+    """Fields of a create request that the backends behind the Portkey gateway, and Azure OpenAI, take.
+
+    ``GatewayCreateFields`` in the spec.
+    """
+
+    role_arn: str | None
+    job_name: str | None
+    output_file: str | None
+    customization_type: str | None
+    model_type: str | None
+    provider_options: Mapping[str, Any] | None
+    portkey_options: Mapping[str, str] | None
+    trainingType: str | None
 
 
 GraderParam: TypeAlias = (

@@ -35,10 +35,12 @@ from ._views_runtime import (
     literal_or_number,
     mapping,
     mapping_or_empty,
+    message_or_object,
     number,
     numbers,
     one_or_list,
     parse_root,
+    present,
     required_enum,
     required_string,
     slot_setters,
@@ -673,9 +675,9 @@ class Job(_BaseJob, Exportable):
             required_string(d, "id"),  # id
             _required_enum_JobStatus(d, "status"),  # status
             time(d, "created_at"),  # created_at
-            sub(d, "error", _read_JobError),  # error
+            message_or_object(d, "error", _read_JobError),  # error
             string(d, "fine_tuned_model"),  # fine_tuned_model
-            time(d, "finished_at"),  # finished_at
+            time(d, present(d, "finished_at", "completed_at")),  # finished_at
             sub(d, "hyperparameters", _read_JobHyperparameters),  # hyperparameters
             string(d, "model"),  # model
             string(d, "organization_id"),  # organization_id

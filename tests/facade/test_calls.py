@@ -19,9 +19,9 @@ ENCODED = "ft%3Agpt-4o-mini-2024-07-18%3Aorg%3Arun%2F1%3Ackpt-step-8"
     ("call", "expected"),
     [
         (calls.retrieve(JOB), Call("GET", f"/fine_tuning/jobs/{JOB}")),
-        (calls.action("cancel", JOB), Call("POST", f"/fine_tuning/jobs/{JOB}/cancel")),
-        (calls.action("pause", JOB), Call("POST", f"/fine_tuning/jobs/{JOB}/pause")),
-        (calls.action("resume", JOB), Call("POST", f"/fine_tuning/jobs/{JOB}/resume")),
+        (calls.action("cancel", JOB), Call("POST", f"/fine_tuning/jobs/{JOB}/cancel", empty_ok=True)),
+        (calls.action("pause", JOB), Call("POST", f"/fine_tuning/jobs/{JOB}/pause", empty_ok=True)),
+        (calls.action("resume", JOB), Call("POST", f"/fine_tuning/jobs/{JOB}/resume", empty_ok=True)),
         (calls.list_jobs(None, None, None), Call("GET", "/fine_tuning/jobs")),
         (
             calls.list_jobs("ftjob-x", 1, {"team": "ml", "run": "17"}),

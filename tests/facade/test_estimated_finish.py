@@ -30,11 +30,12 @@ def test_a_real_time_is_a_utc_datetime() -> None:
     assert one == dt.datetime(1970, 1, 1, 0, 0, 1, tzinfo=dt.UTC)
 
 
-def test_zero_stays_zero_for_other_times() -> None:
-    """Only estimated_finish treats 0 as unknown: created_at 0 is still the epoch."""
-    job = ftjobs.Job.from_dict(job_json(created_at=0, estimated_finish=0))
-    assert job.created_at == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    assert job.estimated_finish is None
+def test_zero_is_not_known_for_every_time() -> None:
+    """0 is "not known" for every timestamp (issue 23: the gateways' backends send 0 and NaN for
+    times they do not have), and 1 second after the epoch is still a time."""
+    job = ftjobs.Job.from_dict(job_json(created_at=0, estimated_finish=0, finished_at=1))
+    assert (job.created_at, job.estimated_finish) == (None, None)
+    assert job.finished_at == dt.datetime(1970, 1, 1, 0, 0, 1, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("bad", [False, "0", -1e300])

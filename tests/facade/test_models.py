@@ -201,9 +201,9 @@ def test_open_enums_keep_unknown_values() -> None:
             {"hyperparameters": {"n_epochs": 2.5}},
             'job.hyperparameters.n_epochs: expected "auto" or integer, got number',
         ),
-        ({"error": {"code": 1}}, "job.error.code: expected a string, got integer"),
+        ({"error": {"code": True}}, "job.error.code: expected a string, got boolean"),  # a number: Vertex
         ({"error": {"message": []}}, "job.error.message: expected a string, got list"),
-        ({"error": "boom"}, "job.error: expected an object, got string"),
+        ({"error": ["boom"]}, "job.error: expected an object, got list"),  # a string: Bedrock's message
         ({"seed": True}, "job.seed: expected an integer, got boolean"),
         ({"metadata": {"a": 1}}, "job.metadata.a: expected a string, got integer"),
         (

@@ -289,6 +289,10 @@ def check_document(name: str, document: Any, cls: type[Any]) -> int:
                 where = path
                 if new == {} and len(path) > 1 and path[-2] == "result_files":
                     ok, where = False, (*path, "id")  # a file object is read for its id
+                if cls is ftjobs.Job and path[-1:] == ("error",) and isinstance(new, str):
+                    ok = True  # a job's error may be its message (Bedrock through Portkey)
+                if cls is ftjobs.Job and path[-2:] == ("error", "code") and type(new) is int:
+                    ok = True  # and its code a number (Vertex through Portkey): read as a string
                 if ok:
                     try:
                         _parse(document, cls, is_list)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+import httpx2
 import pytest
 
 import ftjobs
 from ftjobs._models import Page
 from ftjobs._pagination import AsyncPager, CursorTrail, SyncPager
+
+from .helpers import Recorder, job_json, make_client
 
 
 def _page(cursor: str | None, has_more: bool = True) -> Page[str]:
@@ -88,6 +92,70 @@ def test_a_key_across_the_shown_cut_leaves_no_half() -> None:
         trail.next_cursor(_page(cursor))
     assert "sk-sec" not in str(caught.value)
     assert "c" * 50 + "***" in str(caught.value)
+
+
+# --- lists without has_more: the Bedrock list through the Portkey gateway -------------------------
+
+_BEDROCK_PAGES = {  # after -> page, as BedrockListFinetuneResponseTransform builds them
+    None: {"object": "list", "data": ["a", "b"], "total_count": 2, "last_id": "tok-1"},
+    "tok-1": {"object": "list", "data": ["c", "d"], "total_count": 2, "last_id": "tok-2"},
+    "tok-2": {"object": "list", "data": ["e"], "total_count": 1},  # the last page: no last_id
+}
+
+
+def _bedrock_list(pages: dict[str | None, dict[str, object]], honour_after: bool = True) -> Any:
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        after = request.url.params.get("after") if honour_after else None
+        page = dict(pages[after])
+        names: Any = page["data"]
+        page["data"] = [job_json(job_id=f"arn%3Ajob%2F{x}", object="finetune") for x in names]
+        return httpx2.Response(200, json=page)
+
+    return answer
+
+
+def test_a_list_without_has_more_follows_last_id_when_total_count_says_it_is_a_page() -> None:
+    """Pages with total_count and last_id but no has_more are walked through last_id; the page
+    without last_id is the last."""
+    recorder = Recorder(_bedrock_list(_BEDROCK_PAGES))
+    with make_client(recorder) as client:
+        ids = [job.id for job in client.jobs.list()]
+    assert ids == [f"arn%3Ajob%2F{x}" for x in "abcde"]
+    assert [r.url.params.get("after") for r in recorder.requests] == [None, "tok-1", "tok-2"]
+
+
+def test_a_gateway_that_drops_after_gives_one_page_then_an_error_never_a_loop() -> None:
+    """The gateway does not forward after: the second page repeats the first cursor, which stops
+    the walk with a PaginationError after the first page's items."""
+    recorder = Recorder(_bedrock_list(_BEDROCK_PAGES, honour_after=False))
+    seen: list[str] = []
+
+    def walk(client: ftjobs.Client) -> None:
+        seen.extend(job.id for job in client.jobs.list())
+
+    with make_client(recorder) as client, pytest.raises(ftjobs.PaginationError, match="tok-1"):
+        walk(client)
+    assert seen == ["arn%3Ajob%2Fa", "arn%3Ajob%2Fb", "arn%3Ajob%2Fa", "arn%3Ajob%2Fb"]
+    assert len(recorder.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("page", "more"),
+    [
+        ({"object": "list", "data": ["a"], "total_count": 1, "last_id": "tok"}, True),
+        ({"object": "list", "data": ["a"], "total_count": 1, "last_id": ""}, False),
+        ({"object": "list", "data": ["a"], "total_count": 1, "last_id": None}, False),
+        ({"object": "list", "data": ["a"], "total_count": 1}, False),
+        ({"object": "list", "data": ["a"], "last_id": "tok"}, False),  # no total_count: as before
+        ({"object": "list", "data": ["a"], "total_count": 1, "last_id": "tok", "has_more": False}, False),
+    ],
+)
+def test_which_pages_without_has_more_have_a_next(page: dict[str, object], more: bool) -> None:
+    """has_more is inferred only from total_count plus a non-empty last_id; a has_more sent wins."""
+    with make_client(_bedrock_list({None: page})) as client:
+        first = client.jobs.list().first_page()
+    assert first.has_more is more
+    assert first.has_next_page() is more
 
 
 def test_the_message_shows_exactly_60_characters_of_the_cursor() -> None:

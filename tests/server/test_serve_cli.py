@@ -75,3 +75,34 @@ def test_missing_server_extra_exits_2_with_the_install_line() -> None:
     assert len(lines) == 1
     assert "pip install 'ftjobs[server]'" in lines[0]
     assert lines[0].startswith("ftjobs serve: ")
+
+
+def test_the_flavor() -> None:
+    """--flavor portkey-bedrock answers in Bedrock's shapes through the gateway: {id}-only creates."""
+    url, child = _serve(["--flavor", "portkey-bedrock"], dict(os.environ))
+    try:
+        auth = {"Authorization": "Bearer sk-ftjobs-local"}
+        body = {"model": "m", "training_file": "file-t", "role_arn": "arn:aws:iam::1:role/ft"}
+        created = httpx2.post(url + "/fine_tuning/jobs", json=body, headers=auth).json()
+        assert list(created) == ["id"] and created["id"].startswith("arn%3Aaws%3Abedrock%3A")
+        job = httpx2.get(f"{url}/fine_tuning/jobs/{created['id']}", headers=auth).json()
+        assert (job["id"], job["object"]) == (created["id"], "finetune")
+        child.send_signal(signal.SIGINT)
+        child.communicate(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0
+
+
+def test_an_unknown_flavor_exits_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ftjobs", "serve", "--flavor", "bedrock"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'bedrock'" in result.stderr

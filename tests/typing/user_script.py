@@ -181,6 +181,15 @@ def per_call_controls(client: Client) -> None:
     assert_type(job.to_json(indent=2), str)
     client.jobs.cancel("ftjob-abc123", extra_query={"dry_run": True}, extra_body={"reason": "x"})
     client.jobs.create(model="m", training_file="file-1", timeout=30, extra_body={"gateway_field": 1})
+    client.jobs.create(  # a backend's own fields, typed (Bedrock and Portkey through the gateway, Azure)
+        model="amazon.titan-text-lite-v1:0:4k",
+        training_file="s3%3A%2F%2Fbucket%2Ftrain.jsonl",
+        role_arn="arn:aws:iam::123456789012:role/ft",
+        job_name="support-v1",
+        provider_options={"output_file": "s3://bucket/out/"},
+        portkey_options={"x-portkey-virtual-key": "vk-bedrock"},
+        trainingType="globalstandard",
+    )
     pager = client.jobs.list(after="ftjob-abc123", limit=10, timeout=5, extra_headers={"X-A": "b"})
     first = pager.first_page()
     assert_type(first.request_id, str | None)

@@ -142,6 +142,12 @@ def build_parser() -> _Root:
         help="the whole `method` object as JSON (instead of --method and the flags above)",
     )
     p.add_argument("--suffix", help="up to 64 characters added to the fine-tuned model's name")
+    p.add_argument(
+        "--extra-body",
+        metavar="FILE|JSON",
+        help="more request fields, as a file path or inline JSON: a backend's own, e.g. through Portkey "
+        'to Bedrock \'{"role_arn": "arn:aws:iam::...", "job_name": "..."}\'',
+    )
     p.add_argument("--seed", type=int, help="seed for reproducible training")
     p.add_argument(
         "--metadata", type=key_value, action="append", metavar="K=V", help="a metadata pair (repeatable)"
@@ -217,6 +223,12 @@ def build_parser() -> _Root:
         help="seconds per lifecycle step (default 2)",
     )
     p.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    p.add_argument(
+        "--flavor",
+        choices=("openai", "azure", "portkey-bedrock", "portkey-vertex", "portkey-fireworks"),
+        default="openai",
+        help="answer in this backend's shapes (default openai; portkey-*: as the Portkey gateway does)",
+    )
     p.add_argument(
         "--api-key",
         dest="serve_api_key",
@@ -350,10 +362,12 @@ def _cmd_action(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _cmd_create(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
+    from ._common import json_object
     from ._create import method_from_args
 
     try:
         method: Any = method_from_args(args)
+        extra = json_object(args.extra_body, "--extra-body") if args.extra_body else None
     except ValueError as exc:
         raise _Usage(str(exc)) from None
     job = client.jobs.create(
@@ -364,6 +378,7 @@ def _cmd_create(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
         suffix=args.suffix,
         seed=args.seed,
         metadata=dict(args.metadata) if args.metadata else None,
+        extra_body=extra,
     )
     _show_job(job, args, out)
     return EXIT_OK
@@ -526,6 +541,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             step_seconds=args.step_seconds,
             log_requests=not args.quiet,
             announce=lambda line: print(line, flush=True),
+            flavor=args.flavor,
         )
     except OSError as exc:
         sys.stderr.write(f"ftjobs serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}\n")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import _auth, _errors, _faults, _graders, _jobs, _permissions, _store, _validate
+from . import _auth, _errors, _faults, _flavors, _graders, _jobs, _permissions, _store, _validate
 from ._config import ServerConfig
 from ._store import Store
 
@@ -299,6 +299,9 @@ class App:
 
     def _operation(self, operation_id: str, args: dict[str, Any], body: bytes) -> Response:
         """One spec operation, its parameters already validated."""
+        flavor = self.config.flavor
+        if flavor != "openai" and operation_id not in NAMESPACE_OPERATIONS:
+            return self._flavored(flavor, operation_id, args, body)
         store = self.store
         if operation_id == CREATE:
             return json_response(200, store.create(self.spec.body(operation_id, _json_body(body))))
@@ -314,6 +317,49 @@ class App:
             return json_response(200, store.get(job_id))
         if operation_id in JOB_ACTIONS:
             return json_response(200, store.act(job_id, JOB_ACTIONS[operation_id]))
+        table = JOB_LISTS[operation_id]
+        data, has_more = store.list_children(table, job_id, after=args.get("after"), limit=args["limit"])
+        payload: dict[str, Any] = {"object": "list", "data": data, "has_more": has_more}
+        if table == "checkpoints":
+            payload["first_id"] = data[0]["id"] if data else None
+            payload["last_id"] = data[-1]["id"] if data else None
+        return json_response(200, payload)
+
+    def _flavored(self, flavor: str, operation_id: str, args: dict[str, Any], body: bytes) -> Response:
+        """A job operation answered in flavor's shapes (see ``_flavors``)."""
+        store = self.store
+        gateway = _flavors.is_gateway(flavor)
+        if operation_id == CREATE:
+            fields, missing = _flavors.create_fields(flavor, _json_body(body))
+            if missing is not None:
+                raise _errors.bad_request(missing, param=missing.split()[0])
+            created = store.create(self.spec.body(operation_id, fields))
+            if flavor == "portkey-bedrock":  # BedrockCreateFinetuneResponseTransform: {id} only
+                return json_response(200, {"id": _flavors.public_id(flavor, created["id"])})
+            return json_response(200, _flavors.job(flavor, created))
+        if operation_id == LIST_JOBS:
+            if flavor == "portkey-bedrock":  # after and limit are not forwarded to AWS
+                data, has_more = store.list_jobs(after=None, limit=_flavors.BEDROCK_PAGE, metadata=False)
+            else:
+                data, has_more = store.list_jobs(
+                    after=args.get("after"), limit=args["limit"], metadata=args.get("metadata", False)
+                )
+            return json_response(200, _flavors.job_list(flavor, data, has_more))
+        job_id = _flavors.store_id(flavor, args["fine_tuning_job_id"])
+        if operation_id == RETRIEVE:
+            return json_response(200, _flavors.job(flavor, store.get(job_id)))
+        if operation_id in JOB_ACTIONS:
+            # Through the gateway every POST on a job is its cancel: pause and resume too.
+            acted = store.act(job_id, "cancel" if gateway else JOB_ACTIONS[operation_id])
+            if flavor == "portkey-bedrock":
+                return Response(200, b"")
+            if flavor == "portkey-vertex":
+                return json_response(200, {})
+            return json_response(200, _flavors.job(flavor, acted))
+        if gateway:  # the gateway asks the backend for a job named "events" / "checkpoints"
+            raise _errors.ApiError(
+                404, f"{flavor}: the gateway serves no {JOB_LISTS[operation_id]} for this backend"
+            )
         table = JOB_LISTS[operation_id]
         data, has_more = store.list_children(table, job_id, after=args.get("after"), limit=args["limit"])
         payload: dict[str, Any] = {"object": "list", "data": data, "has_more": has_more}
@@ -380,7 +426,8 @@ class App:
         segments = route.split("/")
         if len(segments) == 3 and segments[0] == "jobs" and segments[2] == "fail" and method == "POST":
             _known_fields(payload, FAIL_FIELDS)
-            return json_response(200, self.store.act(unquote(segments[1]), "fail", _failure(payload)))
+            job_id = _flavors.store_id(self.config.flavor, unquote(segments[1]))
+            return json_response(200, self.store.act(job_id, "fail", _failure(payload)))
         raise _errors.wrong_method(method, path, self.allowed_methods(path))
 
     def _queue_fault(self, payload: dict[str, Any]) -> None:

@@ -55,6 +55,8 @@ class ServerConfig:
     log_requests: bool = False
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    #: Whose shapes the API answers in: one of ``_flavors.FLAVORS`` (``portkey-bedrock``...).
+    flavor: str = "openai"
 
     def __post_init__(self) -> None:
         if not self.api_key:
@@ -68,3 +70,7 @@ class ServerConfig:
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a finite number > 0")
         FaultRates(self.fault_rates, self.fault_seed)  # raises FaultSpecError (a ValueError) early
+        from ._flavors import FLAVORS
+
+        if self.flavor not in FLAVORS:
+            raise ValueError(f"flavor must be one of {', '.join(FLAVORS)}, not {self.flavor!r}")

@@ -133,6 +133,7 @@ def run(
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
     announce: Callable[[str], None] = print,
+    flavor: str = "openai",
 ) -> None:
     """Serve the local fine-tuning API until SIGINT or SIGTERM (the ``ftjobs serve`` command).
 
@@ -148,6 +149,8 @@ def run(
         idle_timeout: seconds a connection may wait for its next request (default 60).
         request_timeout: seconds a request may take to arrive, headers and body (default 10).
         announce: called once with ``"ftjobs local API listening on URL"`` when ready.
+        flavor: whose shapes to answer in: ``openai``, ``azure``, ``portkey-bedrock``,
+            ``portkey-vertex`` or ``portkey-fireworks`` (see ``ftjobs._server._flavors``).
 
     Raises ``OSError`` when the address is taken, ``ValueError`` for a bad configuration
     (``DatabaseError``, a ``ValueError`` naming the file and the reason, for an unusable ``db``).
@@ -165,6 +168,7 @@ def run(
         log_requests=log_requests,
         idle_timeout=idle_timeout,
         request_timeout=request_timeout,
+        flavor=flavor,
     )
     stop = threading.Event()
 

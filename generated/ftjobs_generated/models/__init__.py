@@ -130,6 +130,11 @@ if TYPE_CHECKING:
     )
     from .fine_tuning_job_object import FineTuningJobObject
     from .fine_tuning_job_status import FineTuningJobStatus
+    from .gateway_create_fields import GatewayCreateFields
+    from .gateway_create_fields_portkey_options import GatewayCreateFieldsPortkeyOptions
+    from .gateway_create_fields_provider_options import (
+        GatewayCreateFieldsProviderOptions,
+    )
     from .grader_label_model import GraderLabelModel
     from .grader_label_model_type import GraderLabelModelType
     from .grader_multi import GraderMulti
@@ -265,6 +270,9 @@ _MODULES = {
     "FineTuningJobHyperparametersNEpochsAuto": ".fine_tuning_job_hyperparameters_n_epochs_auto",
     "FineTuningJobObject": ".fine_tuning_job_object",
     "FineTuningJobStatus": ".fine_tuning_job_status",
+    "GatewayCreateFields": ".gateway_create_fields",
+    "GatewayCreateFieldsPortkeyOptions": ".gateway_create_fields_portkey_options",
+    "GatewayCreateFieldsProviderOptions": ".gateway_create_fields_provider_options",
     "GraderLabelModel": ".grader_label_model",
     "GraderLabelModelType": ".grader_label_model_type",
     "GraderMulti": ".grader_multi",
@@ -376,6 +384,9 @@ __all__ = (
     "FineTuningJobHyperparametersNEpochsAuto",
     "FineTuningJobObject",
     "FineTuningJobStatus",
+    "GatewayCreateFields",
+    "GatewayCreateFieldsPortkeyOptions",
+    "GatewayCreateFieldsProviderOptions",
     "GraderLabelModel",
     "GraderLabelModelType",
     "GraderMulti",
