@@ -24,6 +24,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         ConfigurationError,
         ConflictError,
         Error,
+        FileProcessingError,
         InternalServerError,
         InvalidArgumentError,
         InvalidJobIdError,
@@ -36,6 +37,8 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         UnusableFileError,
         WaitTimeoutError,
     )
+    from ._file_types import FileDeleted, FileObject
+    from ._files import AsyncFiles, Files
     from ._metrics import JobMetrics, MetricsRow
     from ._models import AsyncPage, Checkpoint, Job, JobEvent, Page
     from ._options import CreateParams, PortkeyOptions, RawResponse, RequestOptions, WaitOptions
@@ -103,6 +106,11 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
 
 
 _LAZY = {
+    "AsyncFiles": "._files",
+    "FileDeleted": "._file_types",
+    "FileObject": "._file_types",
+    "FileProcessingError": "._errors",
+    "Files": "._files",
     "AsyncGraders": "._resources",
     "AsyncPermissions": "._resources",
     "Graders": "._resources",
@@ -230,6 +238,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncFiles",
     "AsyncGraders",
     "AsyncJobs",
     "AsyncJobsWithRawResponse",
@@ -255,6 +264,10 @@ __all__ = [
     "EvalContent",
     "EvalItem",
     "EvalItemParam",
+    "FileDeleted",
+    "FileObject",
+    "FileProcessingError",
+    "Files",
     "Grader",
     "GraderParam",
     "GraderRunErrors",

@@ -38,6 +38,7 @@ from ._errors import (
     ConfigurationError,
     PaginationError,
 )
+from ._files import AsyncFiles, Files
 from ._fine_tuning import AsyncFineTuning, FineTuning
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, attempt_limit
 from ._options import (
@@ -797,6 +798,7 @@ class Client(_BaseClient):
         self.jobs = Jobs(self._engine)
         self.checkpoints = Checkpoints(self._engine)  # checkpoints.permissions
         self.graders = Graders(self._engine)
+        self.files = Files(self._engine)  # the files a job trains on, and its result files
         #: The same resources under the openai SDK's names (``client.fine_tuning.jobs.retrieve(...)``).
         self.fine_tuning = FineTuning(self.jobs, self.checkpoints, self.graders)
 
@@ -843,6 +845,7 @@ class AsyncClient(_BaseClient):
         self.jobs = AsyncJobs(self._engine)
         self.checkpoints = AsyncCheckpoints(self._engine)
         self.graders = AsyncGraders(self._engine)
+        self.files = AsyncFiles(self._engine)
         #: The same resources under the openai SDK's names (``await client.fine_tuning.jobs.retrieve(...)``).
         self.fine_tuning = AsyncFineTuning(self.jobs, self.checkpoints, self.graders)
 

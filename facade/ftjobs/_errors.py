@@ -8,6 +8,7 @@
     │   ├── InvalidJobIdError       a job id that could reach another endpoint
     │   └── UnusableFileError       a training file that cannot be read as JSONL (validate_file)
     ├── WaitTimeoutError            wait() ran out of time; carries the last job seen
+    ├── FileProcessingError         an uploaded file the API could not process (files.wait_processed)
     └── APIError                    anything that happened talking to the API
         ├── APIConnectionError      no usable HTTP response (DNS, refused, reset, TLS, too many redirects)
         │   └── APITimeoutError     connect/read/write/pool timeout
@@ -31,6 +32,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
+    from ._file_types import FileObject
     from ._models import Job
 
 _BODY_EXCERPT = 500
@@ -93,6 +95,14 @@ class WaitTimeoutError(Error):
     def __init__(self, message: str, job: Job | None) -> None:
         super().__init__(message)
         self.job = job
+
+
+class FileProcessingError(Error):
+    """The API could not process an uploaded file (status ``error``); ``file`` is what it said."""
+
+    def __init__(self, message: str, file: FileObject) -> None:
+        super().__init__(message)
+        self.file = file
 
 
 class APIError(Error):
