@@ -38,7 +38,7 @@ from ._errors import (
     ConfigurationError,
     PaginationError,
 )
-from ._files import AsyncFiles, Files
+from ._files import AsyncFiles, Files, local_files
 from ._fine_tuning import AsyncFineTuning, FineTuning
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, attempt_limit
 from ._options import (
@@ -320,7 +320,14 @@ class Jobs:
         "reinforcement", ...}``), ``integrations`` a list of :class:`ftjobs.IntegrationParam`; every
         key is checked by type checkers (see ``ftjobs._params``). Retried only when the server
         certainly did not act (see README).
+
+        ``training_file``/``validation_file`` given as a ``pathlib.Path`` (a local JSONL file; a str
+        is a file id): the file is checked by :func:`ftjobs.validate_file` for the job's method and
+        model (:class:`ftjobs.TrainingFileError` with the report when it has errors, before anything
+        is sent), uploaded (``client.files.create``), waited for until processed, and its id sent.
         """
+        if local_files(params):  # a Path: validate, upload, wait until processed, send its id
+            params = Files(self._engine).upload_local(params)  # type: ignore[assignment]
         call, options = _create_call(params)
         return self._job(call, options)
 
@@ -551,6 +558,8 @@ class AsyncJobs:
 
     async def create(self, **params: Unpack[CreateParams]) -> Job:
         """Start a job (see :meth:`Jobs.create`)."""
+        if local_files(params):
+            params = await AsyncFiles(self._engine).upload_local(params)  # type: ignore[assignment]
         call, options = _create_call(params)
         return await self._job(call, options)
 

@@ -6,7 +6,8 @@
     ├── ConfigurationError          bad or missing client settings (e.g. no API key)
     ├── InvalidArgumentError        an argument the API would reject (also a ValueError)
     │   ├── InvalidJobIdError       a job id that could reach another endpoint
-    │   └── UnusableFileError       a training file that cannot be read as JSONL (validate_file)
+    │   ├── UnusableFileError       a training file that cannot be read as JSONL (validate_file)
+    │   └── TrainingFileError       a local training file validate_file found invalid (jobs.create)
     ├── WaitTimeoutError            wait() ran out of time; carries the last job seen
     ├── FileProcessingError         an uploaded file the API could not process (files.wait_processed)
     └── APIError                    anything that happened talking to the API
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Self
 if TYPE_CHECKING:
     from ._file_types import FileObject
     from ._models import Job
+    from ._validate import ValidationReport
 
 _BODY_EXCERPT = 500
 
@@ -83,6 +85,15 @@ class InvalidArgumentError(Error, ValueError):
 class UnusableFileError(InvalidArgumentError):
     """A file :func:`ftjobs.validate_file` cannot validate at all: missing, unreadable, empty, or not
     JSONL (no line of it is JSON). A file with some bad lines is not this: its report lists them."""
+
+
+class TrainingFileError(InvalidArgumentError):
+    """A local file given to ``jobs.create`` that :func:`ftjobs.validate_file` found invalid; nothing
+    was uploaded. ``report`` is the :class:`ftjobs.ValidationReport` (every error, with its line)."""
+
+    def __init__(self, message: str, report: ValidationReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class InvalidJobIdError(InvalidArgumentError):

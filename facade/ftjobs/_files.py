@@ -21,8 +21,10 @@ request never reached the server, like ``jobs.create``. An upload part is retrie
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 import httpx2
@@ -224,6 +226,47 @@ def _wait_args(timeout: float | None, poll_interval: float) -> None:
             raise InvalidArgumentError(f"{name} must be a number of seconds >= 0, got {value!r}")
 
 
+# --- jobs.create with local files ---------------------------------------------------------------
+
+#: The create fields that may name a local file (a path: validated, uploaded, then its id is sent).
+FILE_FIELDS = ("training_file", "validation_file")
+#: The per-call options the uploads and waits of ``jobs.create`` take from its own.
+UPLOAD_OPTIONS = ("extra_headers", "max_retries", "portkey")
+
+
+def local_files(params: Mapping[str, Any]) -> list[str]:
+    """The file fields of create params that hold a path (``pathlib.Path``: a str is a file id)."""
+    return [key for key in FILE_FIELDS if isinstance(params.get(key), os.PathLike)]
+
+
+def checked_path(params: Mapping[str, Any], key: str) -> Path:
+    """The path in params[key], validated for the job's method and model by validate_file;
+    TrainingFileError (the report attached, its first error named) when it is invalid."""
+    from ._errors import TrainingFileError
+    from ._validate import validate_file
+
+    path = Path(os.fspath(params[key]))
+    method = params.get("method")
+    tag = method.get("type") if isinstance(method, Mapping) else getattr(method, "type", None)
+    kind: Any = getattr(tag, "value", tag) or "supervised"  # an unknown one: validate_file says so
+    model = params.get("model")
+    report = validate_file(path, kind, model if isinstance(model, str) else None)
+    if not report.valid:
+        first = report.errors[0]
+        count = sum(report.error_counts.values())
+        raise TrainingFileError(
+            f"{key} {path}: {count} error{'s' if count != 1 else ''} ({kind}); "
+            f"line {first.line}: {first.kind}: {first.message} (nothing was uploaded; "
+            f"`ftjobs validate {path}` lists them all)",
+            report,
+        )
+    return path
+
+
+def upload_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in options.items() if k in UPLOAD_OPTIONS}
+
+
 # --- sync ----------------------------------------------------------------------------------------
 
 
@@ -265,6 +308,17 @@ class Files:
             self._cancel(upload_id, options)
             raise
         return result(_completed_file, data, reply, redact)
+
+    def upload_local(self, params: Mapping[str, Any], timeout: float | None = WAIT_TIMEOUT) -> dict[str, Any]:
+        """params with each local file (a Path) validated, uploaded, processed, and replaced by its id."""
+        fields = dict(params)
+        options = upload_options(params)
+        for key in local_files(params):
+            path = checked_path(params, key)
+            file = self.create(path, purpose="fine-tune", **options)
+            done = self.wait_processed(file.id, timeout=timeout, poll_interval=POLL_INTERVAL, **options)
+            fields[key] = done.id
+        return fields
 
     def _cancel(self, upload_id: str, options: Mapping[str, Any]) -> None:
         # the upload expires on its own if this fails; the error that stopped it is the one raised
@@ -373,6 +427,21 @@ class AsyncFiles:
             await self._cancel(upload_id, options)
             raise
         return result(_completed_file, data, reply, redact)
+
+    async def upload_local(
+        self, params: Mapping[str, Any], timeout: float | None = WAIT_TIMEOUT
+    ) -> dict[str, Any]:
+        """params with each local file (a Path) validated, uploaded, processed, and replaced by its id."""
+        import asyncio
+
+        fields = dict(params)
+        options = upload_options(params)
+        for key in local_files(params):
+            path = await asyncio.to_thread(checked_path, params, key)
+            file = await self.create(path, purpose="fine-tune", **options)
+            done = await self.wait_processed(file.id, timeout=timeout, poll_interval=POLL_INTERVAL, **options)
+            fields[key] = done.id
+        return fields
 
     async def _cancel(self, upload_id: str, options: Mapping[str, Any]) -> None:
         with contextlib.suppress(Error):

@@ -16,7 +16,7 @@ import pytest
 import ftjobs
 from ftjobs import _files, _payload
 
-from .helpers import Recorder, make_async_client, make_client
+from .helpers import Recorder, job_json, make_async_client, make_client
 
 
 def file_json(file_id: str = "file-abc", status: str = "processed", **extra: Any) -> dict[str, Any]:
@@ -327,3 +327,70 @@ def test_async_upload_in_parts_and_content(tmp_path: Path) -> None:
     assert parts == [b"abc", b"def", b"g"]
     assert created.id == "file-big"
     assert content == b"raw,bytes\n"
+
+
+GOOD = Path(__file__).resolve().parent.parent / "fixtures" / "validate" / "supervised_good.jsonl"
+BAD = GOOD.with_name("supervised_bad.jsonl")
+
+
+def job_flow(statuses: list[str]) -> Recorder:
+    """Files and jobs: POST /files, GET /files/{id} with statuses in turn, POST /fine_tuning/jobs."""
+    order = iter(statuses)
+
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        path = request.url.path
+        if path == "/v1/files":
+            return json_response(file_json("file-up", status="uploaded"))
+        if path == "/v1/files/file-up":
+            return json_response(file_json("file-up", status=next(order)))
+        if path == "/v1/fine_tuning/jobs":
+            return json_response(job_json(training_file=json.loads(request.content)["training_file"]))
+        return json_response({"error": {"message": "no route"}}, 404)
+
+    return Recorder(handle)
+
+
+def test_create_with_a_path_validates_uploads_waits_and_sends_the_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    """jobs.create(training_file=Path): upload (the file's bytes), wait until processed, then the job
+    with the new file id; a str validation_file stays an id (nothing uploaded for it)."""
+    monkeypatch.setattr(_files, "POLL_INTERVAL", 0.0)
+    rec = job_flow(["uploaded", "processed"])
+    job = make_client(rec).jobs.create(
+        model="gpt-4o-mini-2024-07-18", training_file=GOOD, validation_file="file-val"
+    )
+    assert [(r.method, r.url.path) for r in rec.requests] == [
+        ("POST", "/v1/files"),
+        ("GET", "/v1/files/file-up"),
+        ("GET", "/v1/files/file-up"),
+        ("POST", "/v1/fine_tuning/jobs"),
+    ]
+    assert form(rec.requests[0])["file"] == ("supervised_good.jsonl", GOOD.read_bytes())
+    body = json.loads(rec.requests[-1].content)
+    assert (body["training_file"], body["validation_file"]) == ("file-up", "file-val")
+    assert job.training_file == "file-up"
+
+
+def test_create_with_an_invalid_file_uploads_nothing() -> None:
+    """A local file with errors: TrainingFileError naming the first error's line, its report attached,
+    no request at all."""
+    rec = job_flow([])
+    with pytest.raises(ftjobs.TrainingFileError, match=r"line \d+: \w+") as caught:
+        make_client(rec).jobs.create(model="gpt-4o-mini-2024-07-18", training_file=BAD)
+    assert rec.requests == []
+    report = caught.value.report
+    assert not report.valid
+    assert f"line {report.errors[0].line}: {report.errors[0].kind}" in str(caught.value)
+
+
+def test_async_create_with_a_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The AsyncClient does the same: upload, wait, create with the id."""
+    monkeypatch.setattr(_files, "POLL_INTERVAL", 0.0)
+    rec = job_flow(["processed"])
+
+    async def main() -> Any:
+        async with make_async_client(rec) as client:
+            return await client.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=GOOD)
+
+    job = asyncio.run(main())
+    assert job.training_file == "file-up"
+    assert [r.url.path for r in rec.requests][-1] == "/v1/fine_tuning/jobs"
