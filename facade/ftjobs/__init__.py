@@ -40,6 +40,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
     )
     from ._file_types import FileDeleted, FileObject
     from ._files import AsyncFiles, Files
+    from ._job_results import JobResults, ResultRow
     from ._metrics import JobMetrics, MetricsRow
     from ._models import AsyncPage, Checkpoint, Job, JobEvent, Page
     from ._options import CreateParams, PortkeyOptions, RawResponse, RequestOptions, WaitOptions
@@ -108,6 +109,8 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
 
 _LAZY = {
     "AsyncFiles": "._files",
+    "JobResults": "._job_results",
+    "ResultRow": "._job_results",
     "FileDeleted": "._file_types",
     "FileObject": "._file_types",
     "FileProcessingError": "._errors",
@@ -289,6 +292,7 @@ __all__ = [
     "JobEvent",
     "JobHyperparameters",
     "JobMetrics",
+    "JobResults",
     "JobStatus",
     "Jobs",
     "JobsWithRawResponse",
@@ -316,6 +320,7 @@ __all__ = [
     "ReinforcementMethodParam",
     "RequestOptions",
     "ResponseValidationError",
+    "ResultRow",
     "RetryPolicy",
     "SamplingParams",
     "ScoreModelGrader",
