@@ -59,6 +59,7 @@ examples:
   ftjobs create --model gpt-4o-mini --training-file file-abc123
   ftjobs create --model gpt-4o-mini --training-file ./train.jsonl    (validates, uploads, waits)
   ftjobs upload train.jsonl
+  ftjobs results ftjob-abc123 --csv
   ftjobs wait ftjob-abc123 --timeout 600
   ftjobs list --status running --json
   ftjobs validate train.jsonl --model gpt-4o-mini-2024-07-18
@@ -154,6 +155,11 @@ def build_parser() -> _Root:
     p.add_argument(
         "--metadata", type=key_value, action="append", metavar="K=V", help="a metadata pair (repeatable)"
     )
+    p = add("results", "a job's result files: the step metrics CSV, decoded")
+    p.add_argument("job_id", metavar="ID", help=job_id)
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--csv", action="store_true", help="the CSV as the API wrote it (decoded)")
+    shape.add_argument("--table", action="store_true", help="a table, one row per step (the default)")
     p = add("upload", "upload a file (for fine-tuning by default) and show it")
     p.add_argument("file", metavar="FILE", help="the local file to upload")
     p.add_argument("--purpose", default="fine-tune", help="the file's purpose (default fine-tune)")
@@ -393,6 +399,33 @@ def _file_arg(value: str | None, flag: str) -> Any:
     return value
 
 
+def _cmd_results(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
+    from ._format import clean, table
+
+    results = client.jobs.results(args.job_id)
+    if args.json:
+        for row in results.rows:
+            _dump(row.to_dict(), out)
+        return EXIT_OK
+    if args.csv:
+        out.write(results.to_csv())
+        return EXIT_OK
+    if not results.file_ids:
+        sys.stderr.write(f"ftjobs: job {clean(args.job_id)} has no result files (yet)\n")
+        return EXIT_OK
+    cells = ([_result_cell(row.to_dict().get(column)) for column in results.columns] for row in results.rows)
+    out.write(table(list(results.columns), cells) + "\n")
+    return EXIT_OK
+
+
+def _result_cell(value: Any) -> str:
+    from ._format import clean
+
+    if value is None:
+        return "-"
+    return f"{value:.4f}" if isinstance(value, float) else clean(str(value))
+
+
 def _cmd_upload(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
     from ._validate import _Bar
 
@@ -595,6 +628,7 @@ _COMMANDS: dict[str, Callable[[Client, argparse.Namespace, IO[str]], int]] = {
     "list": _cmd_list,
     "create": _cmd_create,
     "upload": _cmd_upload,
+    "results": _cmd_results,
     "cancel": _cmd_action,
     "pause": _cmd_action,
     "resume": _cmd_action,
