@@ -3,7 +3,6 @@ as `ftjobs validate`), and the result file of a succeeded job, through the ftjob
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
