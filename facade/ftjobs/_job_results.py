@@ -17,11 +17,14 @@ import csv
 import io
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._errors import ResponseValidationError
+
+if TYPE_CHECKING:
+    from ._metrics import JobMetrics
 
 #: The columns the API documents, after ``step``, in its order.
 KNOWN_COLUMNS: tuple[str, ...] = ("train_loss", "train_accuracy", "valid_loss", "valid_mean_token_accuracy")
@@ -156,3 +159,42 @@ def read(job_id: str, files: Sequence[tuple[str, bytes]]) -> JobResults:
         columns=tuple(columns) or ("step", *KNOWN_COLUMNS),
         rows=tuple(rows),
     )
+
+
+def incomplete(metrics: JobMetrics) -> bool:
+    """Whether a series built from events lacks steps: none at all, or not every step from 1 to its
+    last (the API keeps a bounded number of events; a long job's early ones are gone)."""
+    steps = [row.step for row in metrics.rows]
+    return not steps or steps[0] > 1 or len(steps) < steps[-1]
+
+
+def filled(metrics: JobMetrics, results: JobResults) -> JobMetrics:
+    """metrics with the steps it lacks taken from the result files (``train_accuracy`` is the
+    events' ``train_mean_token_accuracy``; a ``full_valid_*`` column is read as a number)."""
+    from ._metrics import KNOWN_FIELDS, JobMetrics, MetricsRow
+
+    by_step = {row.step: row for row in metrics.rows}
+    for row in results.rows:
+        if row.step in by_step:
+            continue
+        known: dict[str, float | None] = {}
+        extra: dict[str, Any] = {}
+        for name, text in row.extra.items():
+            if name in KNOWN_FIELDS:
+                try:
+                    value = float(text)
+                except ValueError:
+                    continue
+                known[name] = value if math.isfinite(value) else None
+            else:
+                extra[name] = text
+        by_step[row.step] = MetricsRow(
+            step=row.step,
+            train_loss=row.train_loss,
+            train_mean_token_accuracy=row.train_accuracy,
+            valid_loss=row.valid_loss,
+            valid_mean_token_accuracy=row.valid_mean_token_accuracy,
+            extra=extra,
+            **known,
+        )
+    return JobMetrics(job_id=metrics.job_id, rows=tuple(by_step[step] for step in sorted(by_step)))

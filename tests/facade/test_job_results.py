@@ -129,3 +129,67 @@ def test_async_results() -> None:
             return await client.jobs.results("ftjob-abc123")
 
     assert len(asyncio.run(main()).rows) == 4
+
+
+def metrics_server(event_steps: list[int], csv: bytes) -> Recorder:
+    """Events (metrics for event_steps, newest first), no checkpoints, a job with one result file."""
+
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        path = request.url.path
+        if path.endswith("/events"):
+            data = [
+                {
+                    "object": "fine_tuning.job.event",
+                    "id": f"ftevent-{step}",
+                    "created_at": 1721764800 + step,
+                    "level": "info",
+                    "message": f"Step {step}",
+                    "type": "metrics",
+                    "data": {"step": step, "train_loss": 9.0, "train_mean_token_accuracy": 0.9},
+                }
+                for step in reversed(event_steps)
+            ]
+            return httpx2.Response(200, json={"object": "list", "data": data, "has_more": False})
+        if path.endswith("/checkpoints"):
+            return httpx2.Response(200, json={"object": "list", "data": [], "has_more": False})
+        if path.endswith("/content"):
+            return httpx2.Response(200, content=csv)
+        return httpx2.Response(200, json=job_json(status="succeeded", result_files=["file-res"]))
+
+    return Recorder(handle)
+
+
+def test_metrics_cli_fills_steps_the_events_lost_from_the_result_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ftjobs metrics --csv` on a job whose events hold only steps 3-4: steps 1-2 come from the result
+    file (train_accuracy as train_mean_token_accuracy), steps 3-4 stay the events' values; a note
+    on stderr says how many steps were read from the results."""
+    import io
+
+    from ftjobs._cli import _metrics, parse
+
+    rec = metrics_server([3, 4], CSV)
+    out = io.StringIO()
+    code = _metrics.run(make_client(rec), parse(["metrics", "ftjob-abc123", "--csv"]), out)
+    assert code == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("step,train_loss,train_mean_token_accuracy")
+    assert [line.split(",")[:3] for line in lines[1:]] == [
+        ["1", "1.52347", "0.0"],
+        ["2", "0.57719", "0.0"],
+        ["3", "9.0", "0.9"],
+        ["4", "9.0", "0.9"],
+    ]
+    assert "2 steps the job's events no longer hold were read from its result file" in capsys.readouterr().err
+
+
+def test_complete_events_need_no_result_file() -> None:
+    """Events for every step from 1: the series is complete, no result file is downloaded."""
+    import io
+
+    from ftjobs._cli import _metrics, parse
+
+    rec = metrics_server([1, 2, 3, 4], CSV)
+    _metrics.run(make_client(rec), parse(["metrics", "ftjob-abc123", "--csv"]), io.StringIO())
+    assert not any(r.url.path.endswith("/content") for r in rec.requests)
