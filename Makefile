@@ -7,7 +7,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .PHONY: install test test-fast test-deps lint regen check-regen demo clean bench spec-report bench-specdiff \
-	reliability-report update-history
+	reliability-report update-history mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,21 @@ spec-report: $(STAMP)
 # docs/update-history.md: `ftjobs-spec update` replayed over the OpenAI history (~30 s; a test checks it).
 update-history: $(STAMP)
 	$(PY) -m scripts.update_history --output docs/update-history.md
+
+MUTATE_STAMP := $(VENV)/.mutate-installed
+
+$(MUTATE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[mutate]'
+	touch $(MUTATE_STAMP)
+
+# Mutation testing of the modules that carry the README's promises -> docs/mutation.md. Not part of
+# `make test` (about an hour on 2 cores). cosmic-ray, not mutmut: it mutates one module at a time and
+# runs any command as the test, so each module meets only the tests of its area (scripts/mutation.toml,
+# with a timeout per module), in a temporary copy of this tree; mutmut 3 needs a ./, src/ or source/
+# layout and forks one pytest process per mutant, which the loopback-server tests do not survive.
+# MUTATE_ARGS: e.g. `--module _retry.py --sample 0` (one module, every mutant); see scripts/mutate.py.
+mutate: $(MUTATE_STAMP)
+	$(PY) -m scripts.mutate $(MUTATE_ARGS)
 
 bench-specdiff: $(STAMP)
 	$(PY) -m scripts.bench_specdiff

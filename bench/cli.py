@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 
 from ._common import API_KEY, PYTHON, Row, Subprocess, alternate, bench_env, median, run_child
 
@@ -28,16 +29,17 @@ def serve() -> Subprocess:
     return server
 
 
-def run(rounds: int = 7) -> list[Row]:
+def time_against_one_job(
+    commands_for: Callable[[str, str], dict[str, list[str]]], rounds: int
+) -> tuple[dict[str, float], dict[str, str], str]:
+    """Against ``ftjobs serve`` holding one job: each command of ``commands_for(job_id, base_url)``
+    run as a whole process, alternated over rounds; (median wall ms, last stdout) per name, job id."""
     with serve() as server:
         url = server.base_url  # type: ignore[attr-defined]
         env = bench_env(OPENAI_BASE_URL=url, OPENAI_API_KEY=API_KEY)
         create = [FTJOBS, "create", "--model", "gpt-4o-mini-2024-07-18", "--training-file", "file-abc123"]
         job_id = json.loads(run_child([*create, "--json"], env=env).stdout)["id"]
-        commands = {
-            "ftjobs": [FTJOBS, "retrieve", job_id, "--json"],
-            "openai": [PYTHON, "-c", PEER, job_id],
-        }
+        commands = commands_for(job_id, url)
         outputs: dict[str, str] = {}
 
         def contender(name: str) -> float:
@@ -46,8 +48,18 @@ def run(rounds: int = 7) -> list[Row]:
             return child.wall
 
         walls = alternate({name: (lambda n=name: contender(n)) for name in commands}, rounds)
+    return {name: median(v) * 1000 for name, v in walls.items()}, outputs, job_id
+
+
+def run(rounds: int = 7) -> list[Row]:
+    t, outputs, job_id = time_against_one_job(
+        lambda job_id, _url: {
+            "ftjobs": [FTJOBS, "retrieve", job_id, "--json"],
+            "openai": [PYTHON, "-c", PEER, job_id],
+        },
+        rounds,
+    )
     assert json.loads(outputs["ftjobs"])["id"] == json.loads(outputs["openai"])["id"] == job_id
-    t = {name: median(v) * 1000 for name, v in walls.items()}
     return [
         Row(
             "5",

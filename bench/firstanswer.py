@@ -7,10 +7,8 @@ goal 1 (bench.coldstart). Alternated, order rotated, median of the rounds; cache
 
 from __future__ import annotations
 
-import json
-
-from ._common import API_KEY, PYTHON, Row, alternate, bench_env, median, run_child
-from .cli import FTJOBS, serve
+from ._common import API_KEY, PYTHON, Row
+from .cli import FTJOBS, time_against_one_job
 
 SNIPPETS = {
     "ftjobs": (
@@ -26,28 +24,17 @@ SNIPPETS = {
 
 
 def run(rounds: int = 7) -> list[Row]:
-    with serve() as server:
-        url = server.base_url  # type: ignore[attr-defined]
-        env = bench_env(OPENAI_BASE_URL=url, OPENAI_API_KEY=API_KEY)
-        create = [FTJOBS, "create", "--model", "gpt-4o-mini-2024-07-18", "--training-file", "file-abc123"]
-        job_id = json.loads(run_child([*create, "--json"], env=env).stdout)["id"]
-        commands = {
+    t, outputs, job_id = time_against_one_job(
+        lambda job_id, url: {
             "ftjobs": [PYTHON, "-c", SNIPPETS["ftjobs"], job_id, API_KEY, url],
             "openai": [PYTHON, "-c", SNIPPETS["openai"], job_id, API_KEY, url],
             "cli": [FTJOBS, "retrieve", job_id],
             "cli-floor": [FTJOBS, "--version"],
-        }
-        outputs: dict[str, str] = {}
-
-        def contender(name: str) -> float:
-            child = run_child(commands[name], env=env)
-            outputs[name] = child.stdout
-            return child.wall
-
-        walls = alternate({name: (lambda n=name: contender(n)) for name in commands}, rounds)
+        },
+        rounds,
+    )
     assert outputs["ftjobs"].strip() == outputs["openai"].strip() == job_id
     assert job_id in outputs["cli"]
-    t = {name: median(v) * 1000 for name, v in walls.items()}
     return [
         Row(
             "6",

@@ -26,6 +26,7 @@ TOOLING_MODULES = frozenset(
         "oas_patch",
         "jsonpath_ng",
         "openapi_spec_validator",
+        "interegular",
     }
 )
 

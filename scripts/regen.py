@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import trim
+from . import trim, views
 
 ROOT = trim.ROOT
 SPEC = trim.OPENAPI_DIR / "fine_tuning.yaml"
@@ -70,6 +70,10 @@ def generate(
     # Match the generator's summary line, not any "warning" (the output path could contain one).
     if "Warning(s) encountered while generating" in output and not allow_warnings:
         raise GenerationError(f"openapi-python-client warned on {spec.name}:\n{output}")
+    try:
+        views.render(spec, CONFIG, target)
+    except views.ViewError as exc:
+        raise GenerationError(f"the typed classes (scripts/views.py) failed on {spec.name}: {exc}") from None
     _format(target)
     for path in sorted(target.rglob("*.py")):
         path.write_text(HEADER + path.read_text(encoding="utf-8"), encoding="utf-8")

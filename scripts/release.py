@@ -140,6 +140,9 @@ def api_group(change: ApiChange) -> Group:
     argument; a signature change only when it adds optional keyword-only parameters); anything else
     removed or changed in the generated API can break Python code."""
     if change.kind == "attribute-added":
+        if change.name.startswith("ftjobs."):  # a class users hold, or a create TypedDict
+            optional = " = " in change.detail or change.detail.endswith("(optional key)")
+            return "Added" if optional else "Breaking"
         return "Added" if _UNSET.search(change.detail) else "Breaking"
     if change.kind == "function-signature-changed":
         return "Added" if added_parameters(change.detail) else "Breaking"
@@ -175,7 +178,10 @@ def http_entries(changes: Iterable[Change], docs_prefix: str = "") -> list[Entry
 def api_entries(changes: Iterable[ApiChange]) -> list[Entry]:
     out = []
     for change in changes:
-        module = "ftjobs_generated." if change.name.startswith("api.") else "ftjobs_generated.models."
+        if change.name.startswith("ftjobs."):  # already the name users import
+            module = ""
+        else:
+            module = "ftjobs_generated." if change.name.startswith("api.") else "ftjobs_generated.models."
         detail = f" (`{change.detail}`)" if change.detail else ""
         what = change.kind.replace("-", " ")
         added = added_parameters(change.detail) if change.kind == "function-signature-changed" else None
@@ -230,7 +236,7 @@ class ReleaseNote:
         lines += [f"{note}" for note in self.notes]
         audiences = {
             "callers": "For callers (HTTP contract)",
-            "python": "For Python code (`ftjobs_generated`)",
+            "python": "For Python code (`ftjobs`, `ftjobs_generated`)",
             "upstream": "Upstream",
         }
         for group in GROUPS:

@@ -63,7 +63,8 @@ if TYPE_CHECKING:  # the typed views load with the first answer (below): `Client
     from ._job_results import JobResults
     from ._metrics import JobMetrics
     from ._models import AsyncPage, Checkpoint, Item, Job, JobEvent, Page
-    from ._options import CreateParams, Exchange, RequestOptions, WaitOptions
+    from ._options import Exchange, RequestOptions, WaitOptions
+    from ._params import CreateParams
     from ._raw import AsyncJobsWithRawResponse, JobsWithRawResponse
 
 T = TypeVar("T")
@@ -447,11 +448,12 @@ class Jobs:
         """Poll until the job is terminal and return it.
 
         The interval starts at ``poll_interval`` and grows by half each poll up to
-        ``max_poll_interval``; a ``Retry-After``/``retry-after-ms`` header on the job response is
-        honoured instead. ``on_update(job)`` is called on the first poll and every status change;
+        ``max_poll_interval`` (a ``poll_interval`` above it is kept: the maximum never shortens it); a
+        ``Retry-After``/``retry-after-ms`` header on the job response is honoured instead, capped at
+        that maximum. ``on_update(job)`` is called on the first poll and every status change;
         ``on_event(event)`` for each new event, oldest first; ``on_poll(job)`` after every poll (for
-        progress displays). ``timeout`` (seconds, None = no limit)
-        raises WaitTimeoutError carrying the last job seen. The deadline is checked before every
+        progress displays). ``timeout`` (seconds, None = no limit) raises WaitTimeoutError carrying
+        the last job seen; no sleep goes past it. The deadline is checked before every
         request (each poll, each page of events: at most 100 pages per poll), and each request gets
         at most the time left (at least 1 s): a server that drips, cycles or never stops paging
         cannot hold the wait much past ``timeout``. ``request_timeout`` is each request's own limit;

@@ -159,8 +159,12 @@ def single_coding(content_encoding: str) -> str | None:
     raise BodyError(f"unsupported content encoding {coding[:40]!r} (accepted: {ACCEPT_ENCODING})")
 
 
+class ConstantError(ValueError):
+    """A JSON text holds NaN, Infinity or -Infinity, which ``json.loads`` takes and JSON does not."""
+
+
 def _not_json(constant: str) -> NoReturn:
-    raise ValueError(f"{constant} is not JSON (RFC 8259 has no NaN or infinities)")
+    raise ConstantError(f"{constant} is not JSON (RFC 8259 has no NaN or infinities)")
 
 
 #: The stdlib's decoder, refusing NaN/Infinity/-Infinity; built once (``json.loads(s, **kw)``

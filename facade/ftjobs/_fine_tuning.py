@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Unpack
 if TYPE_CHECKING:
     from ._client import AsyncJobs, Jobs
     from ._models import Checkpoint, Job, JobEvent
-    from ._options import CreateParams, RequestOptions
+    from ._options import RequestOptions
     from ._pagination import AsyncPager, SyncPager
+    from ._params import CreateParams
     from ._raw import AsyncJobsWithRawResponse, JobsWithRawResponse
     from ._resources import AsyncCheckpoints, AsyncGraders, Checkpoints, Graders
 

@@ -33,12 +33,13 @@ import attrs
 import httpx2
 
 from ._constants import MAX_REDIRECTS, MAX_RESPONSE_BYTES
-from ._decode import ACCEPT_ENCODING, Body, BodyError, decode_budget, load_json
+from ._decode import ACCEPT_ENCODING, Body, BodyError, ConstantError, decode_budget, load_json
 from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     Error,
+    InvalidArgumentError,
     ResponseValidationError,
     status_error_class,
 )
@@ -218,9 +219,11 @@ class Settings:
         target = call.path if not query else f"{call.path}?{query}"
         body: bytes | Payload | None = None
         if call.json_body is not None:
-            body = json.dumps(
-                call.json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            ).encode()
+            try:
+                text = json.dumps(call.json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            except ValueError as exc:  # NaN or inf in a body the caller built (hyperparameters...)
+                raise InvalidArgumentError(f"the request body is not JSON data: {exc}") from None
+            body = text.encode()
             headers = [
                 *headers,
                 (b"Content-Type", b"application/json"),
@@ -463,8 +466,9 @@ class Attempts:
             kind = response.headers.get("content-type", "no content type")
             # redacted before it is cut: a key across the cut would otherwise leave its first half
             excerpt = self.redact(body[:4096].decode("utf-8", errors="replace"))[:200]
+            reason = str(exc) if isinstance(exc, ConstantError) else type(exc).__name__
             error = ResponseValidationError(
-                f"response is not JSON ({kind}; {type(exc).__name__}): {' '.join(excerpt.split())[:120]!r}",
+                f"response is not JSON ({kind}; {reason}): {' '.join(excerpt.split())[:120]!r}",
                 body=excerpt,
                 status_code=status,
                 method=method,

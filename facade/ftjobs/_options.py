@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 import httpx2
 
 from ._errors import ConfigurationError, Error, InvalidArgumentError, ResponseValidationError
-from ._params import CreateFields
 
 if TYPE_CHECKING:
     from ._http import AsyncEngine, Call, Reply, Settings, SyncEngine
@@ -101,11 +100,6 @@ class RequestOptions(WaitOptions, total=False):
     """The keyword arguments every API method accepts besides its own (see the module docstring)."""
 
     timeout: float | httpx2.Timeout | None
-
-
-class CreateParams(CreateFields, RequestOptions, total=False):
-    """The keyword arguments of ``jobs.create``: the request's fields and the per-call options
-    (``extra_body`` is both: merged into the body before the body is checked)."""
 
 
 #: The option names, for checking the keyword arguments a method was given.
@@ -218,6 +212,8 @@ def check_create_names(params: Mapping[str, Any]) -> None:
     with a suggestion. The known names are CreateParams' keys: the request's fields (the TypedDict of
     ftjobs._params, which follows the spec) and the per-call options; ``extra_body`` carries a field
     the spec does not know yet."""
+    from ._params import CreateParams  # loads the generated TypedDicts: with the first create only
+
     known = CreateParams.__required_keys__ | CreateParams.__optional_keys__
     for name in params:
         if name not in known:

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from ._client import AsyncJobs, Jobs
     from ._http import TimeoutTypes
     from ._models import AsyncPage, Checkpoint, Job, JobEvent, Page
-    from ._options import CreateParams, Exchange
+    from ._options import Exchange
+    from ._params import CreateParams
     from ._wait import OnEvent, OnUpdate
 
 

@@ -2,7 +2,7 @@
 
 Names follow the official SDK (``client.fine_tuning.checkpoints.permissions``,
 ``client.fine_tuning.alpha.graders``); conventions follow ``client.jobs``: typed results
-(``ftjobs._results``), lists as pages, every method taking the per-call options
+(``ftjobs_generated.views``), lists as pages, every method taking the per-call options
 (:class:`ftjobs.RequestOptions`), the async twins awaiting the same.
 
 ===========================================  ==================================================
@@ -37,10 +37,16 @@ from ._options import RawResponse, RequestOptions, asend, prepare, result, send
 from ._pagination import AsyncPager, SyncPager
 
 if TYPE_CHECKING:
+    from ftjobs_generated.views import (
+        CheckpointPermission,
+        GraderRunResult,
+        GraderValidation,
+        PermissionDeleted,
+    )
+
     from ._http import AsyncEngine, SyncEngine
     from ._models import AsyncPage, Page
     from ._params import GraderParam
-    from ._results import CheckpointPermission, GraderRunResult, GraderValidation, PermissionDeleted
 
 Order = Literal["ascending", "descending"]
 
@@ -189,8 +195,9 @@ def validate_grader_call(grader: object) -> Call:
 def _sync_page(
     data: Any, fetch: Callable[[str], Page[CheckpointPermission]] | None
 ) -> Page[CheckpointPermission]:
+    from ftjobs_generated.views import CheckpointPermission
+
     from ._models import Page, read_page
-    from ._results import CheckpointPermission
 
     page: Page[CheckpointPermission] = read_page(data, CheckpointPermission, Page)
     if fetch is not None:
@@ -201,8 +208,9 @@ def _sync_page(
 def _async_page(
     data: Any, fetch: Callable[[str], Awaitable[AsyncPage[CheckpointPermission]]] | None
 ) -> AsyncPage[CheckpointPermission]:
+    from ftjobs_generated.views import CheckpointPermission
+
     from ._models import AsyncPage, read_page
-    from ._results import CheckpointPermission
 
     page: AsyncPage[CheckpointPermission] = read_page(data, CheckpointPermission, AsyncPage)
     if fetch is not None:
@@ -211,19 +219,19 @@ def _async_page(
 
 
 def _deleted(data: Any) -> PermissionDeleted:
-    from ._results import PermissionDeleted
+    from ftjobs_generated.views import PermissionDeleted
 
     return PermissionDeleted.from_dict(data)
 
 
 def _run_result(data: Any) -> GraderRunResult:
-    from ._results import GraderRunResult
+    from ftjobs_generated.views import GraderRunResult
 
     return GraderRunResult.from_dict(data)
 
 
 def _validation(data: Any) -> GraderValidation:
-    from ._results import GraderValidation
+    from ftjobs_generated.views import GraderValidation
 
     return GraderValidation.from_dict(data)
 

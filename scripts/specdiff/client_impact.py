@@ -1,7 +1,11 @@
 """What changes in the generated Python API: regenerate both sides in a temporary folder and compare.
 
 The generated packages are read with `ast` (never imported): model classes and their attributes
-(with annotations), enum members, and the public functions of every API module (with signatures).
+(with annotations), enum members, and the public functions of every API module (with signatures);
+and the classes users hold and the create TypedDicts (views.py, params.py, re-exported by the
+facade), named as users import them: ``ftjobs.Job.priority``. A view attribute's detail ends with its
+default (`` = None``) when it has one; a TypedDict key's is ``Required[...]`` or ends with
+``(optional key)``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,21 @@ class Surface:
     functions: dict[str, str]  # api.module.function -> signature
 
 
+#: Attributes of the classes users hold that are not API fields.
+_NOT_API = frozenset({"raw", "request_id"})
+
+
+def _default(value: ast.expr) -> str:
+    """The default of an attrs field: ``x = None`` or ``x = attrs.field(default=None, ...)``."""
+    if isinstance(value, ast.Call):
+        for kw in value.keywords:
+            if kw.arg == "default":
+                return ast.unparse(kw.value)
+            if kw.arg == "factory":
+                return f"{ast.unparse(kw.value)}()"
+    return ast.unparse(value)
+
+
 def _is_enum(node: ast.ClassDef) -> bool:
     return any(ast.unparse(b).endswith("Enum") for b in node.bases)
 
@@ -60,6 +79,29 @@ def surface(package: Path) -> Surface:
                     for stmt in node.body
                     if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
                 }
+    for name in ("views.py", "params.py"):
+        path = package / name
+        if not path.is_file():
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
+                continue
+            typeddict = any(ast.unparse(b) == "TypedDict" for b in node.bases)
+            attrs: dict[str, str] = {}
+            for stmt in node.body:
+                if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                    continue
+                if stmt.target.id in _NOT_API:
+                    continue
+                annotation = ast.unparse(stmt.annotation)
+                if typeddict:
+                    detail = (
+                        annotation if annotation.startswith("Required[") else f"{annotation} (optional key)"
+                    )
+                else:
+                    detail = annotation + (f" = {_default(stmt.value)}" if stmt.value is not None else "")
+                attrs[stmt.target.id] = detail
+            out.classes[f"ftjobs.{node.name}"] = attrs
     for path in sorted((package / "api").rglob("*.py")):
         if path.name == "__init__.py":
             continue

@@ -106,7 +106,7 @@ class Walker:
         out: list[tuple[str | None, Finding]] = []
         spec_sink = Sink()
         for handler in registry.handlers("spec"):
-            handler(spec_sink, SpecPair(self.base_doc, self.revision_doc))
+            handler(spec_sink, SpecPair(self.base_doc, self.revision_doc, self, self.base, self.revision))
         out.extend((f.operation, f) for f in spec_sink.findings)
         b_ops, r_ops = operations(self.base_doc), operations(self.revision_doc)
         op_handlers = registry.handlers("operation")

@@ -13,6 +13,8 @@ MESSAGES: dict[str, str] = {
     "operation-removed-after-deprecation": "deprecated operation {label} removed (it had no sunset date)",
     "operation-removed-after-sunset": "operation {label} removed after its sunset date {date}",
     "operation-removed-unstable": "operation {label} removed (stability level {stability})",
+    "webhook-added": "webhook {name} ({method}) added: subscribers may now be called",
+    "webhook-removed": "webhook {name} ({method}) removed: subscribers are no longer called",
     "operation-id-changed": "operationId changed from {old} to {new}: generated function names change",
     "operation-deprecated": "operation is now deprecated",
     "operation-docs-changed": "documentation changed ({fields})",
@@ -30,10 +32,32 @@ MESSAGES: dict[str, str] = {
     "security-removed": "operation no longer requires authentication",
     "security-alternative-added": "new accepted security alternative: {alternative}",
     "security-alternative-removed": "security alternative no longer accepted: {alternative}",
+    "security-scheme-type-changed": (
+        "security scheme {scheme} changed from {old} to {new}: clients send the old credentials"
+    ),
+    "security-scheme-location-changed": (
+        "security scheme {scheme} moved the key from {old} to {new}: clients send it in the old place"
+    ),
+    "security-scheme-bearer-format-changed": (
+        "security scheme {scheme} bearer format changed from {old} to {new}"
+    ),
+    "security-scheme-flow-added": "security scheme {scheme} offers the OAuth2 flow {flow}",
+    "security-scheme-flow-removed": "security scheme {scheme} no longer offers the OAuth2 flow {flow}",
+    "security-scheme-url-changed": "security scheme {scheme} {field} changed from {old} to {new}",
+    "security-scope-added": (
+        "security scheme {scheme} now requires scope(s) {scopes}: tokens without them are refused"
+    ),
+    "security-scope-removed": "security scheme {scheme} no longer requires scope(s) {scopes}",
     "request-parameter-added-required": "new required parameter {name}",
     "request-parameter-added-optional": "new optional parameter {name}",
     "request-parameter-removed": "parameter {name} removed (callers that send it may be rejected)",
     "request-parameter-removed-after-deprecation": "deprecated parameter {name} removed",
+    "request-parameter-removed-before-sunset": (
+        "deprecated parameter {name} removed before its sunset date {date}"
+    ),
+    "request-parameter-removed-after-sunset": (
+        "deprecated parameter {name} removed after its sunset date {date}"
+    ),
     "request-parameter-became-required": "parameter {name} became required",
     "request-parameter-became-optional": "parameter {name} became optional",
     "request-parameter-style-changed": "parameter {name} serialization style changed from {old} to {new}",
@@ -51,6 +75,9 @@ MESSAGES: dict[str, str] = {
     "response-success-status-removed": "success status {status} removed",
     "response-error-status-added": "error status {status} documented",
     "response-error-status-removed": "error status {status} no longer documented",
+    "response-default-removed": (
+        "default response no longer documented: error bodies are no longer bounded by its schema"
+    ),
     "response-media-type-added": "response {status} media type {media} added",
     "response-media-type-removed": "response {status} media type {media} removed",
     "response-header-added": "response {status} header {name} added",
@@ -86,14 +113,33 @@ MESSAGES: dict[str, str] = {
     "response-bound-relaxed": "response {bound} relaxed from {old} to {new}",
     "response-bound-tightened": "response {bound} tightened from {old} to {new}",
     "request-pattern-added": "request value must now match {new}",
-    "request-pattern-changed": "request pattern changed from {old} to {new}",
+    "request-pattern-narrowed": (
+        "request pattern narrowed from {old} to {new}: values it accepted are now rejected"
+    ),
+    "request-pattern-widened": "request pattern widened from {old} to {new}",
+    "request-pattern-changed": (
+        "request pattern changed from {old} to {new}: each accepts strings the other rejects"
+    ),
     "request-pattern-removed": "request pattern {old} lifted",
     "response-pattern-added": "response value now matches {new}",
-    "response-pattern-changed": "response pattern changed from {old} to {new}",
+    "response-pattern-widened": (
+        "response pattern widened from {old} to {new}: clients may see values it excluded"
+    ),
+    "response-pattern-narrowed": "response pattern narrowed from {old} to {new}",
+    "response-pattern-changed": (
+        "response pattern changed from {old} to {new}: each accepts strings the other rejects"
+    ),
+    "schema-pattern-undecided": "pattern changed from {old} to {new}, not decided: {reason}",
     "response-pattern-removed": "response pattern {old} lifted: clients may see any string",
     "schema-format-changed": "format changed from {old} to {new}",
     "schema-format-added": "format {new} stated (an annotation: values unchanged)",
     "schema-format-removed": "format {old} no longer stated",
+    "response-integer-format-widened": (
+        "response integer format widened from {old} to {new}: narrower client integers overflow"
+    ),
+    "request-integer-format-narrowed": (
+        "request integer format narrowed from {old} to {new}: larger values no longer fit"
+    ),
     "request-default-changed": "default changed from {old} to {new}: omitting the value now means another",
     "request-property-added-required": "new required request property {name}",
     "request-property-added-optional": "new optional request property {name}",
@@ -134,8 +180,19 @@ MESSAGES: dict[str, str] = {
     "discriminator-added": "discriminator {name} added",
     "discriminator-removed": "discriminator {name} removed: alternatives are no longer named by a property",
     "discriminator-property-changed": "discriminator property changed from {old} to {new}",
-    "discriminator-mapping-added": "discriminator value {value} added (maps to {target})",
-    "discriminator-mapping-removed": "discriminator value {value} removed (mapped to {target})",
+    "discriminator-value-renamed": (
+        "discriminator value {old} of {target} is now {new}: payloads tagged {old} no longer dispatch"
+    ),
+    "request-discriminator-value-removed": (
+        "request discriminator value {value} (mapped to {target}) no longer accepted"
+    ),
+    "response-discriminator-value-removed": (
+        "response discriminator value {value} (mapped to {target}) no longer sent"
+    ),
+    "request-discriminator-value-added": "request discriminator value {value} accepted (maps to {target})",
+    "response-discriminator-value-added": (
+        "response discriminator value {value} (maps to {target}): clients cannot dispatch it"
+    ),
     "discriminator-mapping-changed": "discriminator value {value} now maps to {new} instead of {old}",
     "request-not-added": "request values now must not match a new `not` schema",
     "request-not-removed": "request `not` restriction lifted",
@@ -151,6 +208,38 @@ MESSAGES: dict[str, str] = {
     "request-pattern-property-removed": "request properties matching {pattern} are no longer constrained",
     "response-pattern-property-added": "response properties matching {pattern} are now constrained",
     "response-pattern-property-removed": "response properties matching {pattern} are no longer constrained",
+    "request-property-removed-before-sunset": (
+        "deprecated request property {name} removed before its sunset date {date}"
+    ),
+    "request-property-removed-after-sunset": (
+        "deprecated request property {name} removed after its sunset date {date}"
+    ),
+    "response-property-removed-before-sunset": (
+        "deprecated response property {name} removed before its sunset date {date}"
+    ),
+    "response-property-removed-after-sunset": (
+        "deprecated response property {name} removed after its sunset date {date}"
+    ),
+    "request-dependent-required-added": "request objects with {trigger} must now also hold {names}",
+    "request-dependent-required-removed": "request objects with {trigger} no longer need {names}",
+    "response-dependent-required-added": "response objects with {trigger} now always hold {names}",
+    "response-dependent-required-removed": "response objects with {trigger} may now lack {names}",
+    "request-dependent-schema-added": "request objects with {trigger} must now satisfy a dependent schema",
+    "request-dependent-schema-removed": "request dependent schema for {trigger} lifted",
+    "response-dependent-schema-added": "response objects with {trigger} now satisfy a dependent schema",
+    "response-dependent-schema-removed": (
+        "response dependent schema for {trigger} lifted: clients lose what it guaranteed"
+    ),
+    "request-prefix-item-added": "request tuple position {position} is now constrained (prefixItems)",
+    "request-prefix-item-removed": "request tuple position {position} is no longer constrained (prefixItems)",
+    "response-prefix-item-added": "response tuple position {position} is now described (prefixItems)",
+    "response-prefix-item-removed": (
+        "response tuple position {position} is no longer described: clients may see any value"
+    ),
+    "request-unevaluated-tightened": "request {keyword} tightened from {old} to {new}",
+    "request-unevaluated-loosened": "request {keyword} loosened from {old} to {new}",
+    "response-unevaluated-loosened": "response {keyword} loosened from {old} to {new}: closed models fail",
+    "response-unevaluated-tightened": "response {keyword} tightened from {old} to {new}",
 }
 
 

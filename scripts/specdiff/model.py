@@ -147,7 +147,11 @@ class OpPair:
 
 @dataclass
 class SpecPair:
-    """The unit a spec handler looks at: the two documents."""
+    """The unit a spec handler looks at: the two documents (and, for handlers that compare schemas
+    outside `paths`, such as webhooks, the walker and both resolvers)."""
 
     base: dict[str, Any]
     revision: dict[str, Any]
+    walker: SchemaWalker | None = None
+    base_resolver: Resolver | None = None
+    revision_resolver: Resolver | None = None

@@ -11,6 +11,7 @@ from .rules import (
     arrays,
     bounds,
     callbacks,
+    dependencies,
     deprecation,
     details,
     discriminator,
@@ -24,19 +25,29 @@ from .rules import (
     operations,
     parameters,
     patterns,
+    prefix_items,
     properties,
     request_body,
     responses,
     security,
     serialization,
     subschemas,
+    sunset,
     types,
+    unevaluated,
     variants,
+    webhooks,
 )
 
 EXT = extensible_enums
 SER = serialization
 AP = additional_properties
+SEC = security
+DEP = dependencies
+PRE = prefix_items
+UNE = unevaluated
+PAT = patterns
+DIS = discriminator
 
 RULES: tuple[Rule, ...] = (
     # spec unit: paths and operations
@@ -50,6 +61,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(deprecation.OPERATION_REMOVED_AFTER_SUNSET, "info", "any", "spec", deprecation.check_removed),
     Rule(deprecation.OPERATION_REMOVED_UNSTABLE, "info", "any", "spec", deprecation.check_removed),
+    Rule(webhooks.WEBHOOK_ADDED, "info", "any", "spec", webhooks.check),
+    Rule(webhooks.WEBHOOK_REMOVED, "warning", "any", "spec", webhooks.check),
     # operation unit
     Rule(operations.OPERATION_ID_CHANGED, "warning", "any", "operation", operations.check),
     Rule(operations.OPERATION_DEPRECATED, "warning", "any", "operation", operations.check),
@@ -68,10 +81,28 @@ RULES: tuple[Rule, ...] = (
     Rule(security.SECURITY_REMOVED, "info", "request", "operation", security.check),
     Rule(security.SECURITY_ALTERNATIVE_ADDED, "info", "request", "operation", security.check),
     Rule(security.SECURITY_ALTERNATIVE_REMOVED, "breaking", "request", "operation", security.check),
+    Rule(SEC.SECURITY_SCHEME_TYPE_CHANGED, "breaking", "request", "operation", SEC.check),
+    Rule(SEC.SECURITY_SCHEME_LOCATION_CHANGED, "breaking", "request", "operation", SEC.check),
+    Rule(SEC.SECURITY_SCHEME_BEARER_FORMAT_CHANGED, "warning", "request", "operation", SEC.check),
+    Rule(SEC.SECURITY_SCHEME_FLOW_ADDED, "info", "request", "operation", SEC.check),
+    Rule(SEC.SECURITY_SCHEME_FLOW_REMOVED, "breaking", "request", "operation", SEC.check),
+    Rule(SEC.SECURITY_SCHEME_URL_CHANGED, "warning", "request", "operation", SEC.check),
+    Rule(SEC.SECURITY_SCOPE_ADDED, "breaking", "request", "operation", SEC.check),
+    Rule(SEC.SECURITY_SCOPE_REMOVED, "info", "request", "operation", SEC.check),
     Rule(parameters.PARAMETER_ADDED_REQUIRED, "breaking", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_ADDED_OPTIONAL, "info", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_REMOVED, "warning", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_REMOVED_AFTER_DEPRECATION, "info", "request", "operation", parameters.check),
+    Rule(
+        sunset.REQUEST_PARAMETER_REMOVED_BEFORE_SUNSET,
+        "breaking",
+        "request",
+        "operation",
+        sunset.check_parameters,
+    ),
+    Rule(
+        sunset.REQUEST_PARAMETER_REMOVED_AFTER_SUNSET, "info", "request", "operation", sunset.check_parameters
+    ),
     Rule(parameters.PARAMETER_BECAME_REQUIRED, "breaking", "request", "operation", parameters.check),
     Rule(parameters.PARAMETER_BECAME_OPTIONAL, "info", "request", "operation", parameters.check),
     Rule(
@@ -97,6 +128,7 @@ RULES: tuple[Rule, ...] = (
     Rule(responses.SUCCESS_STATUS_REMOVED, "breaking", "response", "operation", responses.check),
     Rule(responses.ERROR_STATUS_ADDED, "info", "response", "operation", responses.check),
     Rule(responses.ERROR_STATUS_REMOVED, "info", "response", "operation", responses.check),
+    Rule(responses.DEFAULT_REMOVED, "breaking", "response", "operation", responses.check),
     Rule(responses.MEDIA_TYPE_ADDED, "info", "response", "operation", responses.check),
     Rule(responses.MEDIA_TYPE_REMOVED, "breaking", "response", "operation", responses.check),
     Rule(headers.RESPONSE_HEADER_ADDED, "info", "response", "operation", headers.check),
@@ -132,15 +164,22 @@ RULES: tuple[Rule, ...] = (
     Rule(bounds.REQUEST_BOUND_RELAXED, "info", "request", "schema", bounds.check),
     Rule(bounds.RESPONSE_BOUND_RELAXED, "warning", "response", "schema", bounds.check),
     Rule(bounds.RESPONSE_BOUND_TIGHTENED, "info", "response", "schema", bounds.check),
-    Rule(patterns.REQUEST_PATTERN_ADDED, "breaking", "request", "schema", patterns.check),
-    Rule(patterns.REQUEST_PATTERN_CHANGED, "warning", "request", "schema", patterns.check),
-    Rule(patterns.REQUEST_PATTERN_REMOVED, "info", "request", "schema", patterns.check),
-    Rule(patterns.RESPONSE_PATTERN_ADDED, "info", "response", "schema", patterns.check),
-    Rule(patterns.RESPONSE_PATTERN_CHANGED, "warning", "response", "schema", patterns.check),
-    Rule(patterns.RESPONSE_PATTERN_REMOVED, "warning", "response", "schema", patterns.check),
+    Rule(PAT.REQUEST_PATTERN_ADDED, "breaking", "request", "schema", PAT.check),
+    Rule(PAT.REQUEST_PATTERN_NARROWED, "breaking", "request", "schema", PAT.check),
+    Rule(PAT.REQUEST_PATTERN_WIDENED, "info", "request", "schema", PAT.check),
+    Rule(PAT.REQUEST_PATTERN_CHANGED, "warning", "request", "schema", PAT.check),
+    Rule(PAT.REQUEST_PATTERN_REMOVED, "info", "request", "schema", PAT.check),
+    Rule(PAT.RESPONSE_PATTERN_ADDED, "info", "response", "schema", PAT.check),
+    Rule(PAT.RESPONSE_PATTERN_WIDENED, "breaking", "response", "schema", PAT.check),
+    Rule(PAT.RESPONSE_PATTERN_NARROWED, "info", "response", "schema", PAT.check),
+    Rule(PAT.RESPONSE_PATTERN_CHANGED, "warning", "response", "schema", PAT.check),
+    Rule(PAT.RESPONSE_PATTERN_REMOVED, "breaking", "response", "schema", PAT.check),
+    Rule(PAT.SCHEMA_PATTERN_UNDECIDED, "warning", "any", "schema", PAT.check),
     Rule(details.SCHEMA_FORMAT_CHANGED, "warning", "any", "schema", details.check),
     Rule(details.SCHEMA_FORMAT_ADDED, "info", "any", "schema", details.check),
     Rule(details.SCHEMA_FORMAT_REMOVED, "info", "any", "schema", details.check),
+    Rule(details.RESPONSE_INTEGER_FORMAT_WIDENED, "breaking", "response", "schema", details.check),
+    Rule(details.REQUEST_INTEGER_FORMAT_NARROWED, "breaking", "request", "schema", details.check),
     Rule(details.REQUEST_DEFAULT_CHANGED, "warning", "request", "schema", details.check),
     Rule(properties.REQUEST_PROPERTY_ADDED_REQUIRED, "breaking", "request", "schema", properties.check),
     Rule(properties.REQUEST_PROPERTY_ADDED_OPTIONAL, "info", "request", "schema", properties.check),
@@ -179,8 +218,11 @@ RULES: tuple[Rule, ...] = (
     Rule(discriminator.DISCRIMINATOR_ADDED, "info", "any", "schema", discriminator.check),
     Rule(discriminator.DISCRIMINATOR_REMOVED, "warning", "any", "schema", discriminator.check),
     Rule(discriminator.DISCRIMINATOR_PROPERTY_CHANGED, "breaking", "any", "schema", discriminator.check),
-    Rule(discriminator.DISCRIMINATOR_MAPPING_ADDED, "info", "any", "schema", discriminator.check),
-    Rule(discriminator.DISCRIMINATOR_MAPPING_REMOVED, "warning", "any", "schema", discriminator.check),
+    Rule(DIS.DISCRIMINATOR_VALUE_RENAMED, "breaking", "any", "schema", DIS.check),
+    Rule(DIS.REQUEST_DISCRIMINATOR_VALUE_REMOVED, "breaking", "request", "schema", DIS.check),
+    Rule(DIS.RESPONSE_DISCRIMINATOR_VALUE_REMOVED, "info", "response", "schema", DIS.check),
+    Rule(DIS.REQUEST_DISCRIMINATOR_VALUE_ADDED, "info", "request", "schema", DIS.check),
+    Rule(DIS.RESPONSE_DISCRIMINATOR_VALUE_ADDED, "breaking", "response", "schema", DIS.check),
     Rule(discriminator.DISCRIMINATOR_MAPPING_CHANGED, "warning", "any", "schema", discriminator.check),
     Rule(subschemas.REQUEST_NOT_ADDED, "breaking", "request", "schema", subschemas.check),
     Rule(subschemas.REQUEST_NOT_REMOVED, "info", "request", "schema", subschemas.check),
@@ -196,6 +238,40 @@ RULES: tuple[Rule, ...] = (
     Rule(subschemas.REQUEST_PATTERN_PROPERTY_REMOVED, "info", "request", "schema", subschemas.check),
     Rule(subschemas.RESPONSE_PATTERN_PROPERTY_ADDED, "info", "response", "schema", subschemas.check),
     Rule(subschemas.RESPONSE_PATTERN_PROPERTY_REMOVED, "warning", "response", "schema", subschemas.check),
+    Rule(
+        sunset.REQUEST_PROPERTY_REMOVED_BEFORE_SUNSET,
+        "breaking",
+        "request",
+        "schema",
+        sunset.check_properties,
+    ),
+    Rule(sunset.REQUEST_PROPERTY_REMOVED_AFTER_SUNSET, "info", "request", "schema", sunset.check_properties),
+    Rule(
+        sunset.RESPONSE_PROPERTY_REMOVED_BEFORE_SUNSET,
+        "breaking",
+        "response",
+        "schema",
+        sunset.check_properties,
+    ),
+    Rule(
+        sunset.RESPONSE_PROPERTY_REMOVED_AFTER_SUNSET, "info", "response", "schema", sunset.check_properties
+    ),
+    Rule(DEP.REQUEST_DEPENDENT_REQUIRED_ADDED, "breaking", "request", "schema", DEP.check),
+    Rule(DEP.REQUEST_DEPENDENT_REQUIRED_REMOVED, "info", "request", "schema", DEP.check),
+    Rule(DEP.RESPONSE_DEPENDENT_REQUIRED_ADDED, "info", "response", "schema", DEP.check),
+    Rule(DEP.RESPONSE_DEPENDENT_REQUIRED_REMOVED, "breaking", "response", "schema", DEP.check),
+    Rule(DEP.REQUEST_DEPENDENT_SCHEMA_ADDED, "breaking", "request", "schema", DEP.check),
+    Rule(DEP.REQUEST_DEPENDENT_SCHEMA_REMOVED, "info", "request", "schema", DEP.check),
+    Rule(DEP.RESPONSE_DEPENDENT_SCHEMA_ADDED, "info", "response", "schema", DEP.check),
+    Rule(DEP.RESPONSE_DEPENDENT_SCHEMA_REMOVED, "warning", "response", "schema", DEP.check),
+    Rule(PRE.REQUEST_PREFIX_ITEM_ADDED, "breaking", "request", "schema", PRE.check),
+    Rule(PRE.REQUEST_PREFIX_ITEM_REMOVED, "info", "request", "schema", PRE.check),
+    Rule(PRE.RESPONSE_PREFIX_ITEM_ADDED, "info", "response", "schema", PRE.check),
+    Rule(PRE.RESPONSE_PREFIX_ITEM_REMOVED, "warning", "response", "schema", PRE.check),
+    Rule(UNE.REQUEST_UNEVALUATED_TIGHTENED, "breaking", "request", "schema", UNE.check),
+    Rule(UNE.REQUEST_UNEVALUATED_LOOSENED, "info", "request", "schema", UNE.check),
+    Rule(UNE.RESPONSE_UNEVALUATED_LOOSENED, "warning", "response", "schema", UNE.check),
+    Rule(UNE.RESPONSE_UNEVALUATED_TIGHTENED, "info", "response", "schema", UNE.check),
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
@@ -211,6 +287,10 @@ KEYWORD_FAMILIES: dict[Callable[..., None], frozenset[str]] = {
     arrays.check: arrays.USES,
     discriminator.check: discriminator.USES,
     subschemas.check: subschemas.USES,
+    sunset.check_properties: sunset.USES,
+    DEP.check: DEP.USES,
+    PRE.check: PRE.USES,
+    UNE.check: UNE.USES,
 }
 
 

@@ -17,7 +17,7 @@ print(json.dumps(sorted(sys.modules)))
 
 #: Loaded later: the typed views with the first answer, the connection pool with the first request,
 #: the generated client with the first call.
-DEFERRED = ("ftjobs._models", "ftjobs._parse", "ftjobs._types", "httpcore2", "h11", "ftjobs_generated")
+DEFERRED = ("ftjobs._models", "ftjobs._meaning", "httpcore2", "h11", "ftjobs_generated")
 
 
 def test_building_a_client_loads_no_views_pool_or_generated_code() -> None:

@@ -11,8 +11,7 @@ import httpx2
 import pytest
 
 import ftjobs
-from ftjobs._options import CreateParams
-from ftjobs._params import CreateFields
+from ftjobs._params import CreateFields, CreateParams
 
 from .helpers import Recorder, job_json, make_async_client, make_client
 

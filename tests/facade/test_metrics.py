@@ -9,12 +9,15 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+import httpx2
 import pytest
 
 import ftjobs
 from ftjobs._metrics import build_series
 from ftjobs._models import Checkpoint, JobEvent
 from ftjobs._server import DEFAULT_API_KEY, Server
+
+from .helpers import Recorder, make_client
 
 T0 = 1_800_000_000.0
 
@@ -183,9 +186,21 @@ def test_every_page_is_read(server: Server, client: ftjobs.Client) -> None:
     assert metrics.latest("train_loss") == pytest.approx(2.0 / 250)
 
 
+def _a_real_run(metrics: ftjobs.JobMetrics) -> None:
+    """What a finished 4-epoch run on the local server reports: 8 steps, validation every 2, the full
+    validation at the last step, total_steps as an extra field."""
+    assert [row.step for row in metrics] == list(range(1, 9))
+    assert all(row.train_loss is not None and row.train_loss > 0 for row in metrics)
+    assert [s for s, _ in metrics.series("valid_loss")] == [2, 4, 6, 8]
+    assert [s for s, _ in metrics.series("full_valid_loss")] == [8]
+    assert metrics[-1].full_valid_loss is not None and metrics[-1].full_valid_loss > 0
+    assert all(row.extra == {"total_steps": 8} for row in metrics)
+    assert metrics.fields[0] == "step" and metrics.fields[-1] == "total_steps"
+
+
 def test_a_real_run_sync_and_async_agree() -> None:
-    """A job run to the end on a fast server: one row per step, validation every few steps, the full
-    validation last; AsyncClient returns the same series."""
+    """A job run to the end on a fast server: Client and AsyncClient each return the series such a
+    run has (checked against the same fixed expectation, not against each other)."""
     with (
         Server(step_seconds=0.01) as server,
         ftjobs.Client(api_key=DEFAULT_API_KEY, base_url=server.url) as c,
@@ -198,18 +213,37 @@ def test_a_real_run_sync_and_async_agree() -> None:
             method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 4}}},
         )
         c.jobs.wait(job.id, poll_interval=0.02, timeout=30)
-        metrics = c.jobs.metrics(job.id, timeout=5, max_retries=0)
+        _a_real_run(c.jobs.metrics(job.id, timeout=5, max_retries=0))
 
         async def read() -> ftjobs.JobMetrics:
             async with ftjobs.AsyncClient(api_key=DEFAULT_API_KEY, base_url=server.url) as ac:
                 return await ac.jobs.metrics(job.id)
 
-        assert asyncio.run(read()) == metrics
-    assert [row.step for row in metrics] == list(range(1, 9))
-    assert [s for s, _ in metrics.series("valid_loss")] == [2, 4, 6, 8]
-    assert metrics.series("full_valid_loss") == [(8, metrics[-1].full_valid_loss)]
-    assert all(row.extra == {"total_steps": 8} for row in metrics)
-    assert metrics.fields[0] == "step" and metrics.fields[-1] == "total_steps"
+        _a_real_run(asyncio.run(read()))
+
+
+def test_step_zero_is_a_row(server: Server, client: ftjobs.Client) -> None:
+    """Steps are whole numbers >= 0: step 0 is kept (sync and async), step -1 is not."""
+    job_id = new_job(client)
+    seed(
+        server,
+        job_id,
+        "events",
+        [
+            metrics_event({"step": 0, "train_loss": 2.5}),
+            metrics_event({"step": -1, "train_loss": 9.0}),
+            metrics_event({"step": 1, "train_loss": 1.5}),
+        ],
+    )
+    seed(server, job_id, "checkpoints", [checkpoint(job_id, 0, {"step": 0, "valid_loss": 2.0})])
+    expected = [{"step": 0, "train_loss": 2.5, "valid_loss": 2.0}, {"step": 1, "train_loss": 1.5}]
+    assert client.jobs.metrics(job_id).to_dicts() == expected
+
+    async def read() -> ftjobs.JobMetrics:
+        async with ftjobs.AsyncClient(api_key=DEFAULT_API_KEY, base_url=server.url) as ac:
+            return await ac.jobs.metrics(job_id)
+
+    assert asyncio.run(read()).to_dicts() == expected
 
 
 def test_bad_input_is_a_clear_error(client: ftjobs.Client) -> None:
@@ -235,3 +269,57 @@ def test_build_series_without_ids_and_nan() -> None:
     series = build_series("j", [nan, chatty, old], [ckpt])
     assert series.to_dicts() == [{"step": 1, "train_loss": 0.5}, {"step": 3, "valid_loss": 0.3}]
     assert len(series) == 2 and list(series[1:]) == [series.rows[1]]
+
+
+def test_a_row_reads_known_and_extra_fields_by_their_api_names() -> None:
+    """MetricsRow.get: step and the known fields as attributes, others from extra, None if absent;
+    rows are built by keyword only."""
+    row = ftjobs.MetricsRow(step=3, train_loss=0.5, extra={"total_steps": 8})
+    assert [row.get(n) for n in ("step", "train_loss", "valid_loss", "total_steps", "nope")] == [
+        3,
+        0.5,
+        None,
+        8,
+        None,
+    ]
+    with pytest.raises(TypeError):
+        ftjobs.MetricsRow(3)  # type: ignore[misc]
+
+
+def _metrics_over(pages: dict[str, Any]) -> tuple[list[httpx2.Request], Recorder]:
+    """A recorder answering events and checkpoints pages (by the path's last segment)."""
+    recorder = Recorder(lambda request: httpx2.Response(200, json=pages[request.url.path.rsplit("/", 1)[-1]]))
+    return recorder.requests, recorder
+
+
+def test_metrics_reads_pages_of_100() -> None:
+    """Events and checkpoints are read 100 per page (the API's largest page)."""
+    empty = {"object": "list", "data": [], "has_more": False}
+    requests, recorder = _metrics_over({"events": empty, "checkpoints": empty})
+    assert make_client(recorder).jobs.metrics("ftjob-abc123").rows == ()
+    assert sorted(r.url.path.rsplit("/", 1)[-1] for r in requests) == ["checkpoints", "events"]
+    assert all(r.url.params["limit"] == "100" for r in requests)
+
+
+def test_a_page_that_is_not_a_page_names_its_request() -> None:
+    """An events answer of the wrong shape: ResponseValidationError with the method and URL it came from."""
+    empty = {"object": "list", "data": [], "has_more": False}
+    _, recorder = _metrics_over({"events": {"object": "list", "data": 7}, "checkpoints": empty})
+    with pytest.raises(ftjobs.ResponseValidationError) as caught:
+        make_client(recorder).jobs.metrics("ftjob-abc123")
+    assert caught.value.method == "GET"
+    assert caught.value.url == "http://api.test/v1/fine_tuning/jobs/ftjob-abc123/events"
+
+
+def test_an_event_read_twice_counts_once_and_the_rest_still_count() -> None:
+    """build_series: an event id seen before is skipped, and the events after it are still read; a
+    row's repr leaves its extra fields out."""
+    first = JobEvent.from_dict(metrics_event({"step": 1, "train_loss": 0.9}))
+    again = JobEvent.from_dict({**first.raw, "data": {"step": 1, "train_loss": 0.1}})
+    later = JobEvent.from_dict(metrics_event({"step": 2, "train_loss": 0.5, "total_steps": 2}))
+    series = build_series("j", [later, again, first])  # newest first, as the API lists them
+    assert series.to_dicts() == [
+        {"step": 1, "train_loss": 0.9},
+        {"step": 2, "train_loss": 0.5, "total_steps": 2},
+    ]
+    assert "total_steps" not in repr(series[1]) and "extra" not in repr(series[1])

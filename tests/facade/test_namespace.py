@@ -12,7 +12,7 @@ import httpx2
 import pytest
 
 import ftjobs
-from ftjobs._results import (
+from ftjobs import (
     CheckpointPermission,
     GraderRunResult,
     GraderValidation,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 import ftjobs
 from ftjobs._models import Page
-from ftjobs._pagination import CursorTrail, SyncPager
+from ftjobs._pagination import AsyncPager, CursorTrail, SyncPager
 
 
 def _page(cursor: str | None, has_more: bool = True) -> Page[str]:
@@ -86,3 +88,35 @@ def test_a_key_across_the_shown_cut_leaves_no_half() -> None:
         trail.next_cursor(_page(cursor))
     assert "sk-sec" not in str(caught.value)
     assert "c" * 50 + "***" in str(caught.value)
+
+
+def test_the_message_shows_exactly_60_characters_of_the_cursor() -> None:
+    """A repeated cursor is shown cut to its first 60 characters, no more, no fewer."""
+    cursor = "".join(chr(ord("a") + i % 26) for i in range(100))
+    trail = CursorTrail()
+    trail.next_cursor(_page(cursor))
+    with pytest.raises(ftjobs.PaginationError) as caught:
+        trail.next_cursor(_page(cursor))
+    assert f"cursor {cursor[:60]!r} again" in str(caught.value)
+    assert caught.value.cursor == cursor
+
+
+def test_the_async_pager_walks_every_page_and_stops_on_a_cycle() -> None:
+    """AsyncPager follows the cursor over every page until has_more is false; a repeat still raises."""
+    chain = {
+        None: Page(("a", "b"), True, "c1"),
+        "c1": Page(("c",), True, "c2"),
+        "c2": Page(("d",), False, None),
+    }
+
+    async def fetch(after: str | None) -> Page[str]:
+        return chain[after]
+
+    async def walk(pager: AsyncPager[str]) -> list[str]:
+        return [item async for item in pager]
+
+    assert asyncio.run(walk(AsyncPager(fetch, "jobs.list"))) == ["a", "b", "c", "d"]
+    chain["c2"] = Page(("d",), True, "c1")
+    with pytest.raises(ftjobs.PaginationError) as caught:
+        asyncio.run(walk(AsyncPager(fetch, "jobs.list")))
+    assert caught.value.pages == 3 and caught.value.cursor == "c1"

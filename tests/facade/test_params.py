@@ -1,4 +1,5 @@
-"""The create-parameter TypedDicts (ftjobs._params) match the request schemas of the spec, key by key.
+"""The create-parameter TypedDicts (generated into ftjobs_generated.params) match the request schemas
+of the spec, key by key: a check of the generator (scripts/views.py) by an independent reading.
 
 Both sides are reduced to the same shape (strings, integers, numbers, literals, arrays, maps, objects
 with their keys and required-ness, unions of those) and compared: a property added, removed, made
@@ -155,7 +156,7 @@ def test_the_comparison_sees_a_drift() -> None:
         reinforcement: _params.ReinforcementMethodParam
 
     class Fewer(typing.TypedDict, total=False):
-        type: typing.Required[_params.MethodType]
+        type: typing.Required[Literal["supervised", "dpo", "reinforcement"]]
         supervised: _params.SupervisedMethodParam
 
     expected = schema_shape(SCHEMAS["FineTuneMethod"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx2
 import pytest
 
@@ -173,3 +175,85 @@ def test_unsendable_header_values_are_configuration_errors(kwargs: dict[str, obj
         ftjobs.Client(**kwargs)  # type: ignore[arg-type]
     assert "caf\u00e9" not in str(info.value) or "X-Team" in str(info.value)
     assert "sk-" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "redacted"),
+    [("Zq9-x7", True), ("Zq9-x", False), ("Zq9-x7w", True)],
+    ids=["6-characters", "5-characters", "7-characters"],
+)
+@pytest.mark.parametrize("provider", ["openai", "azure"])
+def test_credentials_from_the_minimum_length_are_redacted(provider: str, key: str, redacted: bool) -> None:
+    """A key of 6 characters or more never shows in an error (bearer token and api-key alike);
+    shorter values are left alone (redacting every 1-5 character string would garble messages)."""
+    recorder = Recorder(lambda r: httpx2.Response(401, json={"error": {"message": f"bad key {key}!"}}))
+    client = make_client(recorder, provider=provider, api_key=key, base_url="http://api.test/v1")
+    with pytest.raises(ftjobs.AuthenticationError) as caught:
+        client.jobs.retrieve("ftjob-abc123")
+    shown = f"{caught.value} {caught.value!r} {caught.value.body!r}"
+    if redacted:
+        assert key not in shown and "bad key ***!" in str(caught.value)
+    else:
+        assert "bad key Zq9-x!" in str(caught.value)
+
+
+def test_an_unsendable_plain_header_is_shown_and_a_credential_is_not() -> None:
+    """A header that is no credential is quoted in the error; a key never is, only "a credential"."""
+    with pytest.raises(ConfigurationError) as info:
+        ftjobs.Client(api_key="sk-ok-123", default_headers={"X-Team": "caf\u00e9"})
+    assert "X-Team: 'caf\u00e9' contains characters" in str(info.value)
+    with pytest.raises(ConfigurationError) as info:
+        ftjobs.Client(api_key="sk-caf\u00e9-123")
+    assert "Authorization: a credential contains characters" in str(info.value)
+    assert "caf\u00e9" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "got"),
+    [
+        ({"provider": "portkey", "api_key": "pk-123456"}, "got none"),
+        (
+            {"provider": "portkey", "api_key": "pk-123456", "virtual_key": "v", "config": "c"},
+            "got ['virtual_key', 'config']",
+        ),
+    ],
+)
+def test_portkey_names_the_routing_modes_it_got(kwargs: dict[str, object], got: str) -> None:
+    """No routing mode or two: the error says which ones it got."""
+    with pytest.raises(ConfigurationError) as info:
+        ftjobs.Client(**kwargs)  # type: ignore[arg-type]
+    assert str(info.value).endswith(got)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "needle"),
+    [
+        ("http://exa mple.test/v1", "spaces or control characters"),
+        ("http://example.test/v1\t", "spaces or control characters"),
+        ("http://example.test:0/v1", "has no host (or port 0)"),
+        ("http:///v1", "has no host (or port 0)"),
+        ("http://user@example.test/v1", "must not carry credentials"),
+        ("http://:secret@example.test/v1", "must not carry credentials"),
+        ("http://example.test/v1?x=1", "query or fragment"),
+        ("http://example.test:99999/v1", "is not a valid URL"),
+    ],
+)
+def test_bad_base_urls_are_configuration_errors(base_url: str, needle: str) -> None:
+    """Every way a base URL can be unusable is a ConfigurationError that says which."""
+    with pytest.raises(ConfigurationError, match=re.escape(needle)):
+        ftjobs.Client(api_key="sk-123456", base_url=base_url)
+
+
+@pytest.mark.parametrize("port", [1, 65535])
+def test_the_edge_ports_are_accepted(port: int) -> None:
+    """Ports 1 and 65535 are valid (0 is not)."""
+    request = _sent(api_key="sk-123456", base_url=f"http://example.test:{port}/v1")
+    assert request.url.port == port
+
+
+def test_a_bad_base_url_is_shown_cut_to_60_characters() -> None:
+    """The error quotes the first 60 characters of a long bad URL, no more."""
+    url = "ftp://" + "".join(chr(ord("a") + i % 26) for i in range(100))
+    with pytest.raises(ConfigurationError) as info:
+        ftjobs.Client(api_key="sk-123456", base_url=url)
+    assert str(info.value).endswith(f"got {url[:60]!r}")

@@ -70,3 +70,40 @@ def test_stack_debug_records_are_redacted_while_the_owner_lives(
     logging.getLogger(name).debug("headers %r", [(b"x-request-id", KEY.encode())])
     assert KEY not in caplog.text
     assert "***" in caplog.text
+
+
+class _Kept(logging.Handler):
+    """Keeps records as they come, without formatting them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.mark.parametrize(
+    ("message", "args"),
+    [("%d requests", ("many",)), ("%(missing", ())],
+    ids=["TypeError", "ValueError"],
+)
+def test_a_stack_record_that_cannot_format_is_left_to_the_handler(
+    message: str, args: tuple[object, ...]
+) -> None:
+    """The redaction filter never raises on a record whose message cannot be formatted, nor drops it:
+    the handler gets it as it was."""
+    guard(resolve_connection("openai", api_key=KEY))
+    logger = logging.getLogger("httpcore2.http11")
+    kept = _Kept()
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(kept)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False  # pytest's own capture handler would format (and raise on) the record
+    try:
+        logger.debug(message, *args)
+    finally:
+        logger.removeHandler(kept)
+        logger.setLevel(level)
+        logger.propagate = propagate
+    assert [(r.msg, r.args) for r in kept.records] == [(message, args)]

@@ -77,14 +77,14 @@ def _hostile(method: str, path: str, headers: dict[str, str]) -> tuple[int, dict
     if "ftjob-error" in parts:
         body = {"error": {"message": HOSTILE, "code": HOSTILE, "type": HOSTILE, "param": HOSTILE}}
         return 400, head, json.dumps(body).encode()
-    if "ftjob-odd" in parts:  # numbers no float holds, NaN, and a field of the wrong type
+    if "ftjob-nan" in parts:  # NaN is not JSON (RFC 8259): a damaged body
+        odd = [{**CHECKPOINT, "metrics": {"train_loss": "NaN"}}]
+        text = json.dumps({"object": "list", "data": odd, "has_more": False})
+        return 200, head, text.replace('"NaN"', "NaN").encode()
+    if "ftjob-odd" in parts:  # numbers no float holds, and a field of the wrong type
         if parts[-1] == "checkpoints":
-            odd = [
-                {**CHECKPOINT, "metrics": {"train_loss": 10**400}},
-                {**CHECKPOINT, "metrics": {"train_loss": "NaN"}},
-            ]
-            text = json.dumps({"object": "list", "data": odd, "has_more": False})
-            return 200, head, text.replace('"NaN"', "NaN").encode()
+            odd = [{**CHECKPOINT, "metrics": {"train_loss": 10**400}}]
+            return 200, head, json.dumps({"object": "list", "data": odd, "has_more": False}).encode()
         return 200, head, json.dumps({**_job("ftjob-odd", "running"), "model": 10**400}).encode()
     if "ftjob-metrics" in parts and parts[-1] in ("events", "checkpoints"):
         # a metrics event whose unknown field is hostile in name and value; a loss no float holds
@@ -209,11 +209,17 @@ def test_wait_reports_a_failed_job_with_escaped_error(hostile: str) -> None:
 
 @pytest.mark.parametrize("json_flag", [[], ["--json"]])
 def test_numbers_no_float_holds_and_wrong_types_never_crash(hostile: str, json_flag: list[str]) -> None:
-    """A 400-digit train_loss and NaN are shown; a job field of the wrong type is exit 1, one line."""
+    """A 400-digit train_loss is shown; NaN (not JSON) and a job field of the wrong type are exit 1,
+    one line each."""
     code, out, err = _run(hostile, ["checkpoints", "ftjob-odd", *json_flag])
     _assert_safe(out, err)
     assert code == 0, err
     assert "1" + "0" * 400 in out
+    code, out, err = _run(hostile, ["checkpoints", "ftjob-nan", "--max-retries", "0", *json_flag])
+    _assert_safe(out, err)
+    assert code == 1
+    assert "NaN is not JSON" in err
+    assert len(err.strip().splitlines()) == 1
     code, out, err = _run(hostile, ["retrieve", "ftjob-odd", *json_flag])
     _assert_safe(out, err)
     assert code == 1

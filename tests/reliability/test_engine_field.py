@@ -6,10 +6,10 @@ event loop. Sync (the engine's own connections, and a user's httpx2.Client) and 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -20,7 +20,7 @@ import pytest
 import ftjobs
 from ftjobs import _wire
 
-from .loopback import JOB
+from .loopback import JOB, RawServer
 
 Respond = Callable[[str], bytes]
 
@@ -44,48 +44,31 @@ def job_of(line: str) -> str:
     return rest.split("/", maxsplit=1)[0] or "ftjob-created"
 
 
-class KeepAlive:
-    """A keep-alive HTTP/1.1 server on 127.0.0.1: each request head (bodies by Content-Length) is
-    answered with ``respond(request_line)``; ``log`` holds (connection number, request line)."""
+class KeepAlive(RawServer):
+    """A keep-alive HTTP/1.1 server on 127.0.0.1 (RawServer's listener): each request head (bodies
+    by Content-Length) is answered with ``respond(request_line)``; ``log`` holds (connection
+    number, request line); ``after[job_id]`` is (delay, bytes) sent after that job's answer."""
 
     def __init__(self, respond: Respond, *, hang_up: bool = False) -> None:
-        self.respond = respond
+        super().__init__(lambda conn, line: None)
+        self.answer = respond
         #: close each connection after its first answer (keep-alive headers all the same)
         self.hang_up = hang_up
         self.log: list[tuple[int, str]] = []
         self.after: dict[str, tuple[float, bytes]] = {}
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self._sock.settimeout(0.05)
-        self._stop = threading.Event()
-        self._count = 0
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._sock.getsockname()[1]}/v1"
+        self._numbers = itertools.count(1)
 
     def connections(self) -> list[int]:
         return [number for number, _ in self.log]
 
     def __enter__(self) -> KeepAlive:
-        self._thread.start()
+        super().__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._sock.close()
+    def _serve(self, conn: socket.socket) -> None:
+        self._serve_numbered(conn, next(self._numbers))
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                continue
-            self._count += 1
-            threading.Thread(target=self._serve, args=(conn, self._count), daemon=True).start()
-
-    def _serve(self, conn: socket.socket, number: int) -> None:
+    def _serve_numbered(self, conn: socket.socket, number: int) -> None:
         with conn:
             conn.settimeout(10)
             data = b""
@@ -105,7 +88,7 @@ class KeepAlive:
                         data += conn.recv(65536)
                     data = data[length:]
                     self.log.append((number, lines[0]))
-                    conn.sendall(self.respond(lines[0]))
+                    conn.sendall(self.answer(lines[0]))
                     if self.hang_up:
                         return
                     later = self.after.get(job_of(lines[0]))

@@ -28,6 +28,9 @@ import ftjobs
 from . import support
 from .loopback import JOB, Loopback
 
+#: How many characters of a credential the cut-200 body puts before the excerpt's cut: what a
+#: redaction made after the cut would leave, and what the test looks for.
+CUT_INTO_KEY = 12
 #: Headers whose values the hostile server echoes.
 ECHOED = ("authorization", "api-key", "x-portkey-api-key", "x-portkey-virtual-key", "x-api-key")
 
@@ -96,8 +99,10 @@ def _hostile(method: str, path: str, headers: dict[str, str]) -> tuple[int, dict
         return 500, {"Content-Type": "text/plain", **rid}, f"upstream rejected {echoed}".encode()
     if mode == "content-type":
         return 200, {"Content-Type": f"text/html; charset={echoed}", **rid}, b"<html>nope</html>"
-    if mode == "cut-200":
-        return 200, {"Content-Type": "text/html", **rid}, ("x" * 190 + echoed + " tail").encode()
+    if mode == "cut-200":  # the first credential straddles the excerpt's 200-character cut, 12 in
+        first = next(word for word in echoed.split() if word.startswith("sk-"))
+        text = "x" * (200 - CUT_INTO_KEY) + first + " " + echoed + " tail"
+        return 200, {"Content-Type": "text/html", **rid}, text.encode()
     if mode == "redirect-loop":
         return 307, {"Location": path, **rid}, b""
     if mode == "status":
@@ -196,7 +201,8 @@ def test_echoed_credentials_never_shown(
         bare = secret.removeprefix("sk-")
         for text in [shown, *logs]:
             assert secret not in text
-            assert bare[:24] not in text  # no recognisable part either (the excerpt's cut)
+            assert bare[:24] not in text  # no recognisable part either
+            assert secret[:CUT_INTO_KEY] not in text  # nor the head left before the excerpt's cut
     assert "***" in shown  # the echo is there, redacted
     if case in ("request-id-401", "text-500", "escaped-400", "nested-422"):
         assert "req_***" in str(caught.value)
@@ -239,3 +245,4 @@ def test_cli_stderr_never_shows_an_echoed_key(hostile: Loopback) -> None:
         assert "***" in result.stderr, (args, result.stderr)
         assert secret not in result.stdout + result.stderr
         assert secret.removeprefix("sk-")[:24] not in result.stdout + result.stderr
+        assert secret[:CUT_INTO_KEY] not in result.stdout + result.stderr

@@ -21,6 +21,7 @@ NULLABLE_EVENT_DATA = OVERLAY_DIR / "05-event-data-nullable.yaml"
 NULLABLE_ERROR_FIELDS = OVERLAY_DIR / "06-job-error-fields-nullable.yaml"
 GRADER_TOKEN_USAGE = OVERLAY_DIR / "07-grader-run-token-usage.yaml"
 ERROR_MAY_BE_EMPTY = OVERLAY_DIR / "08-job-error-may-be-empty.yaml"
+USER_SUFFIX = OVERLAY_DIR / "09-job-user-provided-suffix.yaml"
 RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
 PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
 MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
@@ -221,6 +222,17 @@ def test_error_may_be_empty_overlay_admits_the_reinforcement_example(bare: dict[
     )
 
 
+def test_user_provided_suffix_overlay_declares_the_key_every_job_example_carries(
+    bare: dict[str, Any],
+) -> None:
+    """Upstream's FineTuningJob lacks user_provided_suffix; after 09 it is a nullable string."""
+    doc = bare
+    assert "user_provided_suffix" not in doc["components"]["schemas"]["FineTuningJob"]["properties"]
+    after = overlays.apply_file(copy.deepcopy(doc), USER_SUFFIX)
+    prop = after["components"]["schemas"]["FineTuningJob"]["properties"]["user_provided_suffix"]
+    assert [alt["type"] for alt in prop["anyOf"]] == ["string", "null"]
+
+
 def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
     """overlays_for lists openapi/overlays/<stem>/*.yaml in name order; each one passes load_overlay."""
     found = trim.overlays_for(trim.SOURCES["openai"][1])
@@ -233,6 +245,7 @@ def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
         NULLABLE_ERROR_FIELDS,
         GRADER_TOKEN_USAGE,
         ERROR_MAY_BE_EMPTY,
+        USER_SUFFIX,
     ]
     assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
     for path in found:

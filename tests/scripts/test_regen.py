@@ -105,7 +105,7 @@ def tree_copy(tmp_path: Path) -> Path:
     root = tmp_path / "main"
     ignore = shutil.ignore_patterns("__pycache__")
     (root / "scripts").mkdir(parents=True)
-    for name in ("__init__.py", "trim.py", "overlays.py", "regen.py"):
+    for name in ("__init__.py", "trim.py", "overlays.py", "regen.py", "views.py"):
         shutil.copy2(trim.ROOT / "scripts" / name, root / "scripts" / name)
     shutil.copytree(trim.OPENAPI_DIR, root / "openapi", ignore=ignore)
     shutil.copytree(regen.GENERATED, root / GENERATED_REL, ignore=ignore)

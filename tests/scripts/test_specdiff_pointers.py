@@ -78,7 +78,8 @@ def _with_security(doc: dict[str, Any], where: str, schemes: list[str]) -> dict[
     out: dict[str, Any] = json.loads(json.dumps(doc))
     requirement: list[dict[str, list[str]]] = [{name: []} for name in schemes]
     out.setdefault("components", {})["securitySchemes"] = {
-        name: {"type": "http", "scheme": "bearer"} for name in ("A", "B")
+        "A": {"type": "http", "scheme": "bearer"},
+        "B": {"type": "apiKey", "in": "header", "name": "X-Key"},  # another credential than A's
     }
     if where == "document":
         out["security"] = requirement

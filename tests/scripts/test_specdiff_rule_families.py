@@ -160,6 +160,110 @@ def test_read_only_through_a_ref_sibling() -> None:
     assert ids(base, rev) == ["request-property-became-read-only"]
 
 
+def test_a_read_only_property_that_becomes_writable_and_required_is_one_finding() -> None:
+    """readOnly in the base, writable and required in the revision: callers must now send it, said
+    once (request-required-property-became-writable), not also as request-property-became-required."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["properties"]["kind"]["readOnly"] = True
+    schemas(rev)["Req"]["required"] = ["model", "kind"]
+    assert ids(base, rev) == ["request-required-property-became-writable"]
+
+
+def test_a_writable_property_that_becomes_read_only_and_required_is_one_finding() -> None:
+    """The other way: required but readOnly in the revision is not required of callers."""
+    base, rev = doc(), doc()
+    schemas(rev)["Req"]["properties"]["kind"]["readOnly"] = True
+    schemas(rev)["Req"]["required"] = ["model", "kind"]
+    assert ids(base, rev) == ["request-property-became-read-only"]
+
+
+def test_a_write_only_property_that_becomes_returned_and_required_is_one_finding() -> None:
+    """writeOnly in the base response, returned and required in the revision: the flag's finding
+    only (once per response that uses Job), no response-property-became-required besides."""
+    rev = doc()
+    del schemas(rev)["Job"]["properties"]["secret"]["writeOnly"]
+    schemas(rev)["Job"]["required"] = ["id", "secret"]
+    assert ids(doc(), rev) == ["response-property-no-longer-write-only"] * 2
+
+
+def changes(base: dict[str, Any], rev: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((c.id, c.message) for c in diff_docs(base, rev, "b", "r").changes)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        ({"minimum": 1}, {"minimum": 5}, "request minimum tightened from >= 1 to >= 5"),
+        ({"minimum": 1}, {"exclusiveMinimum": 1}, "request minimum tightened from >= 1 to > 1"),
+        ({"maximum": 9}, {"maximum": 5}, "request maximum tightened from <= 9 to <= 5"),
+        ({"exclusiveMaximum": 9}, {"maximum": 9}, "request maximum relaxed from < 9 to <= 9"),
+    ],
+)
+def test_numeric_bounds_are_shown_with_their_side(
+    before: dict[str, Any], after: dict[str, Any], message: str
+) -> None:
+    """A lower bound reads >= / >, an upper one <= / <, in the finding's message."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["properties"]["n"] = {"type": "integer", **before}
+    schemas(rev)["Req"]["properties"]["n"] = {"type": "integer", **after}
+    assert [m for _, m in changes(base, rev)] == [message]
+
+
+def test_additional_properties_are_compared_only_between_two_objects() -> None:
+    """A string that becomes an object is a type change, not also an additionalProperties one."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["properties"]["m"] = {"type": "string"}
+    schemas(rev)["Req"]["properties"]["m"] = {"type": "object", "additionalProperties": False}
+    assert ids(base, rev) == ["request-type-changed"]
+    schemas(base)["Req"]["properties"]["m"] = {"type": "object", "additionalProperties": True}
+    assert ids(base, rev) == ["request-additional-properties-tightened"]
+
+
+def test_a_response_header_without_a_schema_on_one_side_is_no_schema_change() -> None:
+    """A header whose schema is dropped (or added): nothing to compare, no finding, no crash."""
+    base, rev = doc(), doc()
+    del get(rev)["responses"]["200"]["headers"]["X-Request-Id"]["schema"]
+    assert ids(base, rev) == []
+    assert ids(rev, base) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (
+            {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+            {"oneOf": [{"type": "integer"}, {"type": "boolean"}]},
+            ["request-type-changed"],
+        ),
+        (
+            {"oneOf": [{"type": "string", "enum": ["a", "b"]}, {"type": "integer"}]},
+            {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            ["request-enum-lifted"],
+        ),
+        (
+            {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            {"oneOf": [{"type": "string", "enum": ["a", "b"]}, {"type": "integer"}]},
+            ["request-enum-introduced"],
+        ),
+        ({"type": "string"}, {"oneOf": [{"type": "string"}, {"type": "integer"}]}, ["request-variant-added"]),
+        (
+            {"type": "string", "maxLength": 3},
+            {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            ["request-bound-relaxed", "request-variant-added"],
+        ),
+    ],
+)
+def test_variants_are_paired_before_they_are_compared(
+    before: dict[str, Any], after: dict[str, Any], expected: list[str]
+) -> None:
+    """One alternative left on each side is the same one changed; a plain string covers its enum; a
+    schema that became one alternative of several is compared with that one."""
+    base, rev = doc(), doc()
+    schemas(base)["Req"]["properties"]["v"] = before
+    schemas(rev)["Req"]["properties"]["v"] = after
+    assert ids(base, rev) == expected
+
+
 @pytest.mark.parametrize(
     ("sunset", "expected"),
     [
@@ -278,6 +382,28 @@ def test_callback_directions_flip() -> None:
     schemas(rev)["Event"]["properties"]["kind"]["enum"].append("b")
     changes = diff_docs(base, rev, "b", "r").changes
     assert [(c.id, c.level) for c in changes] == [("response-enum-value-added", "breaking")]
+
+
+def test_every_removed_callback_is_reported_and_a_body_on_one_side_is_skipped() -> None:
+    """Two callbacks removed: two findings. A callback whose request body exists on one side only, or
+    whose media types differ, is no schema comparison (and no crash)."""
+    base, rev = doc(), doc()
+    schemas(base)["Event"] = {"type": "object"}
+    callbacks = {
+        **_callback("#/components/schemas/Event"),
+        "onFail": _callback("#/components/schemas/Event")["onDone"],
+    }
+    base["paths"]["/fine_tuning/jobs"]["post"]["callbacks"] = callbacks
+    assert ids(base, rev) == ["callback-removed", "callback-removed"]
+    rev = copy.deepcopy(base)
+    del rev["paths"]["/fine_tuning/jobs"]["post"]["callbacks"]["onDone"]["{$request.body#/url}"]["post"][
+        "requestBody"
+    ]
+    assert ids(base, rev) == []
+    rev = copy.deepcopy(base)
+    post = rev["paths"]["/fine_tuning/jobs"]["post"]["callbacks"]["onFail"]["{$request.body#/url}"]["post"]
+    post["requestBody"]["content"] = {"text/plain": {"schema": {"type": "integer"}}}
+    assert ids(base, rev) == []
 
 
 def test_then_else_and_pattern_properties_are_walked() -> None:

@@ -461,3 +461,10 @@ def test_update_output_equals_what_regen_writes() -> None:
     rendered = update.render_spec(source, output, overlay_files)
     assert rendered.text == trim.render(source, overlay_files=overlay_files)
     assert copy.deepcopy(rendered.doc) == trim.load_spec(output)[0]
+
+
+def test_a_tuple_return_annotation_does_not_hide_the_signature_separator() -> None:
+    """`(x) -> (int, str) -> (x, *, y: int=1) -> (int, str)`: the first ` -> (` is inside the old
+    signature; the split that parses on both sides is the one used."""
+    detail = "(x) -> (int, str) -> (x, *, y: int=1) -> (int, str)"
+    assert release.added_parameters(detail) == ["y: int=1"]

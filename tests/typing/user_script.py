@@ -42,11 +42,17 @@ from ftjobs import (
     ReinforcementMethod,
     RequestOptions,
     ResponseValidationError,
+    ScoreModelGrader,
     StringCheckGrader,
     SupervisedHyperparameters,
     SyncPager,
+    TextSimilarityGrader,
     TokenUsage,
     UnknownVariant,
+)
+
+JobGrader = (
+    StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | MultiGrader | UnknownVariant
 )
 
 
@@ -81,7 +87,11 @@ def retrieve_and_narrow(client: Client) -> int:
         assert_type(reinforcement, ReinforcementMethod | None)
         if reinforcement is not None:
             grader = reinforcement.grader
-            assert_type(grader, Grader | None)
+            # the spec's union for a job's grader (label_model is only a member of a multi grader's)
+            assert_type(grader, JobGrader | None)
+            if grader is not None:
+                any_grader: Grader = grader  # every grader type is a Grader
+                assert_type(any_grader.type, str | None)
             if isinstance(grader, PythonGrader):
                 assert_type(grader.type, Literal["python"])
             elif isinstance(grader, StringCheckGrader | MultiGrader):
@@ -233,7 +243,7 @@ def checkpoint_permissions_and_graders(client: Client) -> None:
         assert_type(result.metadata.token_usage, int | TokenUsage | None)
     validation = client.graders.validate(grader=grader)
     assert_type(validation, GraderValidation)
-    assert_type(validation.grader, Grader | None)
+    assert_type(validation.grader, JobGrader | None)
     raw_page = client.checkpoints.permissions.with_raw_response.retrieve(ckpt, limit=1)
     assert_type(raw_page, RawResponse[Page[CheckpointPermission]])
     assert_type(raw_page.parse().next_page(), Page[CheckpointPermission] | None)

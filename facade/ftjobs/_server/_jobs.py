@@ -23,6 +23,7 @@ from ._lifecycle import (
     validates,
     validation_metrics,
 )
+from ._schema_defaults import fill_required
 
 #: A ``training_file`` with this id makes the job fail validation (documented in docs/server.md).
 INVALID_TRAINING_FILE = "file-invalid"
@@ -78,7 +79,7 @@ def new_job(request: dict[str, Any], *, job_id: str, now: float, organization_id
         hyperparameters = _filled(request.get("hyperparameters"), "supervised")
         method = {"type": "supervised", "supervised": {"hyperparameters": hyperparameters}}
     seed = request.get("seed")
-    return {
+    job = {
         "object": "fine_tuning.job",
         "id": job_id,
         "model": request["model"],
@@ -100,6 +101,7 @@ def new_job(request: dict[str, Any], *, job_id: str, now: float, organization_id
         "metadata": request.get("metadata"),
         "user_provided_suffix": request.get("suffix"),
     }
+    return fill_required(job, "FineTuningJob")  # and whatever else the spec requires
 
 
 def train_steps(job: dict[str, Any]) -> int:
@@ -144,7 +146,7 @@ def event(
     data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A FineTuningJobEvent."""
-    return {
+    built = {
         "object": "fine_tuning.job.event",
         "id": new_id("ft-event-"),
         "created_at": int(when),
@@ -153,6 +155,7 @@ def event(
         "data": data if data is not None else {},
         "type": type_,
     }
+    return fill_required(built, "FineTuningJobEvent")
 
 
 def apply_milestone(
@@ -186,15 +189,18 @@ def apply_milestone(
         if step % STEPS_PER_EPOCH == 0:
             checkpoint_metrics = dict(metrics)  # the numbers of the step's metrics event
             effects.checkpoints.append(
-                {
-                    "object": "fine_tuning.job.checkpoint",
-                    "id": new_id("ftckpt_"),
-                    "created_at": int(when),
-                    "fine_tuned_model_checkpoint": f"{fine_tuned_model_name(job)}:ckpt-step-{step}",
-                    "fine_tuning_job_id": job["id"],
-                    "metrics": checkpoint_metrics,
-                    "step_number": step,
-                }
+                fill_required(
+                    {
+                        "object": "fine_tuning.job.checkpoint",
+                        "id": new_id("ftckpt_"),
+                        "created_at": int(when),
+                        "fine_tuned_model_checkpoint": f"{fine_tuned_model_name(job)}:ckpt-step-{step}",
+                        "fine_tuning_job_id": job["id"],
+                        "metrics": checkpoint_metrics,
+                        "step_number": step,
+                    },
+                    "FineTuningJobCheckpoint",
+                )
             )
             effects.events.append(event(when, f"Checkpoint created at step {step}"))
     elif kind is Kind.SUCCEEDED:
@@ -256,7 +262,7 @@ def normalize_job(example: dict[str, Any]) -> dict[str, Any]:
     job.setdefault("seed", 0)
     job.setdefault("metadata", None)
     job.setdefault("method", method)
-    return job
+    return fill_required(job, "FineTuningJob")
 
 
 def normalize_event(example: dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,7 @@ class FineTuningJob:
         estimated_finish (int | None | Unset):
         method (FineTuneMethod | Unset): The method used for fine-tuning.
         metadata (Metadata | None | Unset):
+        user_provided_suffix (str | None | Unset):
     """
 
     id: str | Unset
@@ -64,6 +65,7 @@ class FineTuningJob:
     estimated_finish: int | None | Unset = UNSET
     method: FineTuneMethod | Unset = UNSET
     metadata: Metadata | None | Unset = UNSET
+    user_provided_suffix: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,6 +153,9 @@ class FineTuningJob:
                 _p_metadata = _p_metadata.to_dict()
 
             field_dict["metadata"] = _p_metadata
+        _p_user_provided_suffix = self.user_provided_suffix
+        if _p_user_provided_suffix is not UNSET:
+            field_dict["user_provided_suffix"] = _p_user_provided_suffix
 
         return field_dict
 
@@ -436,6 +441,17 @@ class FineTuningJob:
                         ("metadata",), "object or null", json_type_name(_p_metadata)
                     )
 
+            _p_user_provided_suffix = d.pop("user_provided_suffix", UNSET)
+            if _p_user_provided_suffix is not UNSET:
+                if _p_user_provided_suffix is not None and not isinstance(
+                    _p_user_provided_suffix, str
+                ):
+                    raise InvalidData(
+                        ("user_provided_suffix",),
+                        "string or null",
+                        json_type_name(_p_user_provided_suffix),
+                    )
+
             fine_tuning_job = cls(
                 id=_p_id,
                 created_at=_p_created_at,
@@ -456,6 +472,7 @@ class FineTuningJob:
                 estimated_finish=_p_estimated_finish,
                 method=_p_method,
                 metadata=_p_metadata,
+                user_provided_suffix=_p_user_provided_suffix,
             )
         except RecursionError:
             try:

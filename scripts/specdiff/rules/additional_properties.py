@@ -17,10 +17,10 @@ REQUEST_ADDITIONAL_PROPERTIES_LOOSENED = "request-additional-properties-loosened
 RESPONSE_ADDITIONAL_PROPERTIES_LOOSENED = "response-additional-properties-loosened"
 RESPONSE_ADDITIONAL_PROPERTIES_TIGHTENED = "response-additional-properties-tightened"
 
-_RANK = {"false": 0, "a schema": 1, "any": 2}
+RANK = {"false": 0, "a schema": 1, "any": 2}
 
 
-def _kind(raw: Any) -> str:
+def kind(raw: Any) -> str:
     if raw is False:
         return "false"
     if isinstance(raw, dict) and any(not (k.startswith("x-") or k in ("description", "title")) for k in raw):
@@ -40,10 +40,10 @@ def check(sink: Sink, pair: SchemaPair) -> None:
     new_raw = value(pair.revision_resolver, r.ptr, "additionalProperties")
     if isinstance(old_raw, dict) and isinstance(new_raw, dict):
         return
-    old, new = _kind(old_raw), _kind(new_raw)
+    old, new = kind(old_raw), kind(new_raw)
     if old == new:
         return
-    tighter = _RANK[new] < _RANK[old]
+    tighter = RANK[new] < RANK[old]
     if pair.direction == "request":
         rule = REQUEST_ADDITIONAL_PROPERTIES_TIGHTENED if tighter else REQUEST_ADDITIONAL_PROPERTIES_LOOSENED
     else:

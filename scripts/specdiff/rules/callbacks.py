@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...trim import HTTP_METHODS
-from ..model import Direction, OpPair, Sink
+from ..model import Direction, OpPair, SchemaWalker, Sink
 from ..normalize import Resolver, join
 from .request_body import content
 
@@ -27,7 +27,7 @@ def _callbacks(resolver: Resolver, op: dict[str, Any], ptr: str) -> dict[str, tu
     return out
 
 
-def _operations(resolver: Resolver, callback: Any, ptr: str) -> Ops:
+def path_item_operations(resolver: Resolver, callback: Any, ptr: str) -> Ops:
     """(runtime expression, method) -> (operation, pointer)."""
     out: Ops = {}
     for expression, raw in (callback or {}).items() if isinstance(callback, dict) else ():
@@ -40,8 +40,17 @@ def _operations(resolver: Resolver, callback: Any, ptr: str) -> Ops:
     return out
 
 
-def _compare(op: OpPair, sink: Sink, b: tuple[dict[str, Any], str], r: tuple[dict[str, Any], str]) -> None:
+def compare_flipped(
+    walker: SchemaWalker,
+    resolvers: tuple[Resolver, Resolver],
+    sink: Sink,
+    b: tuple[dict[str, Any], str],
+    r: tuple[dict[str, Any], str],
+) -> None:
+    """Compare two operations the server makes to the client (callbacks, webhooks): the request body
+    as a response, the answers as requests."""
     (b_op, b_ptr), (r_op, r_ptr) = b, r
+    b_resolver, r_resolver = resolvers
     flips: tuple[tuple[str, Direction], ...] = (("requestBody", "response"), ("responses", "request"))
     for key, direction in flips:
         b_raw, r_raw = b_op.get(key), r_op.get(key)
@@ -57,14 +66,14 @@ def _compare(op: OpPair, sink: Sink, b: tuple[dict[str, Any], str], r: tuple[dic
                 if str(k) in r_by
             ]
         for b_node, b_at, r_node, r_at in pairs:
-            b_body, bp = op.base_resolver.deref(b_node, b_at)
-            r_body, rp = op.revision_resolver.deref(r_node, r_at)
-            b_media = content(op.base_resolver, b_body, bp)
-            r_media = content(op.revision_resolver, r_body, rp)
+            b_body, bp = b_resolver.deref(b_node, b_at)
+            r_body, rp = r_resolver.deref(r_node, r_at)
+            b_media = content(b_resolver, b_body, bp)
+            r_media = content(r_resolver, r_body, rp)
             for media, (obj, ptr) in b_media.items():
                 if media in r_media and "schema" in obj and "schema" in r_media[media][0]:
                     robj, rptr = r_media[media]
-                    op.walker.schema(
+                    walker.schema(
                         sink,
                         obj["schema"],
                         join(ptr, "schema"),
@@ -82,15 +91,16 @@ def check(sink: Sink, op: OpPair) -> None:
             sink.emit(CALLBACK_REMOVED, ptr, op.revision_ptr, name=name)
             continue
         r_callback, r_ptr = r_cbs[name]
-        b_ops = _operations(op.base_resolver, callback, ptr)
-        r_ops = _operations(op.revision_resolver, r_callback, r_ptr)
+        b_ops = path_item_operations(op.base_resolver, callback, ptr)
+        r_ops = path_item_operations(op.revision_resolver, r_callback, r_ptr)
         for key, (_, optr) in b_ops.items():
             if key not in r_ops:
                 sink.emit(
                     CALLBACK_OPERATION_REMOVED, optr, r_ptr, name=name, call=f"{key[1].upper()} {key[0]}"
                 )
             else:
-                _compare(op, sink, b_ops[key], r_ops[key])
+                resolvers = (op.base_resolver, op.revision_resolver)
+                compare_flipped(op.walker, resolvers, sink, b_ops[key], r_ops[key])
         for key, (_, optr) in r_ops.items():
             if key not in b_ops:
                 sink.emit(CALLBACK_OPERATION_ADDED, ptr, optr, name=name, call=f"{key[1].upper()} {key[0]}")

@@ -56,7 +56,7 @@ def sunset(node: dict[str, Any]) -> str | None:
     return None if value is None else str(value).strip()
 
 
-def _date(text: str) -> datetime.date | None:
+def parse_date(text: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text[:10])
     except ValueError:
@@ -65,7 +65,7 @@ def _date(text: str) -> datetime.date | None:
 
 def _order(text: str) -> tuple[int, str]:
     """Sort key of a sunset: real dates by date (ISO text sorts so), unparseable ones last."""
-    date = _date(text)
+    date = parse_date(text)
     return (0, date.isoformat()) if date is not None else (1, text)
 
 
@@ -79,7 +79,7 @@ def removal(op: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
     date = sunset(op)
     if date is None:
         return OPERATION_REMOVED_AFTER_DEPRECATION, {}
-    parsed = _date(date)
+    parsed = parse_date(date)
     if parsed is not None and parsed <= today():
         return OPERATION_REMOVED_AFTER_SUNSET, {"date": date}
     return OPERATION_REMOVED_BEFORE_SUNSET, {"date": date}

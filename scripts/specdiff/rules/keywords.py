@@ -29,6 +29,12 @@ KEYWORDS = frozenset(
         "patternProperties",
         "additionalProperties",
         "deprecated",
+        "x-sunset",
+        "dependentRequired",
+        "dependentSchemas",
+        "prefixItems",
+        "unevaluatedProperties",
+        "unevaluatedItems",
     }
 )
 

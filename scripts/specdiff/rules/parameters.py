@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import OpPair, Sink
 from ..normalize import join
+from .sunset import schedule
 
 PARAMETER_ADDED_REQUIRED = "request-parameter-added-required"
 PARAMETER_ADDED_OPTIONAL = "request-parameter-added-optional"
@@ -21,6 +22,8 @@ def check(sink: Sink, op: OpPair) -> None:
     for key, (param, ptr) in op.base_params.items():
         name = f"{param.get('name')} ({param.get('in')})"
         if key not in op.revision_params:
+            if schedule(param) is not None:
+                continue  # a deprecated parameter with a sunset date: rules/sunset.py
             deprecated = param.get("deprecated") is True
             sink.emit(
                 PARAMETER_REMOVED_AFTER_DEPRECATION if deprecated else PARAMETER_REMOVED, ptr, None, name=name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..model import SchemaPair, Sink
 from .keywords import child_flag
+from .sunset import property_schedule
 
 REQUEST_PROPERTY_ADDED_REQUIRED = "request-property-added-required"
 REQUEST_PROPERTY_ADDED_OPTIONAL = "request-property-added-optional"
@@ -29,6 +30,8 @@ def check(sink: Sink, pair: SchemaPair) -> None:
     for name, b_child in b.properties.items():
         ptr = b_child[1]
         if name not in r.properties:
+            if property_schedule(pair, b_child) is not None:
+                continue  # deprecated with a sunset date: rules/sunset.py
             if not child_flag(pair.base_resolver, b_child, hidden):
                 rule = REQUEST_PROPERTY_REMOVED if request else RESPONSE_PROPERTY_REMOVED
                 sink.emit(rule, ptr, r.ptr, name=name)

@@ -1,4 +1,9 @@
-"""Responses: status codes (success vs error), media types; schemas are compared as responses."""
+"""Responses: status codes (success vs error), media types; schemas are compared as responses.
+
+Removing the `default` response is breaking: it bounds every status the operation does not list
+(errors above all), and clients parse those errors with its schema; without it an undocumented
+status may carry any body. Removing one listed error status is informative (the default, or the
+client's generic handling, still covers it)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ ERROR_STATUS_ADDED = "response-error-status-added"
 ERROR_STATUS_REMOVED = "response-error-status-removed"
 MEDIA_TYPE_ADDED = "response-media-type-added"
 MEDIA_TYPE_REMOVED = "response-media-type-removed"
+DEFAULT_REMOVED = "response-default-removed"
 
 
 def is_success(status: str) -> bool:
@@ -25,7 +31,10 @@ def check(sink: Sink, op: OpPair) -> None:
     for code, raw in b_resp.items():
         status = str(code)
         if status not in {str(s) for s in r_resp}:
-            rule = SUCCESS_STATUS_REMOVED if is_success(status) else ERROR_STATUS_REMOVED
+            if status == "default":
+                rule = DEFAULT_REMOVED
+            else:
+                rule = SUCCESS_STATUS_REMOVED if is_success(status) else ERROR_STATUS_REMOVED
             sink.emit(rule, join(b_root, status), None, status=status)
             continue
         rraw = r_resp[status] if status in r_resp else r_resp[int(status)]
