@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-DEFAULT_PATH_PREFIXES = ("/fine_tuning/",)
+#: The fine-tuning namespace, and the files API and Uploads (a job's training and result files).
+DEFAULT_PATH_PREFIXES = ("/fine_tuning/", "/files", "/uploads")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 REF_PREFIX = "#/components/"
 

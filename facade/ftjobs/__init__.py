@@ -20,6 +20,8 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         DpoMethod,
         EvalContent,
         EvalItem,
+        FileDeleted,
+        FileObject,
         Grader,
         GraderRunErrors,
         GraderRunMetadata,
@@ -77,7 +79,6 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         UnusableFileError,
         WaitTimeoutError,
     )
-    from ._file_types import FileDeleted, FileObject
     from ._files import AsyncFiles, Files
     from ._job_results import JobResults, ResultRow
     from ._metrics import JobMetrics, MetricsRow
@@ -117,8 +118,8 @@ _LAZY = {
     "AsyncFiles": "._files",
     "JobResults": "._job_results",
     "ResultRow": "._job_results",
-    "FileDeleted": "._file_types",
-    "FileObject": "._file_types",
+    "FileDeleted": "ftjobs_generated.views",
+    "FileObject": "ftjobs_generated.views",
     "FileProcessingError": "._errors",
     "Files": "._files",
     "PromptCacheBreakpoint": "ftjobs_generated.views",

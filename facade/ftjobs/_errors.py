@@ -33,7 +33,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
-    from ._file_types import FileObject
+    from ftjobs_generated.views import FileObject
+
     from ._models import Job
     from ._validate import ValidationReport
 

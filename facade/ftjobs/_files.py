@@ -35,7 +35,8 @@ from ._options import RequestOptions, WaitOptions, asend, result, send
 from ._payload import Progress, Source, file_source, multipart
 
 if TYPE_CHECKING:
-    from ._file_types import FileDeleted, FileObject
+    from ftjobs_generated.views import FileDeleted, FileObject
+
     from ._http import AsyncEngine, SyncEngine
     from ._models import AsyncPage, Page
 
@@ -51,15 +52,10 @@ Order = Literal["asc", "desc"]
 
 
 def _upload_id(data: object, kind: str) -> str:
-    """The id of an Upload or UploadPart object."""
-    from . import _parse as p
-    from ._models import _object
+    """The id of an Upload or UploadPart object (``upload``, ``upload.part``)."""
+    from ftjobs_generated import _views_runtime as p
 
-    d = _object(data, kind)
-    try:
-        return p.required_string(d, "id")
-    except p.Invalid as exc:
-        raise ResponseValidationError(exc.message(kind.replace(".", "_"))) from None
+    return p.parse_root(data, lambda d: p.required_string(d, "id"), kind.replace(".", "_"), kind)
 
 
 # --- the calls ---------------------------------------------------------------------------------
@@ -176,25 +172,28 @@ class Plan:
 
 
 def _file(data: Any) -> FileObject:
-    from ._file_types import FileObject
+    from ftjobs_generated.views import FileObject
 
     return FileObject.from_dict(data)
 
 
 def _completed_file(data: Any) -> FileObject:
-    from ._file_types import FileObject
-    from ._models import _object
+    """The file of a completed Upload object (ResponseValidationError when it holds none)."""
+    from ftjobs_generated import _views_runtime as p
+    from ftjobs_generated.views import FileObject
 
-    d = _object(data, "upload")
-    if d.get("status") != "completed" or d.get("file") is None:
-        raise ResponseValidationError(
-            f"the completed upload holds no file (status {d.get('status')!r})"[:200]
-        )
-    return FileObject.from_dict(d["file"])
+    def read(d: Mapping[str, Any]) -> FileObject | None:
+        return p.sub(d, "file", FileObject._read)
+
+    file = p.parse_root(data, read, "upload", "upload")
+    if file is None:
+        status = data.get("status") if isinstance(data, Mapping) else None
+        raise ResponseValidationError(f"the completed upload holds no file (status {status!r})"[:200])
+    return file
 
 
 def _deleted(data: Any) -> FileDeleted:
-    from ._file_types import FileDeleted
+    from ftjobs_generated.views import FileDeleted
 
     return FileDeleted.from_dict(data)
 
@@ -346,7 +345,7 @@ class Files:
             return self.list(purpose=purpose, limit=limit, after=cursor, order=order, **options)
 
         def parse(data: Any) -> Page[FileObject]:
-            from ._file_types import FileObject
+            from ftjobs_generated.views import FileObject
 
             page: Page[FileObject] = read_page(data, FileObject, Page)
             object.__setattr__(page, "_fetch", fetch)
@@ -468,7 +467,7 @@ class AsyncFiles:
             return await self.list(purpose=purpose, limit=limit, after=cursor, order=order, **options)
 
         def parse(data: Any) -> AsyncPage[FileObject]:
-            from ._file_types import FileObject
+            from ftjobs_generated.views import FileObject
 
             page: AsyncPage[FileObject] = read_page(data, FileObject, AsyncPage)
             object.__setattr__(page, "_fetch", fetch)

@@ -2,6 +2,10 @@
 # change the spec overlays or openapi/templates/ and regenerate.
 """Contains all the data models used in inputs/outputs"""
 
+from .add_upload_part_request import AddUploadPartRequest
+from .complete_upload_request import CompleteUploadRequest
+from .create_file_request import CreateFileRequest
+from .create_file_request_purpose import CreateFileRequestPurpose
 from .create_fine_tuning_checkpoint_permission_request import (
     CreateFineTuningCheckpointPermissionRequest,
 )
@@ -28,6 +32,10 @@ from .create_fine_tuning_job_request_integration_wandb import (
     CreateFineTuningJobRequestIntegrationWandb,
 )
 from .create_fine_tuning_job_request_model import CreateFineTuningJobRequestModel
+from .create_upload_request import CreateUploadRequest
+from .create_upload_request_purpose import CreateUploadRequestPurpose
+from .delete_file_response import DeleteFileResponse
+from .delete_file_response_object import DeleteFileResponseObject
 from .delete_fine_tuning_checkpoint_permission_response import (
     DeleteFineTuningCheckpointPermissionResponse,
 )
@@ -41,6 +49,8 @@ from .eval_item_input_image import EvalItemInputImage
 from .eval_item_input_image_type import EvalItemInputImageType
 from .eval_item_role import EvalItemRole
 from .eval_item_type import EvalItemType
+from .file_expiration_after import FileExpirationAfter
+from .file_expiration_after_anchor import FileExpirationAfterAnchor
 from .fine_tune_dpo_hyperparameters import FineTuneDPOHyperparameters
 from .fine_tune_dpo_hyperparameters_batch_size_auto import (
     FineTuneDPOHyperparametersBatchSizeAuto,
@@ -143,6 +153,8 @@ from .input_audio_input_audio_format import InputAudioInputAudioFormat
 from .input_audio_type import InputAudioType
 from .input_text_content import InputTextContent
 from .input_text_content_type import InputTextContentType
+from .list_files_order import ListFilesOrder
+from .list_files_response import ListFilesResponse
 from .list_fine_tuning_checkpoint_permission_response import (
     ListFineTuningCheckpointPermissionResponse,
 )
@@ -172,6 +184,10 @@ from .list_paginated_fine_tuning_jobs_response_object import (
     ListPaginatedFineTuningJobsResponseObject,
 )
 from .metadata import Metadata
+from .open_ai_file import OpenAIFile
+from .open_ai_file_object import OpenAIFileObject
+from .open_ai_file_purpose import OpenAIFilePurpose
+from .open_ai_file_status import OpenAIFileStatus
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
 from .prompt_cache_breakpoint_config_mode import PromptCacheBreakpointConfigMode
 from .reasoning_effort import ReasoningEffort
@@ -188,10 +204,20 @@ from .run_grader_response_model_grader_token_usage_per_model import (
     RunGraderResponseModelGraderTokenUsagePerModel,
 )
 from .run_grader_response_sub_rewards import RunGraderResponseSubRewards
+from .upload import Upload
+from .upload_file import UploadFile
+from .upload_object import UploadObject
+from .upload_part import UploadPart
+from .upload_part_object import UploadPartObject
+from .upload_status import UploadStatus
 from .validate_grader_request import ValidateGraderRequest
 from .validate_grader_response import ValidateGraderResponse
 
 __all__ = (
+    "AddUploadPartRequest",
+    "CompleteUploadRequest",
+    "CreateFileRequest",
+    "CreateFileRequestPurpose",
     "CreateFineTuningCheckpointPermissionRequest",
     "CreateFineTuningJobRequest",
     "CreateFineTuningJobRequestHyperparameters",
@@ -202,6 +228,10 @@ __all__ = (
     "CreateFineTuningJobRequestIntegrationType",
     "CreateFineTuningJobRequestIntegrationWandb",
     "CreateFineTuningJobRequestModel",
+    "CreateUploadRequest",
+    "CreateUploadRequestPurpose",
+    "DeleteFileResponse",
+    "DeleteFileResponseObject",
     "DeleteFineTuningCheckpointPermissionResponse",
     "DeleteFineTuningCheckpointPermissionResponseObject",
     "EvalItem",
@@ -211,6 +241,8 @@ __all__ = (
     "EvalItemInputImageType",
     "EvalItemRole",
     "EvalItemType",
+    "FileExpirationAfter",
+    "FileExpirationAfterAnchor",
     "FineTuneDPOHyperparameters",
     "FineTuneDPOHyperparametersBatchSizeAuto",
     "FineTuneDPOHyperparametersBetaAuto",
@@ -275,6 +307,8 @@ __all__ = (
     "InputAudioType",
     "InputTextContent",
     "InputTextContentType",
+    "ListFilesOrder",
+    "ListFilesResponse",
     "ListFineTuningCheckpointPermissionResponse",
     "ListFineTuningCheckpointPermissionResponseObject",
     "ListFineTuningCheckpointPermissionsOrder",
@@ -286,6 +320,10 @@ __all__ = (
     "ListPaginatedFineTuningJobsResponse",
     "ListPaginatedFineTuningJobsResponseObject",
     "Metadata",
+    "OpenAIFile",
+    "OpenAIFileObject",
+    "OpenAIFilePurpose",
+    "OpenAIFileStatus",
     "PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigMode",
     "ReasoningEffort",
@@ -298,6 +336,12 @@ __all__ = (
     "RunGraderResponseMetadataTokenUsage",
     "RunGraderResponseModelGraderTokenUsagePerModel",
     "RunGraderResponseSubRewards",
+    "Upload",
+    "UploadFile",
+    "UploadObject",
+    "UploadPart",
+    "UploadPartObject",
+    "UploadStatus",
     "ValidateGraderRequest",
     "ValidateGraderResponse",
 )
