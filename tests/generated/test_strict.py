@@ -197,8 +197,14 @@ def _deep(kind: str) -> Any:
 
 
 def test_the_cases_cover_every_documented_response() -> None:
-    """Jobs, pages of jobs, events, checkpoints, permissions and grader results: the walk is not vacuous."""
+    """Jobs, pages of jobs, events, checkpoints, permissions, grader results, files and Uploads: the
+    walk is not vacuous."""
     assert {component for component, _ in CASES.values()} == {
+        "OpenAIFile",
+        "ListFilesResponse",
+        "DeleteFileResponse",
+        "Upload",
+        "UploadPart",
         "FineTuningJob",
         "ListPaginatedFineTuningJobsResponse",
         "ListFineTuningJobEventsResponse",

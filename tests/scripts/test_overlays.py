@@ -22,6 +22,7 @@ NULLABLE_ERROR_FIELDS = OVERLAY_DIR / "06-job-error-fields-nullable.yaml"
 GRADER_TOKEN_USAGE = OVERLAY_DIR / "07-grader-run-token-usage.yaml"
 ERROR_MAY_BE_EMPTY = OVERLAY_DIR / "08-job-error-may-be-empty.yaml"
 USER_SUFFIX = OVERLAY_DIR / "09-job-user-provided-suffix.yaml"
+UPLOAD_FILE = OVERLAY_DIR / "10-upload-file-nullable.yaml"
 RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
 PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
 MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
@@ -246,6 +247,7 @@ def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
         GRADER_TOKEN_USAGE,
         ERROR_MAY_BE_EMPTY,
         USER_SUFFIX,
+        UPLOAD_FILE,
     ]
     assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
     for path in found:

@@ -58,8 +58,8 @@ class ResponseChecker:
             for method, operation in item.items():
                 schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
                 self.operations[operation["operationId"]] = self.validator(
-                    {"$ref": SPEC_URI + schema["$ref"]}
-                )
+                    {"$ref": SPEC_URI + schema["$ref"]} if "$ref" in schema else schema
+                )  # a file's content is a plain schema (type: string)
                 self.routes.append(
                     (method.upper(), tuple(path.strip("/").split("/")), operation["operationId"])
                 )

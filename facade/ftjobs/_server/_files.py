@@ -108,7 +108,6 @@ def _store_file(store: Store, filename: str, purpose: str, content: bytes) -> di
         "filename": filename,
         "purpose": purpose,
         "status": "processed",
-        "status_details": None,
     }
     store._db.execute(
         "INSERT INTO files (id, doc, content) VALUES (?, ?, ?)", (doc["id"], json.dumps(doc), content)
@@ -379,7 +378,6 @@ def store_result(store: Store, job: Mapping[str, Any], events: Sequence[Mapping[
         "filename": "step_metrics.csv",
         "purpose": "fine-tune-results",
         "status": "processed",
-        "status_details": None,
     }
     store._db.execute(
         "INSERT OR REPLACE INTO files (id, doc, content) VALUES (?, ?, ?)",

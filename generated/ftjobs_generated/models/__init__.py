@@ -205,7 +205,6 @@ from .run_grader_response_model_grader_token_usage_per_model import (
 )
 from .run_grader_response_sub_rewards import RunGraderResponseSubRewards
 from .upload import Upload
-from .upload_file import UploadFile
 from .upload_object import UploadObject
 from .upload_part import UploadPart
 from .upload_part_object import UploadPartObject
@@ -337,7 +336,6 @@ __all__ = (
     "RunGraderResponseModelGraderTokenUsagePerModel",
     "RunGraderResponseSubRewards",
     "Upload",
-    "UploadFile",
     "UploadObject",
     "UploadPart",
     "UploadPartObject",

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.upload_object import UploadObject
 from ..models.upload_status import UploadStatus
-from ..types import TOO_DEEP, UNSET, InvalidData, Unset, json_type_name
+from ..types import TOO_DEEP, UNSET, InvalidData, UnknownVariant, Unset, json_type_name
 
 T = TypeVar("T", bound="Upload")
 
@@ -29,7 +29,7 @@ class Upload:
         status (UploadStatus | Unset): The status of the Upload.
         expires_at (int | Unset): The Unix timestamp (in seconds) for when the Upload will expire.
         object_ (UploadObject | Unset): The object type, which is always "upload".
-        file (UploadFile | Unset):
+        file (OpenAIFile | None | Unset): The ready File object after the Upload is completed.
     """
 
     id: str | Unset
@@ -40,7 +40,7 @@ class Upload:
     status: UploadStatus | Unset
     expires_at: int | Unset
     object_: UploadObject | Unset = UNSET
-    file: UploadFile | Unset = UNSET
+    file: OpenAIFile | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,7 +76,8 @@ class Upload:
             field_dict["object"] = _p_object_
         _p_file = self.file
         if _p_file is not UNSET:
-            _p_file = _p_file.to_dict()
+            if isinstance(_p_file, (OpenAIFile, UnknownVariant)):
+                _p_file = _p_file.to_dict()
 
             field_dict["file"] = _p_file
 
@@ -186,16 +187,19 @@ class Upload:
                 ) or UploadObject(_p_object_)
 
             _p_file = d.pop("file", UNSET)
-            if _p_file is None:  # null where the spec has no null: read as omitted
-                _p_file = UNSET
             if _p_file is not UNSET:
-                if not isinstance(_p_file, dict) and not isinstance(_p_file, Mapping):
-                    raise InvalidData(("file",), "object", json_type_name(_p_file))
+                if _p_file is None:
+                    pass
+                elif isinstance(_p_file, dict) or isinstance(_p_file, Mapping):
+                    try:
+                        _p_file = OpenAIFile.from_dict(_p_file)
+                    except InvalidData as _e:
+                        raise _e.within(("file",)) from None
 
-                try:
-                    _p_file = UploadFile.from_dict(_p_file)
-                except InvalidData as _e:
-                    raise _e.within(("file",)) from None
+                else:
+                    raise InvalidData(
+                        ("file",), "object or null", json_type_name(_p_file)
+                    )
 
             upload = cls(
                 id=_p_id,
@@ -238,4 +242,4 @@ class Upload:
         return key in self.additional_properties
 
 
-from ..models.upload_file import UploadFile  # noqa: E402
+from ..models.open_ai_file import OpenAIFile  # noqa: E402
