@@ -56,7 +56,8 @@ class ResponseChecker:
         self.routes: list[tuple[str, tuple[str, ...], str]] = []
         for path, item in spec["paths"].items():
             for method, operation in item.items():
-                schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+                content = operation["responses"]["200"]["content"]
+                schema = next(iter(content.values()))["schema"]  # JSON, or a file's bytes
                 self.operations[operation["operationId"]] = self.validator(
                     {"$ref": SPEC_URI + schema["$ref"]} if "$ref" in schema else schema
                 )  # a file's content is a plain schema (type: string)

@@ -44,7 +44,8 @@ COLUMNS = {
     "parts": {"seq", "id", "upload_id", "content"},
 }
 #: The purposes POST /files accepts (the spec's CreateFileRequest.purpose), and Uploads'.
-PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
+#: (The request schema also lists ``evals``, which the file object's ``purpose`` does not: refused.)
+PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data")
 UPLOAD_PURPOSES = ("assistants", "batch", "fine-tune", "vision")
 #: The largest body a files route takes: one Uploads part (64 MB) and its form.
 MAX_UPLOAD_BODY = 64 * 1024 * 1024 + 64 * 1024
@@ -83,10 +84,32 @@ def form(headers: Mapping[str, str], body: bytes) -> dict[str, tuple[str | None,
     return fields
 
 
+def _known_fields(fields: Mapping[str, Any], known: frozenset[str]) -> None:
+    """400 for a form field the operation does not take (request objects are closed here)."""
+    for name in fields:
+        if name not in known:
+            raise _errors.bad_request(f"Unrecognized request argument supplied: {name}", param=name)
+
+
 def _text_field(fields: Mapping[str, tuple[str | None, bytes]], name: str) -> str:
     if name not in fields:
         raise _errors.bad_request(f"Missing required parameter: '{name}'.", param=name)
     return fields[name][1].decode("utf-8", errors="replace")
+
+
+def _expires_after(value: Any) -> None:
+    """400 unless value is a FileExpirationAfter: anchor ``created_at``, seconds 3600..2592000."""
+    if (
+        not isinstance(value, dict)
+        or value.get("anchor") != "created_at"
+        or not isinstance(value.get("seconds"), int)
+        or isinstance(value.get("seconds"), bool)
+        or not 3600 <= value["seconds"] <= 2592000
+    ):
+        raise _errors.bad_request(
+            'Invalid \'expires_after\': expected {"anchor": "created_at", "seconds": 3600..2592000}.',
+            param="expires_after",
+        )
 
 
 def _purpose(purpose: str, allowed: Sequence[str]) -> str:
@@ -118,7 +141,14 @@ def _store_file(store: Store, filename: str, purpose: str, content: bytes) -> di
 def create_file(store: Store, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
     """POST /files."""
     fields = form(headers, body)
+    _known_fields(fields, frozenset({"purpose", "file", "expires_after"}))
     purpose = _purpose(_text_field(fields, "purpose"), PURPOSES)
+    if "expires_after" in fields:
+        try:
+            expires = json.loads(fields["expires_after"][1])
+        except ValueError:
+            expires = None
+        _expires_after(expires)
     if "file" not in fields or fields["file"][0] is None:
         raise _errors.bad_request("Missing required parameter: 'file'.", param="file")
     filename, content = fields["file"]
@@ -188,8 +218,9 @@ def list_files(store: Store, query: Mapping[str, str]) -> dict[str, Any]:
     return {
         "object": "list",
         "data": page,
-        "first_id": page[0]["id"] if page else None,
-        "last_id": page[-1]["id"] if page else None,
+        # strings in the spec: empty for an empty page
+        "first_id": page[0]["id"] if page else "",
+        "last_id": page[-1]["id"] if page else "",
         "has_more": len(docs) > limit,
     }
 
@@ -223,11 +254,14 @@ def create_upload(store: Store, request: Any) -> dict[str, Any]:
     """POST /uploads."""
     if not isinstance(request, dict):
         raise _errors.bad_request("The body must be a JSON object.")
+    _known_fields(request, frozenset({"filename", "purpose", "bytes", "mime_type", "expires_after"}))
     for key, kind in (("filename", str), ("purpose", str), ("bytes", int), ("mime_type", str)):
         value = request.get(key)
         if not isinstance(value, kind) or isinstance(value, bool):
             raise _errors.bad_request(f"Missing or invalid required parameter: '{key}'.", param=key)
     _purpose(request["purpose"], UPLOAD_PURPOSES)
+    if "expires_after" in request:
+        _expires_after(request["expires_after"])
     if not 0 < request["bytes"] <= 8 * 1024**3:
         raise _errors.bad_request("'bytes' must be from 1 to 8 GB.", param="bytes")
     now = int(store.now())
@@ -250,6 +284,7 @@ def create_upload(store: Store, request: Any) -> dict[str, Any]:
 def add_part(store: Store, upload_id: str, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
     """POST /uploads/{id}/parts."""
     fields = form(headers, body)
+    _known_fields(fields, frozenset({"data"}))
     if "data" not in fields:
         raise _errors.bad_request("Missing required parameter: 'data'.", param="data")
     with store._lock:
