@@ -2,8 +2,9 @@
 
 Each snippet runs in a fresh interpreter (bytecode caches warm: one untimed run each first); the
 snippets alternate, the order rotates each round, and the median wall time and median peak RSS
-(``wait4`` rusage of that child alone) are kept. ``import httpx2`` is the floor (ftjobs needs it);
-``python -c pass`` is shown for scale.
+(``wait4`` rusage of that child alone) are kept. ``import httpx2`` is shown as the floor ftjobs
+builds on; ftjobs imports it without its ``importlib.metadata`` (``ftjobs._preload``), so ftjobs can
+come in under it. ``python -c pass`` is shown for scale.
 """
 
 from __future__ import annotations

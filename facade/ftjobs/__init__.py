@@ -10,7 +10,10 @@ OpenAI, Portkey, Azure OpenAI and any OpenAI-compatible base URL::
 
 import typing as _typing
 
+from ._preload import httpx2_version as _httpx2_version
 from ._version import __version__
+
+_httpx2_version()  # httpx2 then imports without importlib.metadata (ftjobs._preload)
 
 if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` stays cheap for the CLI
     from ftjobs_generated.views import (

@@ -1,28 +1,22 @@
-"""Each API operation as a :class:`Call`, built by the generated client's request functions.
+"""Each API operation as a :class:`Call`, built from the generated table of operations.
 
-The URL templates, methods and query parameters come from ``ftjobs_generated`` (and so from the
-spec); this module adds what the generated code cannot know: id checks, the deepObject encoding of
-``metadata[k]=v``, and which calls are safe to repeat.
+Methods, path templates and query parameters come from ``ftjobs_generated.api.fine_tuning.OPERATIONS``
+(generated from the spec by ``openapi/templates/endpoint_init.py.jinja``), a table that imports
+nothing: building a request loads neither the generated endpoint modules nor the models they import
+(a retrieve's first answer is that much sooner). This module adds what the table cannot know: id
+checks, the deepObject encoding of ``metadata[k]=v``, and which calls are safe to repeat. A request
+body is checked by its generated model (``create``), which loads only the models it needs.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from ._errors import InvalidArgumentError
 from ._http import Call
 from ._ids import check_job_id
-
-_MODULES: dict[str, Any] = {}
-
-
-def _generated(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        module = _MODULES[name] = importlib.import_module(f"ftjobs_generated.api.fine_tuning.{name}")
-    return module
 
 
 def _param(value: object) -> str:
@@ -31,15 +25,43 @@ def _param(value: object) -> str:
     return str(value)
 
 
-def _from_kwargs(kwargs: Mapping[str, Any], *, idempotent: bool = True) -> Call:
-    params = tuple((k, _param(v)) for k, v in (kwargs.get("params") or {}).items())
-    return Call(
-        method=str(kwargs["method"]).upper(),
-        path=str(kwargs["url"]),
-        params=params,
-        json_body=kwargs.get("json"),
-        idempotent=idempotent,
-    )
+_Operation = tuple[str, str, tuple[str, ...], tuple[str, ...]]
+_OPERATIONS: dict[str, _Operation] = {}
+
+
+def _operation(name: str) -> _Operation:
+    if not _OPERATIONS:
+        from ftjobs_generated.api.fine_tuning import OPERATIONS
+
+        _OPERATIONS.update(OPERATIONS)
+    return _OPERATIONS[name]
+
+
+def operation(
+    name: str,
+    path: tuple[str, ...] = (),
+    query: Mapping[str, object] | None = None,
+    json_body: Any = None,
+    *,
+    idempotent: bool = True,
+) -> Call:
+    """The Call of the spec's operation name: path holds the path parameters' values in the table's
+    order (each percent-encoded whole), query the query parameters to send (None: not sent), in the
+    spec's order whatever query's."""
+    method, template, path_names, query_names = _operation(name)
+    if len(path) != len(path_names):
+        raise TypeError(f"{name} takes the path parameters {path_names}")  # a bug here, not input
+    url = template
+    if path:
+        url = template.format_map(
+            {key: quote(value, safe="") for key, value in zip(path_names, path, strict=True)}
+        )
+    params: tuple[tuple[str, str], ...] = ()
+    if query:
+        if not query.keys() <= set(query_names):
+            raise TypeError(f"{name} takes the query parameters {query_names}")  # a bug here, not input
+        params = tuple((key, _param(query[key])) for key in query_names if query.get(key) is not None)
+    return Call(method=method, path=url, params=params, json_body=json_body, idempotent=idempotent)
 
 
 def _check_limit(limit: int | None) -> int | None:
@@ -50,33 +72,32 @@ def _check_limit(limit: int | None) -> int | None:
     return limit
 
 
-def _paging(after: str | None, limit: int | None) -> dict[str, Any]:
-    from ftjobs_generated.types import UNSET
-
+def _paging(after: str | None, limit: int | None) -> dict[str, object]:
     if after is not None and not isinstance(after, str):
         raise InvalidArgumentError(f"after must be a string cursor, got {type(after).__name__}")
-    checked = _check_limit(limit)
-    return {"after": UNSET if after is None else after, "limit": UNSET if checked is None else checked}
+    return {"after": after, "limit": _check_limit(limit)}
 
 
 def retrieve(job_id: str) -> Call:
     """GET /fine_tuning/jobs/{id}."""
-    return _from_kwargs(_generated("retrieve_fine_tuning_job")._get_kwargs(check_job_id(job_id)))
+    return operation("retrieve_fine_tuning_job", (check_job_id(job_id),))
+
+
+_ACTIONS = {
+    "cancel": "cancel_fine_tuning_job",
+    "pause": "pause_fine_tuning_job",
+    "resume": "resume_fine_tuning_job",
+}
 
 
 def action(name: str, job_id: str) -> Call:
     """POST /fine_tuning/jobs/{id}/{cancel,pause,resume}: converging, so safe to retry."""
-    module = {
-        "cancel": "cancel_fine_tuning_job",
-        "pause": "pause_fine_tuning_job",
-        "resume": "resume_fine_tuning_job",
-    }
-    return _from_kwargs(_generated(module[name])._get_kwargs(check_job_id(job_id)))
+    return operation(_ACTIONS[name], (check_job_id(job_id),))
 
 
 def list_jobs(after: str | None, limit: int | None, metadata: Mapping[str, str] | None) -> Call:
     """GET /fine_tuning/jobs with the metadata filter encoded as ``metadata[k]=v``."""
-    call = _from_kwargs(_generated("list_paginated_fine_tuning_jobs")._get_kwargs(**_paging(after, limit)))
+    call = operation("list_paginated_fine_tuning_jobs", query=_paging(after, limit))
     if metadata:
         if not isinstance(metadata, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()
@@ -89,14 +110,12 @@ def list_jobs(after: str | None, limit: int | None, metadata: Mapping[str, str] 
 
 def events(job_id: str, after: str | None, limit: int | None) -> Call:
     """GET /fine_tuning/jobs/{id}/events."""
-    module = _generated("list_fine_tuning_events")
-    return _from_kwargs(module._get_kwargs(check_job_id(job_id), **_paging(after, limit)))
+    return operation("list_fine_tuning_events", (check_job_id(job_id),), _paging(after, limit))
 
 
 def checkpoints(job_id: str, after: str | None, limit: int | None) -> Call:
     """GET /fine_tuning/jobs/{id}/checkpoints."""
-    module = _generated("list_fine_tuning_job_checkpoints")
-    return _from_kwargs(module._get_kwargs(check_job_id(job_id), **_paging(after, limit)))
+    return operation("list_fine_tuning_job_checkpoints", (check_job_id(job_id),), _paging(after, limit))
 
 
 def _jsonable(value: Any) -> Any:
@@ -115,7 +134,8 @@ def create(fields: Mapping[str, Any]) -> Call:
     """POST /fine_tuning/jobs. Not idempotent: see _retry for what is retried.
 
     fields holds the request properties; generated models (e.g. ``FineTuneMethod``) and plain
-    mappings are both accepted. The body is checked by the generated ``CreateFineTuningJobRequest``.
+    mappings are both accepted. The body is checked by the generated ``CreateFineTuningJobRequest``
+    and sent as it writes itself back (``to_dict``).
     """
     from ftjobs_generated.models.create_fine_tuning_job_request import CreateFineTuningJobRequest
 
@@ -127,5 +147,4 @@ def create(fields: Mapping[str, Any]) -> Call:
         request = CreateFineTuningJobRequest.from_dict(body)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InvalidArgumentError(f"invalid create request: {exc!r}") from exc
-    kwargs = _generated("create_fine_tuning_job")._get_kwargs(body=request)
-    return _from_kwargs(kwargs, idempotent=False)
+    return operation("create_fine_tuning_job", json_body=request.to_dict(), idempotent=False)

@@ -27,10 +27,10 @@ spec's grader union by the generated request model.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
+from ._calls import operation
 from ._errors import InvalidArgumentError
 from ._http import Call
 from ._options import RawResponse, RequestOptions, asend, prepare, result, send
@@ -49,21 +49,6 @@ if TYPE_CHECKING:
     from ._params import GraderParam
 
 Order = Literal["ascending", "descending"]
-
-
-def _generated(name: str) -> Any:
-    return importlib.import_module(f"ftjobs_generated.api.fine_tuning.{name}")
-
-
-def _call(kwargs: Mapping[str, Any], *, idempotent: bool = True) -> Call:
-    params = tuple((k, str(v)) for k, v in (kwargs.get("params") or {}).items())
-    return Call(
-        method=str(kwargs["method"]).upper(),
-        path=str(kwargs["url"]),
-        params=params,
-        json_body=kwargs.get("json"),
-        idempotent=idempotent,
-    )
 
 
 def _id(value: object, name: str) -> str:
@@ -131,17 +116,18 @@ def create_permission_call(checkpoint: str, project_ids: Sequence[str]) -> Call:
     if not ids:
         raise InvalidArgumentError("project_ids must name at least one project")
     request = _request("CreateFineTuningCheckpointPermissionRequest", {"project_ids": ids})
-    kwargs = _generated("create_fine_tuning_checkpoint_permission")._get_kwargs(checkpoint, body=request)
-    return _call(kwargs, idempotent=False)
+    return operation(
+        "create_fine_tuning_checkpoint_permission",
+        (checkpoint,),
+        json_body=request.to_dict(),
+        idempotent=False,
+    )
 
 
 def list_permissions_call(
     checkpoint: str, after: str | None, limit: int | None, order: Order | None, project_id: str | None
 ) -> Call:
     """GET /fine_tuning/checkpoints/{checkpoint}/permissions."""
-    from ftjobs_generated.models import ListFineTuningCheckpointPermissionsOrder
-    from ftjobs_generated.types import UNSET
-
     checkpoint = _id(checkpoint, "fine_tuned_model_checkpoint")
     if after is not None:
         _id(after, "after")
@@ -151,22 +137,14 @@ def list_permissions_call(
         raise InvalidArgumentError(f"order must be 'ascending' or 'descending', got {order!r}"[:200])
     if project_id is not None:
         _id(project_id, "project_id")
-    kwargs = _generated("list_fine_tuning_checkpoint_permissions")._get_kwargs(
-        checkpoint,
-        project_id=UNSET if project_id is None else project_id,
-        after=UNSET if after is None else after,
-        limit=UNSET if limit is None else limit,
-        order=UNSET if order is None else ListFineTuningCheckpointPermissionsOrder(order),
-    )
-    return _call(kwargs)
+    query = {"project_id": project_id, "after": after, "limit": limit, "order": order}
+    return operation("list_fine_tuning_checkpoint_permissions", (checkpoint,), query)
 
 
 def delete_permission_call(checkpoint: str, permission_id: str) -> Call:
     """DELETE /fine_tuning/checkpoints/{checkpoint}/permissions/{permission_id}."""
-    kwargs = _generated("delete_fine_tuning_checkpoint_permission")._get_kwargs(
-        _id(checkpoint, "fine_tuned_model_checkpoint"), _id(permission_id, "permission_id")
-    )
-    return _call(kwargs)
+    path = (_id(checkpoint, "fine_tuned_model_checkpoint"), _id(permission_id, "permission_id"))
+    return operation("delete_fine_tuning_checkpoint_permission", path)
 
 
 def run_grader_call(grader: object, model_sample: str, item: Mapping[str, Any] | None) -> Call:
@@ -178,15 +156,13 @@ def run_grader_call(grader: object, model_sample: str, item: Mapping[str, Any] |
         if not isinstance(item, Mapping):
             raise InvalidArgumentError(f"item must be a mapping (a JSON object), got {type(item).__name__}")
         body["item"] = _jsonable(item)
-    kwargs = _generated("run_grader")._get_kwargs(body=_request("RunGraderRequest", body))
-    return _call(kwargs)
+    return operation("run_grader", (), None, _request("RunGraderRequest", body).to_dict())
 
 
 def validate_grader_call(grader: object) -> Call:
     """POST /fine_tuning/alpha/graders/validate."""
     body = {"grader": _grader(grader)}
-    kwargs = _generated("validate_grader")._get_kwargs(body=_request("ValidateGraderRequest", body))
-    return _call(kwargs)
+    return operation("validate_grader", json_body=_request("ValidateGraderRequest", body).to_dict())
 
 
 # --- parsers (the views load with the first answer) ----------------------------------------------

@@ -1,11 +1,17 @@
-"""What `import ftjobs; Client(...)` loads: only what building a client needs (bench goal 1 measures
-the time; this pins the modules, so that an eager import added elsewhere shows up as a failure)."""
+"""What `import ftjobs; Client(...)` loads, and then a first retrieve: only what each needs (bench
+goals 1 and 6 measure the time; this pins the modules, so that an eager import added anywhere shows
+up as a failure)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import ftjobs
+from ftjobs import _preload
+from ftjobs.testing import DEFAULT_API_KEY
 
 CODE = """
 import json, sys
@@ -16,12 +22,14 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 #: Loaded later: the typed views with the first answer, the connection pool with the first request,
-#: the generated client with the first call.
-DEFERRED = ("ftjobs._models", "ftjobs._meaning", "httpcore2", "h11", "ftjobs_generated")
+#: the generated client with the first call; importlib.metadata never by ftjobs (ftjobs._preload
+#: gives httpx2 its version; httpcore2 imports it with the pool).
+DEFERRED = ("ftjobs._models", "ftjobs._meaning", "httpcore2", "h11", "ftjobs_generated", "importlib.metadata")
 
 
 def test_building_a_client_loads_no_views_pool_or_generated_code() -> None:
-    """Client() and AsyncClient() load neither the typed views, nor httpcore2/h11, nor generated code."""
+    """Client() and AsyncClient() load neither the typed views, nor httpcore2/h11, nor generated code,
+    nor importlib.metadata."""
     done = subprocess.run(
         [sys.executable, "-c", CODE], capture_output=True, text=True, timeout=60, check=True
     )
@@ -29,3 +37,90 @@ def test_building_a_client_loads_no_views_pool_or_generated_code() -> None:
     assert "ftjobs._client" in loaded
     early = [name for name in loaded if name.startswith(DEFERRED)]
     assert early == []
+
+
+def test_the_httpx2_version_is_read_from_the_one_dist_info_folder_or_not_at_all(tmp_path: Path) -> None:
+    """``httpx2-<version>.dist-info`` gives the version; none, two, or an empty version: None (httpx2
+    then imports as usual, importlib.metadata and all)."""
+    assert _preload.installed_version(str(tmp_path)) is None
+    (tmp_path / "httpx2-2.17.0.dist-info").mkdir()
+    (tmp_path / "httpx2_other-1.0.dist-info").mkdir()
+    (tmp_path / "httpcore2-2.17.0.dist-info").mkdir()
+    assert _preload.installed_version(str(tmp_path)) == "2.17.0"
+    (tmp_path / "httpx2-2.16.0.dist-info").mkdir()
+    assert _preload.installed_version(str(tmp_path)) is None
+    assert _preload.installed_version(str(tmp_path / "missing")) is None
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "httpx2-.dist-info").mkdir()
+    assert _preload.installed_version(str(empty)) is None
+
+
+def test_an_httpx2_imported_before_ftjobs_keeps_its_own_version_module() -> None:
+    """httpx2 already imported: nothing is replaced (its version module stays httpx2's own)."""
+    code = (
+        "import sys, httpx2, ftjobs; "
+        "print(sys.modules['httpx2.__version__'].__doc__ is None, 'importlib.metadata' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["True", "True"]
+
+
+FIRST_ANSWER = """
+import json, sys
+before = set(sys.modules)
+import ftjobs
+client = ftjobs.Client(api_key=sys.argv[2], base_url=sys.argv[3], max_retries=0)
+built = set(sys.modules)
+job = client.jobs.retrieve(sys.argv[1])
+assert job.id == sys.argv[1]
+print(json.dumps({"build": sorted(built - before), "retrieve": sorted(set(sys.modules) - built)}))
+"""
+
+#: What a retrieve loads of this project, exactly: the operations table (no endpoint module, no
+#: generated model, not the generated HTTP client) and the typed classes with their runtime.
+RETRIEVE_LOADS = [
+    "ftjobs._meaning",
+    "ftjobs._models",
+    "ftjobs_generated",
+    "ftjobs_generated._views_runtime",
+    "ftjobs_generated.api",
+    "ftjobs_generated.api.fine_tuning",
+    "ftjobs_generated.views",
+]
+#: Third-party packages a build may load (attrs, httpx2 and what httpx2 imports) and a first request
+#: may add: httpcore2 and h11 (the pool), truststore (httpcore2's certificates) and the optional
+#: packages httpcore2 imports when they are installed (anyio, sniffio, trio, socksio).
+BUILD_THIRD_PARTY = {"attr", "attrs", "httpx2", "idna", "typing_extensions"}
+REQUEST_THIRD_PARTY = {"httpcore2", "h11", "truststore", "certifi", "anyio", "sniffio", "trio", "socksio"}
+
+
+def _ours(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in ("ftjobs", "ftjobs_generated")]
+
+
+def _third_party(modules: list[str]) -> set[str]:
+    tops = {m.split(".")[0] for m in modules} - {"ftjobs", "ftjobs_generated"}
+    return {top for top in tops if top not in sys.stdlib_module_names}
+
+
+def test_a_first_retrieve_loads_only_the_modules_it_needs(ftjobs_server: str) -> None:
+    """A fresh process: import, Client() and one retrieve load of this project only the allow-list
+    (no generated model, endpoint module or grader code), and of third-party code only httpx2's and
+    the pool's packages."""
+    with ftjobs.Client(api_key=DEFAULT_API_KEY, base_url=ftjobs_server) as client:
+        job_id = client.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-abc123").id
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_ANSWER, job_id, DEFAULT_API_KEY, ftjobs_server],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    loaded = json.loads(done.stdout)
+    assert [m for m in _ours(loaded["build"]) if m.startswith(DEFERRED)] == []
+    assert _ours(loaded["retrieve"]) == RETRIEVE_LOADS
+    assert {"attrs", "httpx2"} <= _third_party(loaded["build"]) <= BUILD_THIRD_PARTY
+    assert {"httpcore2", "h11"} <= _third_party(loaded["retrieve"]) <= REQUEST_THIRD_PARTY

@@ -327,7 +327,11 @@ JSON = st.recursive(
     max_leaves=12,
 )
 MODEL_CLASSES = sorted(
-    (cls for cls in vars(models).values() if isinstance(cls, type) and hasattr(cls, "from_dict")),
+    (
+        cls
+        for cls in (getattr(models, name) for name in models.__all__)
+        if isinstance(cls, type) and hasattr(cls, "from_dict")
+    ),
     key=lambda cls: cls.__name__,
 )
 

@@ -6,6 +6,10 @@ on them (``facade/ftjobs/_wire.py``)."""
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
+import json
+import subprocess
+import sys
 from typing import Any
 
 import h11
@@ -14,7 +18,7 @@ import httpx2
 import pytest
 
 import ftjobs
-from ftjobs import _wire
+from ftjobs import _preload, _wire
 
 from .test_engine_field import KeepAlive, _smuggling, job_bytes
 
@@ -143,3 +147,42 @@ def test_os_register_at_fork_is_wired(is_async: bool) -> None:
             client.jobs.retrieve("ftjob-a")
         path = client._engine._wire[0]
         assert path in _wire._LIVE
+
+
+_VERSION_NAMES = """
+import json, sys
+{setup}
+import httpx2
+stub = sys.modules["httpx2.__version__"]
+print(json.dumps({{
+    "module": [stub.__title__, stub.__description__, stub.__version__],
+    "package": [httpx2.__title__, httpx2.__description__, httpx2.__version__],
+    "preloaded": stub.__doc__ is not None and "ftjobs._preload" in stub.__doc__,
+    "metadata_loaded": "importlib.metadata" in sys.modules,
+}}))
+"""
+
+
+def _version_names(setup: str) -> dict[str, Any]:
+    code = _VERSION_NAMES.format(setup=setup)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    return dict(json.loads(done.stdout))
+
+
+def test_httpx2_takes_its_version_names_from_its_version_module_which_ftjobs_provides_alike() -> None:
+    """``httpx2/__init__`` imports ``__title__``, ``__description__`` and ``__version__`` from the
+    submodule ``httpx2.__version__`` (the one importing importlib.metadata): ``ftjobs._preload``
+    provides that module first, with the same three values as httpx2's own, and importlib.metadata
+    then stays unloaded."""
+    own = _version_names("")
+    assert own["preloaded"] is False and own["metadata_loaded"] is True
+    assert (
+        own["module"]
+        == own["package"]
+        == ["httpx2", _preload.DESCRIPTION, importlib.metadata.version("httpx2")]
+    )
+    ours = _version_names("import ftjobs")
+    assert ours["preloaded"] is True and ours["metadata_loaded"] is False
+    assert ours["module"] == ours["package"] == own["package"]
