@@ -19,7 +19,7 @@ LEVELS = ("breaking", "warning", "info")
 #: `update --format` (update.RENDERERS).
 UPDATE_FORMATS = ("json", "markdown", "text")
 #: The path prefixes a full upstream spec is trimmed to (trim.DEFAULT_PATH_PREFIXES).
-PATH_PREFIXES = ("/fine_tuning/",)
+PATH_PREFIXES = ("/fine_tuning/", "/files", "/uploads")
 
 DESCRIPTION = "`ftjobs-spec`: the contract diff, the spec lint and the history report."
 

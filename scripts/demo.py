@@ -1,6 +1,9 @@
-"""`make demo`: the main job, offline. Starts `ftjobs serve` on a free local port, then drives the real
-CLI against it: create a job, wait for it (live progress line), retrieve it, list jobs, and draw the
-job's loss curve (`ftjobs metrics`: a chart on a terminal, a table when piped); stops the server.
+"""`make demo`: the main job, offline, from a local JSONL file. Starts `ftjobs serve` on a free local
+port, then drives the real CLI against it, in a scratch folder holding ./train.jsonl and ./valid.jsonl
+(scripts/demo_data): validate the training file, upload the validation file, create a job from the
+local training file (validated, uploaded and waited for by create), wait for it (live progress line),
+retrieve it, list jobs, draw the job's loss curve (`ftjobs metrics`: a chart on a terminal, a table
+when piped) and read its result file (`ftjobs results`); stops the server.
 Each `$ ftjobs ...` line is followed by what that command printed (README "Quick start" shows a run;
 tests/test_demo.py runs the demo and checks that transcript against it).
 
@@ -10,17 +13,23 @@ No network beyond 127.0.0.1 and no real keys: the local server's own key is used
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 LOCAL_KEY = "sk-ftjobs-local"
+DATA = Path(__file__).resolve().parent / "demo_data"
 
 
-def _cli(*args: str, env: dict[str, str], capture: bool = False) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, env: dict[str, str], cwd: str, capture: bool = False
+) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "ftjobs", *args]
     print(f"\n$ ftjobs {' '.join(args)}", flush=True)
-    return subprocess.run(cmd, env=env, text=True, capture_output=capture, check=False, timeout=120)
+    return subprocess.run(cmd, env=env, cwd=cwd, text=True, capture_output=capture, check=False, timeout=120)
 
 
 def job_id_of(shown: str) -> str:
@@ -49,10 +58,23 @@ def main() -> int:
         env = {**os.environ, "OPENAI_BASE_URL": url, "OPENAI_API_KEY": LOCAL_KEY}
         for name in ("PORTKEY_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
             env.pop(name, None)
+        work = tempfile.mkdtemp(prefix="ftjobs-demo-")
+        for name in ("train.jsonl", "valid.jsonl"):
+            shutil.copy(DATA / name, os.path.join(work, name))
+        checked = _cli("validate", "./train.jsonl", "--model", "gpt-4o-mini-2024-07-18", env=env, cwd=work)
+        if checked.returncode != 0:
+            print(f"demo: `ftjobs validate` exited {checked.returncode}", file=sys.stderr)
+            return checked.returncode
+        uploaded = _cli("upload", "./valid.jsonl", env=env, cwd=work, capture=True)
+        sys.stdout.write(uploaded.stdout)
+        if uploaded.returncode != 0:
+            print(uploaded.stderr, file=sys.stderr)
+            return uploaded.returncode
+        valid_id = uploaded.stdout.split()[0]
         created = _cli(
-            "create", "--model", "gpt-4o-mini", "--training-file", "file-abc123",
-            "--validation-file", "file-val456", "--n-epochs", "3",
-            "--metadata", "demo=true", env=env, capture=True,
+            "create", "--model", "gpt-4o-mini", "--training-file", "./train.jsonl",
+            "--validation-file", valid_id, "--n-epochs", "3",
+            "--metadata", "demo=true", env=env, cwd=work, capture=True,
         )  # fmt: skip
         sys.stdout.write(created.stdout)  # what the command printed, as it printed it
         if created.returncode != 0:
@@ -65,9 +87,10 @@ def main() -> int:
             ("checkpoints", job_id),
             ("list", "--limit", "5"),
             ("metrics", job_id),
+            ("results", job_id),
         ]
         for step in steps:
-            code = _cli(*step, env=env).returncode
+            code = _cli(*step, env=env, cwd=work).returncode
             if code != 0:
                 print(f"demo: `ftjobs {step[0]}` exited {code}", file=sys.stderr)
                 return code
@@ -77,6 +100,8 @@ def main() -> int:
         )
         return 0
     finally:
+        if "work" in locals():
+            shutil.rmtree(work, ignore_errors=True)
         server.terminate()
         try:
             server.wait(timeout=10)

@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-DEFAULT_PATH_PREFIXES = ("/fine_tuning/",)
+#: The fine-tuning namespace, and the files API and Uploads (a job's training and result files).
+DEFAULT_PATH_PREFIXES = ("/fine_tuning/", "/files", "/uploads")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 REF_PREFIX = "#/components/"
 
@@ -334,8 +335,8 @@ def display_name(path: Path) -> str:
 
 def header(source_name: str, raw: bytes, overlays: list[str]) -> str:
     lines = [
-        "# Trimmed by scripts/trim.py: the paths of the fine_tuning namespace"
-        " and the components they reference.",
+        "# Trimmed by scripts/trim.py: the paths of the fine_tuning namespace, the files API and"
+        " Uploads, and the components they reference.",
         f"# source: {source_name}",
         f"# sha256: {hashlib.sha256(raw).hexdigest()}",
     ]

@@ -523,6 +523,8 @@ class ParamBuilder:
         self.b = views
         self.names: dict[str, str] = dict(config.get("names") or {})
         self.none_omits: set[str] = set(config.get("none_means_omitted") or [])
+        #: Types a facade call accepts besides the spec's, by Schema.property (a local file's path).
+        self.also: dict[str, str] = dict(config.get("also_accept") or {})
         self.params: dict[str, Param] = {}
         self.by_path: dict[str, str] = {}
 
@@ -545,6 +547,11 @@ class ParamBuilder:
         required = set(schema.get("required") or [])
         for key, prop in (schema.get("properties") or {}).items():
             annotation = self.ptype(prop, f"{path}.{key}")
+            more = self.also.get(f"{path}.{key}")
+            if more is not None:  # before a trailing None: `str | os.PathLike[str] | None`
+                kinds = annotation.split(" | ")
+                kinds.insert(len(kinds) - (kinds[-1] == "None"), more)
+                annotation = " | ".join(kinds)
             if path in self.none_omits and key not in required and "None" not in annotation.split(" | "):
                 annotation += " | None"
             param.keys.append((key, annotation, key in required))

@@ -17,6 +17,7 @@ README = ROOT / "README.md"
 VOLATILE = [
     (re.compile(r"ftjob-[A-Za-z0-9]{24}"), "ftjob-<id>"),
     (re.compile(r"ftckpt_[A-Za-z0-9]{24}"), "ftckpt_<id>"),
+    (re.compile(r"file-[A-Za-z0-9]{24}"), "file-<id>"),
     (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"), "<time> UTC"),
     (re.compile(r"org-ftjobs-local::[a-z0-9]{8}"), "org-ftjobs-local::<suffix>"),
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),
@@ -62,7 +63,7 @@ def demo() -> str:
 def test_the_readme_transcript_is_what_the_demo_prints(demo: str) -> None:
     ours = blocks(demo)
     shown = blocks(readme_transcript())
-    assert [c.split()[0] for c in shown] == ["create", "retrieve", "list"]
+    assert [c.split()[0] for c in shown] == ["upload", "create", "retrieve", "list"]
     for command, printed in shown.items():
         assert command in ours, (command, list(ours))
         assert ours[command] == printed, command
@@ -73,7 +74,17 @@ def test_each_command_is_followed_by_its_own_output(demo: str) -> None:
     summary), and every later command names the job create printed."""
     ours = blocks(demo)
     commands = [c.split()[0] for c in ours]
-    assert commands == ["create", "wait", "retrieve", "checkpoints", "list", "metrics"]
+    assert commands == [
+        "validate",
+        "upload",
+        "create",
+        "wait",
+        "retrieve",
+        "checkpoints",
+        "list",
+        "metrics",
+        "results",
+    ]
     create = next(v for k, v in ours.items() if k.startswith("create"))
     assert create.splitlines()[:2] == ["id                ftjob-<id>", "status            validating_files"]
     created_id = re.search(r"^id +(ftjob-\S+)", demo.split("$ ftjobs create")[1], re.MULTILINE)
@@ -84,3 +95,18 @@ def test_each_command_is_followed_by_its_own_output(demo: str) -> None:
         "fine_tuned_model ft:gpt-4o-mini:org-ftjobs-local::<suffix>  trained_tokens 12,288"
         in ours[next(k for k in ours if k.startswith("wait"))]
     )
+
+
+def test_the_demo_starts_from_local_files_and_ends_with_the_results(demo: str) -> None:
+    """validate says the training file is valid; create names the local file and the job trains on
+    an uploaded copy (a new file id); results prints one row per step, steps 1 to 6."""
+    ours = blocks(demo)
+    validate = next(v for k, v in ours.items() if k.startswith("validate ./train.jsonl"))
+    assert validate.splitlines()[0] == "./train.jsonl: supervised, 10 examples in 10 lines: valid, 0 warnings"
+    create_command = next(k for k in ours if k.startswith("create"))
+    assert "--training-file ./train.jsonl --validation-file file-<id>" in create_command
+    assert "training_file     file-<id>" in ours[create_command]
+    results = ours[next(k for k in ours if k.startswith("results"))].split("\n\n")[0].splitlines()
+    columns = ["step", "train_loss", "train_accuracy", "valid_loss", "valid_mean_token_accuracy"]
+    assert results[0].split() == columns
+    assert [line.split()[0] for line in results[1:]] == ["1", "2", "3", "4", "5", "6"]

@@ -23,6 +23,8 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         DpoMethod,
         EvalContent,
         EvalItem,
+        FileDeleted,
+        FileObject,
         Grader,
         GraderRunErrors,
         GraderRunMetadata,
@@ -66,6 +68,7 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         ConfigurationError,
         ConflictError,
         Error,
+        FileProcessingError,
         InternalServerError,
         InvalidArgumentError,
         InvalidJobIdError,
@@ -74,10 +77,13 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
         PermissionDeniedError,
         RateLimitError,
         ResponseValidationError,
+        TrainingFileError,
         UnprocessableEntityError,
         UnusableFileError,
         WaitTimeoutError,
     )
+    from ._files import AsyncFiles, Files
+    from ._job_results import JobResults, ResultRow
     from ._metrics import JobMetrics, MetricsRow
     from ._models import AsyncPage, Checkpoint, Job, JobEvent, Page
     from ._options import PortkeyOptions, RawResponse, RequestOptions, WaitOptions
@@ -112,6 +118,13 @@ if _typing.TYPE_CHECKING:  # the names below load on first use: `import ftjobs` 
 
 
 _LAZY = {
+    "AsyncFiles": "._files",
+    "JobResults": "._job_results",
+    "ResultRow": "._job_results",
+    "FileDeleted": "ftjobs_generated.views",
+    "FileObject": "ftjobs_generated.views",
+    "FileProcessingError": "._errors",
+    "Files": "._files",
     "PromptCacheBreakpoint": "ftjobs_generated.views",
     "OutputText": "ftjobs_generated.views",
     "InputText": "ftjobs_generated.views",
@@ -216,6 +229,7 @@ _LAZY = {
     "ValidationReport": "._validate",
     "WaitOptions": "._options",
     "WaitTimeoutError": "._errors",
+    "TrainingFileError": "._errors",
     "WandbIntegration": "ftjobs_generated.views",
     "WandbParam": "._params",
     "validate_file": "._validate",
@@ -245,6 +259,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncFiles",
     "AsyncGraders",
     "AsyncJobs",
     "AsyncJobsWithRawResponse",
@@ -270,6 +285,10 @@ __all__ = [
     "EvalContent",
     "EvalItem",
     "EvalItemParam",
+    "FileDeleted",
+    "FileObject",
+    "FileProcessingError",
+    "Files",
     "Grader",
     "GraderParam",
     "GraderRunErrors",
@@ -293,6 +312,7 @@ __all__ = [
     "JobEvent",
     "JobHyperparameters",
     "JobMetrics",
+    "JobResults",
     "JobStatus",
     "Jobs",
     "JobsWithRawResponse",
@@ -322,6 +342,7 @@ __all__ = [
     "ReinforcementMethodParam",
     "RequestOptions",
     "ResponseValidationError",
+    "ResultRow",
     "RetryPolicy",
     "SamplingParams",
     "ScoreModelGrader",
@@ -337,6 +358,7 @@ __all__ = [
     "TextSimilarityGraderParam",
     "TokenReport",
     "TokenUsage",
+    "TrainingFileError",
     "UnknownVariant",
     "UnprocessableEntityError",
     "UnusableFileError",

@@ -39,6 +39,7 @@ from ._errors import (
     ConfigurationError,
     PaginationError,
 )
+from ._files import AsyncFiles, Files, local_files
 from ._fine_tuning import AsyncFineTuning, FineTuning
 from ._http import AsyncEngine, Call, Settings, SyncEngine, TimeoutTypes, attempt_limit
 from ._options import (
@@ -60,6 +61,7 @@ from ._status import JobStatus
 from ._wait import MAX_EVENT_PAGES_PER_POLL, OnEvent, OnUpdate, Waiter
 
 if TYPE_CHECKING:  # the typed views load with the first answer (below): `Client()` starts ~18 ms sooner
+    from ._job_results import JobResults
     from ._metrics import JobMetrics
     from ._models import AsyncPage, Checkpoint, Item, Job, JobEvent, Page
     from ._options import Exchange, RequestOptions, WaitOptions
@@ -298,6 +300,15 @@ class Jobs:
         """The job with this id. Raises NotFoundError for an unknown id, InvalidJobIdError for a bad one."""
         return self._job(calls.retrieve(job_id), options)
 
+    def results(self, job_id: str, **options: Unpack[RequestOptions]) -> JobResults:
+        """The job's result files, downloaded and decoded (plain or base64 CSV) into typed rows;
+        no rows (and no file ids) for a job that has none yet (see ``ftjobs._job_results``)."""
+        from ._job_results import read
+
+        job = self.retrieve(job_id, **options)
+        files = Files(self._engine)
+        return read(job.id, [(file_id, files.content(file_id, **options)) for file_id in job.result_files])
+
     def _action_exchange(self, name: str, job_id: str, options: Mapping[str, Any]) -> Exchange:
         try:
             return send(self._engine, calls.action(name, job_id), options)
@@ -321,7 +332,14 @@ class Jobs:
         "reinforcement", ...}``), ``integrations`` a list of :class:`ftjobs.IntegrationParam`; every
         key is checked by type checkers (see ``ftjobs._params``). Retried only when the server
         certainly did not act (see README).
+
+        ``training_file``/``validation_file`` given as a ``pathlib.Path`` (a local JSONL file; a str
+        is a file id): the file is checked by :func:`ftjobs.validate_file` for the job's method and
+        model (:class:`ftjobs.TrainingFileError` with the report when it has errors, before anything
+        is sent), uploaded (``client.files.create``), waited for until processed, and its id sent.
         """
+        if local_files(params):  # a Path: validate, upload, wait until processed, send its id
+            params = Files(self._engine).upload_local(params)  # type: ignore[assignment]
         call, options = _create_call(params)
         return self._job(call, options, job_reader(request=call.json_body))
 
@@ -539,6 +557,14 @@ class AsyncJobs:
         """The job with this id (see :meth:`Jobs.retrieve`)."""
         return await self._job(calls.retrieve(job_id), options)
 
+    async def results(self, job_id: str, **options: Unpack[RequestOptions]) -> JobResults:
+        """The job's result files as typed rows (see :meth:`Jobs.results`)."""
+        from ._job_results import read
+
+        job = await self.retrieve(job_id, **options)
+        files = AsyncFiles(self._engine)
+        return read(job.id, [(fid, await files.content(fid, **options)) for fid in job.result_files])
+
     async def _action_exchange(self, name: str, job_id: str, options: Mapping[str, Any]) -> Exchange:
         try:
             return await asend(self._engine, calls.action(name, job_id), options)
@@ -555,6 +581,8 @@ class AsyncJobs:
 
     async def create(self, **params: Unpack[CreateParams]) -> Job:
         """Start a job (see :meth:`Jobs.create`)."""
+        if local_files(params):
+            params = await AsyncFiles(self._engine).upload_local(params)  # type: ignore[assignment]
         call, options = _create_call(params)
         return await self._job(call, options, job_reader(request=call.json_body))
 
@@ -802,6 +830,7 @@ class Client(_BaseClient):
         self.jobs = Jobs(self._engine)
         self.checkpoints = Checkpoints(self._engine)  # checkpoints.permissions
         self.graders = Graders(self._engine)
+        self.files = Files(self._engine)  # the files a job trains on, and its result files
         #: The same resources under the openai SDK's names (``client.fine_tuning.jobs.retrieve(...)``).
         self.fine_tuning = FineTuning(self.jobs, self.checkpoints, self.graders)
 
@@ -848,6 +877,7 @@ class AsyncClient(_BaseClient):
         self.jobs = AsyncJobs(self._engine)
         self.checkpoints = AsyncCheckpoints(self._engine)
         self.graders = AsyncGraders(self._engine)
+        self.files = AsyncFiles(self._engine)
         #: The same resources under the openai SDK's names (``await client.fine_tuning.jobs.retrieve(...)``).
         self.fine_tuning = AsyncFineTuning(self.jobs, self.checkpoints, self.graders)
 

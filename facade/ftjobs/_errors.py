@@ -6,8 +6,10 @@
     ├── ConfigurationError          bad or missing client settings (e.g. no API key)
     ├── InvalidArgumentError        an argument the API would reject (also a ValueError)
     │   ├── InvalidJobIdError       a job id that could reach another endpoint
-    │   └── UnusableFileError       a training file that cannot be read as JSONL (validate_file)
+    │   ├── UnusableFileError       a training file that cannot be read as JSONL (validate_file)
+    │   └── TrainingFileError       a local training file validate_file found invalid (jobs.create)
     ├── WaitTimeoutError            wait() ran out of time; carries the last job seen
+    ├── FileProcessingError         an uploaded file the API could not process (files.wait_processed)
     └── APIError                    anything that happened talking to the API
         ├── APIConnectionError      no usable HTTP response (DNS, refused, reset, TLS, too many redirects)
         │   └── APITimeoutError     connect/read/write/pool timeout
@@ -31,7 +33,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
+    from ftjobs_generated.views import FileObject
+
     from ._models import Job
+    from ._validate import ValidationReport
 
 _BODY_EXCERPT = 500
 
@@ -83,6 +88,15 @@ class UnusableFileError(InvalidArgumentError):
     JSONL (no line of it is JSON). A file with some bad lines is not this: its report lists them."""
 
 
+class TrainingFileError(InvalidArgumentError):
+    """A local file given to ``jobs.create`` that :func:`ftjobs.validate_file` found invalid; nothing
+    was uploaded. ``report`` is the :class:`ftjobs.ValidationReport` (every error, with its line)."""
+
+    def __init__(self, message: str, report: ValidationReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
 class InvalidJobIdError(InvalidArgumentError):
     """A job id that is empty, too long, or could address another endpoint (``/``, ``..``, controls)."""
 
@@ -93,6 +107,14 @@ class WaitTimeoutError(Error):
     def __init__(self, message: str, job: Job | None) -> None:
         super().__init__(message)
         self.job = job
+
+
+class FileProcessingError(Error):
+    """The API could not process an uploaded file (status ``error``); ``file`` is what it said."""
+
+    def __init__(self, message: str, file: FileObject) -> None:
+        super().__init__(message)
+        self.file = file
 
 
 class APIError(Error):

@@ -43,6 +43,7 @@ from ._errors import (
     ResponseValidationError,
     status_error_class,
 )
+from ._payload import Payload
 from ._providers import SECRET_HEADERS, Connection, host_problem
 from ._retry import (
     RetryPolicy,
@@ -86,6 +87,10 @@ class Call:
     #: An empty body is an answer (decoded as None), not an error: an action through the Portkey
     #: gateway to Bedrock (see ``_answers``).
     empty_ok: bool = False
+    #: A body that is not JSON (a multipart upload), sent in pieces; json_body is then None.
+    content: Payload | None = None
+    #: The answer is the body's bytes (file content), not a JSON document.
+    raw: bool = False
 
 
 class Outgoing:
@@ -100,7 +105,7 @@ class Outgoing:
         origin: tuple[bytes, bytes, int | None],
         target: bytes,
         headers: RawHeaders,
-        body: bytes | None,
+        body: bytes | Payload | None,
     ) -> None:
         self.method = method
         self.method_bytes = method.encode("ascii")
@@ -215,7 +220,7 @@ class Settings:
             more = urlencode(call.params, quote_via=quote)
             query = f"{query}&{more}" if query else more
         target = call.path if not query else f"{call.path}?{query}"
-        body: bytes | None = None
+        body: bytes | Payload | None = None
         if call.json_body is not None:
             try:
                 text = json.dumps(call.json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -226,6 +231,13 @@ class Settings:
                 *headers,
                 (b"Content-Type", b"application/json"),
                 (b"Content-Length", b"%d" % len(body)),
+            ]
+        elif call.content is not None:
+            body = call.content
+            headers = [
+                *headers,
+                (b"Content-Type", call.content.content_type.encode("ascii")),
+                (b"Content-Length", b"%d" % call.content.length),
             ]
         elif call.method in ("POST", "PUT", "PATCH"):
             headers = [*headers, (b"Content-Length", b"0")]
@@ -433,7 +445,10 @@ class Attempts:
         return error
 
     def decode(self, response: Reply, body: bytes) -> Any:
-        """The JSON document of a successful response, or ResponseValidationError."""
+        """The JSON document of a successful response, or ResponseValidationError; the bytes
+        themselves for a call that asked for them (``Call.raw``)."""
+        if self.call.raw:
+            return body
         rid = response.headers.get("x-request-id")
         status, method, url = response.status_code, self.call.method, self.url
         if not body.strip():

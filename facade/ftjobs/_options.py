@@ -267,14 +267,14 @@ def prepare(call: Call, options: Mapping[str, Any], settings: Settings) -> Prepa
     body = call.json_body
     extra_body = options.get("extra_body")
     if extra_body is not None:
+        if call.content is not None:
+            raise InvalidArgumentError("extra_body does not apply to a file upload (its body is a form)")
         extra = _body(extra_body)
         body = {**(body if isinstance(body, Mapping) else {}), **extra}
     if headers or params is not call.params or body is not call.json_body:
-        from ._http import Call as CallType
+        import attrs
 
-        call = CallType(
-            call.method, call.path, params, body, call.idempotent, tuple(headers.items()), call.empty_ok
-        )
+        call = attrs.evolve(call, params=params, json_body=body, headers=tuple(headers.items()))
     return Prepared(call, timeout, max_retries, redact)
 
 

@@ -357,7 +357,8 @@ class CorePath:
         request.method = out.method_bytes
         request.url = url
         request.headers = out.headers
-        request.stream = self._stream(out.body) if out.body else _NO_BODY
+        body = out.body
+        request.stream = _NO_BODY if not body else self._stream(body) if isinstance(body, bytes) else body
         request.extensions = {"timeout": timeouts}
         return request
 
@@ -497,8 +498,14 @@ class TransportPath:
 
     @staticmethod
     def request(out: Outgoing, timeouts: Timeouts) -> httpx2.Request:
+        body = out.body
+        if body is None or isinstance(body, bytes):
+            return httpx2.Request(
+                out.method, out.url, headers=out.headers, content=body, extensions={"timeout": timeouts}
+            )
+        # a Payload: its own stream (sync and async), its length already in the headers
         return httpx2.Request(
-            out.method, out.url, headers=out.headers, content=out.body, extensions={"timeout": timeouts}
+            out.method, out.url, headers=out.headers, stream=body, extensions={"timeout": timeouts}
         )
 
     def open(self, out: Outgoing, timeouts: Timeouts) -> Opened:

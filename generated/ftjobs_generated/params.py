@@ -8,6 +8,7 @@ type-check against them: a misspelt ``type`` (``"supervisd"``) or a value of the
 type error.
 """
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Required, TypeAlias, TypedDict
 
@@ -361,10 +362,10 @@ class CreateJobParam(TypedDict, total=False):
     """
 
     model: Required[str]
-    training_file: Required[str]
+    training_file: Required[str | os.PathLike[str]]
     hyperparameters: HyperparametersParam | None
     suffix: str | None
-    validation_file: str | None
+    validation_file: str | os.PathLike[str] | None
     integrations: Sequence[IntegrationParam] | None
     seed: int | None
     method: MethodParam | None

@@ -58,6 +58,10 @@ if TYPE_CHECKING:
     from .models import FineTuningJobCheckpoint as _GeneratedCheckpoint
 if TYPE_CHECKING:
     from .models import FineTuningCheckpointPermission as _GeneratedCheckpointPermission
+if TYPE_CHECKING:
+    from .models import DeleteFileResponse as _GeneratedFileDeleted
+if TYPE_CHECKING:
+    from .models import OpenAIFile as _GeneratedFileObject
 from ftjobs._meaning import GraderErrorsMeaning as _BaseGraderRunErrors
 
 if TYPE_CHECKING:
@@ -83,6 +87,8 @@ __all__ = [
     "DpoMethod",
     "EvalContent",
     "EvalItem",
+    "FileDeleted",
+    "FileObject",
     "Grader",
     "GraderRunErrors",
     "GraderRunMetadata",
@@ -317,6 +323,96 @@ class EvalItem(Exportable):
             string(d, "role"),  # role
             union_or_list(d, "content", _union_EvalItem_content),  # content
             string(d, "type"),  # type
+            d,  # raw
+        )
+
+
+@attrs.frozen(kw_only=True)
+class FileDeleted(Exportable):
+    """DeleteFileResponse
+
+    ``DeleteFileResponse`` in the spec.
+    """
+
+    id: str
+    deleted: bool | None = None
+    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    """The object exactly as received, unknown keys included."""
+    request_id: str | None = attrs.field(default=None, repr=False, eq=False)
+    """The ``x-request-id`` of the response this came from (None when not from a call)."""
+
+    @classmethod
+    def from_dict(cls, data: object) -> FileDeleted:
+        """Parse a ``file`` object; raise ResponseValidationError (naming the JSON path) if not one."""
+        return parse_root(data, FileDeleted._read, "file", "file")
+
+    @functools.cached_property
+    def generated(self) -> _GeneratedFileDeleted:
+        """This object as the generated ``DeleteFileResponse`` model (built on first access; a shape that
+        model rejects raises ResponseValidationError)."""
+        return generated_model("DeleteFileResponse", "file", self.raw)  # type: ignore[no-any-return]
+
+    @classmethod
+    def _read(cls, d: Mapping[str, Any]) -> FileDeleted:
+        string(d, "object")
+        return _make_FileDeleted(
+            required_string(d, "id"),  # id
+            boolean(d, "deleted"),  # deleted
+            d,  # raw
+        )
+
+
+@attrs.frozen(kw_only=True)
+class FileObject(Exportable):
+    """The `File` object represents a document that has been uploaded to OpenAI.
+
+    ``OpenAIFile`` in the spec.
+    """
+
+    id: str
+    """The file identifier, which can be referenced in the API endpoints."""
+    bytes: int | None = None
+    """The size of the file, in bytes."""
+    created_at: dt.datetime | None = None
+    """The Unix timestamp (in seconds) for when the file was created."""
+    expires_at: dt.datetime | None = None
+    """The Unix timestamp (in seconds) for when the file will expire."""
+    filename: str | None = None
+    """The name of the file."""
+    purpose: str | None = None
+    """The intended purpose of the file. Supported values are `assistants`, `assistants_output`, `batch`, `batch_output`, `fine-tune`, `fine-tune-results`, `vision`, and `user_data`."""
+    status: str | None = None
+    """Deprecated. The current status of the file, which can be either `uploaded`, `processed`, or `error`."""
+    status_details: str | None = None
+    """Deprecated. For details on why a fine-tuning training file failed validation, see the `error` field on `fine_tuning.job`."""
+    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    """The object exactly as received, unknown keys included."""
+    request_id: str | None = attrs.field(default=None, repr=False, eq=False)
+    """The ``x-request-id`` of the response this came from (None when not from a call)."""
+
+    @classmethod
+    def from_dict(cls, data: object) -> FileObject:
+        """Parse a ``file`` object; raise ResponseValidationError (naming the JSON path) if not one."""
+        return parse_root(data, FileObject._read, "file", "file")
+
+    @functools.cached_property
+    def generated(self) -> _GeneratedFileObject:
+        """This object as the generated ``OpenAIFile`` model (built on first access; a shape that
+        model rejects raises ResponseValidationError)."""
+        return generated_model("OpenAIFile", "file", self.raw)  # type: ignore[no-any-return]
+
+    @classmethod
+    def _read(cls, d: Mapping[str, Any]) -> FileObject:
+        string(d, "object")
+        return _make_FileObject(
+            required_string(d, "id"),  # id
+            integer(d, "bytes"),  # bytes
+            time(d, "created_at"),  # created_at
+            time(d, "expires_at"),  # expires_at
+            string(d, "filename"),  # filename
+            string(d, "purpose"),  # purpose
+            string(d, "status"),  # status
+            string(d, "status_details"),  # status_details
             d,  # raw
         )
 
@@ -1466,6 +1562,76 @@ def _make_EvalItem(role, content, type, raw):  # type: ignore[no-untyped-def]
 
 
 (
+    _FileDeleted_id,
+    _FileDeleted_deleted,
+    _FileDeleted_raw,
+    _FileDeleted_request_id,
+) = slot_setters(
+    FileDeleted,
+    (
+        "id",
+        "deleted",
+        "raw",
+        "request_id",
+    ),
+)
+
+
+def _make_FileDeleted(id, deleted, raw):  # type: ignore[no-untyped-def]
+    self = _new(FileDeleted)
+    _FileDeleted_id(self, id)
+    _FileDeleted_deleted(self, deleted)
+    _FileDeleted_raw(self, raw)
+    _FileDeleted_request_id(self, None)
+    return self
+
+
+(
+    _FileObject_id,
+    _FileObject_bytes,
+    _FileObject_created_at,
+    _FileObject_expires_at,
+    _FileObject_filename,
+    _FileObject_purpose,
+    _FileObject_status,
+    _FileObject_status_details,
+    _FileObject_raw,
+    _FileObject_request_id,
+) = slot_setters(
+    FileObject,
+    (
+        "id",
+        "bytes",
+        "created_at",
+        "expires_at",
+        "filename",
+        "purpose",
+        "status",
+        "status_details",
+        "raw",
+        "request_id",
+    ),
+)
+
+
+def _make_FileObject(
+    id, bytes, created_at, expires_at, filename, purpose, status, status_details, raw
+):  # type: ignore[no-untyped-def]
+    self = _new(FileObject)
+    _FileObject_id(self, id)
+    _FileObject_bytes(self, bytes)
+    _FileObject_created_at(self, created_at)
+    _FileObject_expires_at(self, expires_at)
+    _FileObject_filename(self, filename)
+    _FileObject_purpose(self, purpose)
+    _FileObject_status(self, status)
+    _FileObject_status_details(self, status_details)
+    _FileObject_raw(self, raw)
+    _FileObject_request_id(self, None)
+    return self
+
+
+(
     _GraderRunErrors_formula_parse_error,
     _GraderRunErrors_sample_parse_error,
     _GraderRunErrors_truncated_observation_error,
@@ -2380,6 +2546,8 @@ _read_CheckpointPermission = CheckpointPermission._read
 _read_DpoHyperparameters = DpoHyperparameters._read
 _read_DpoMethod = DpoMethod._read
 _read_EvalItem = EvalItem._read
+_read_FileDeleted = FileDeleted._read
+_read_FileObject = FileObject._read
 _read_GraderRunErrors = GraderRunErrors._read
 _read_GraderRunMetadata = GraderRunMetadata._read
 _read_GraderRunResult = GraderRunResult._read

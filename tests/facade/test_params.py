@@ -8,6 +8,7 @@ required, retyped or given a new enum value upstream fails here until the TypedD
 
 from __future__ import annotations
 
+import os
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -99,6 +100,8 @@ def annotation_shape(annotation: Any) -> frozenset[Shape]:
         return _merge([("lit", frozenset(get_args(annotation)))])
     if annotation is type(None):
         return frozenset({("null",)})
+    if origin is os.PathLike:  # training_file=Path(...): jobs.create uploads it (also_accept)
+        return frozenset({("str",)})
     if annotation in (str, int, float, bool):
         return frozenset({(annotation.__name__,)})
     if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):

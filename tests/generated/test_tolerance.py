@@ -36,7 +36,8 @@ def _job_examples() -> dict[str, dict[str, Any]]:
         for op in item.values():
             if not isinstance(op, dict) or "responses" not in op:
                 continue
-            ref = op["responses"]["200"]["content"]["application/json"]["schema"].get("$ref")
+            content = op["responses"]["200"]["content"]
+            ref = content.get("application/json", {}).get("schema", {}).get("$ref")  # not a file's bytes
             examples = op["x-oaiMeta"]["examples"]
             for index, example in enumerate(examples if isinstance(examples, list) else [examples]):
                 if "response" not in example:  # some upstream examples show only the request

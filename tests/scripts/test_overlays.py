@@ -23,6 +23,8 @@ GRADER_TOKEN_USAGE = OVERLAY_DIR / "07-grader-run-token-usage.yaml"
 ERROR_MAY_BE_EMPTY = OVERLAY_DIR / "08-job-error-may-be-empty.yaml"
 USER_SUFFIX = OVERLAY_DIR / "09-job-user-provided-suffix.yaml"
 GATEWAY_FIELDS = OVERLAY_DIR / "10-gateway-create-fields.yaml"
+UPLOAD_FILE = OVERLAY_DIR / "11-upload-file-nullable.yaml"
+FILE_CONTENT = OVERLAY_DIR / "12-file-content-is-bytes.yaml"
 RETRIEVE = "/fine_tuning/jobs/{fine_tuning_job_id}"
 PAUSE = "/fine_tuning/jobs/{fine_tuning_job_id}/pause"
 MINI = Path(__file__).parent.parent / "fixtures" / "trim" / "mini.yaml"
@@ -248,6 +250,8 @@ def test_committed_overlays_are_the_sorted_folder_and_all_valid() -> None:
         ERROR_MAY_BE_EMPTY,
         USER_SUFFIX,
         GATEWAY_FIELDS,
+        UPLOAD_FILE,
+        FILE_CONTENT,
     ]
     assert trim.overlays_for(trim.SOURCES["portkey"][1]) == []
     for path in found:

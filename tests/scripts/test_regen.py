@@ -83,7 +83,7 @@ def test_trim_turns_a_warning_spec_into_a_clean_one(tmp_path: Path) -> None:
     out = tmp_path / "warnings"
     out.mkdir()
     spec = out / "mini.yaml"
-    spec.write_text(trim.render(MINI), encoding="utf-8")
+    spec.write_text(trim.render(MINI, ("/fine_tuning/",)), encoding="utf-8")  # its /files: dropped
     package = regen.generate(spec, out, "mini_ok")
     models = sorted(p.stem for p in (package / "models").glob("*.py"))
     assert models == [

@@ -109,8 +109,8 @@ def test_late_history_enum_addition_is_flagged_and_tolerated(openai_history: dic
 
 
 def test_openai_vs_portkey_current() -> None:
-    """Portkey lacks pause/resume, checkpoint permissions and the alpha graders, and accepts other
-    credentials than OpenAI's bearer key."""
+    """Portkey lacks pause/resume, checkpoint permissions, the alpha graders and the Uploads API, and
+    accepts other credentials than OpenAI's bearer key."""
     openai_doc = load_path(UPSTREAM / "openai" / "openapi.yaml")
     portkey_doc = load_path(UPSTREAM / "portkey" / "openapi.yaml")
     result = diff_docs(openai_doc, portkey_doc, "openai", "portkey")
@@ -122,6 +122,10 @@ def test_openai_vs_portkey_current() -> None:
         "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}",
         "/fine_tuning/alpha/graders/run",
         "/fine_tuning/alpha/graders/validate",
+        "/uploads",
+        "/uploads/{upload_id}/parts",
+        "/uploads/{upload_id}/complete",
+        "/uploads/{upload_id}/cancel",
     }
     assert "security-alternative-removed" in _ids(result, "breaking")
     assert "security-alternative-added" in _ids(result, "info")

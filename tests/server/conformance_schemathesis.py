@@ -67,7 +67,14 @@ def _generation_spec() -> dict[str, Any]:
 
 
 SCHEMA = schemathesis.openapi.from_dict(_generation_spec())
-OPERATIONS = sorted((result.ok() for result in SCHEMA.get_all_operations()), key=lambda op: op.label)
+#: The files and Uploads routes are left out: their ids (files, uploads, parts) would need seeding and
+#: ordering (a part before complete) this generic run does not do; test_spec_conformance drives every
+#: one of them and checks each answer against the spec, tests/server/test_files.py their behaviour.
+FILE_ROUTES = ("/files", "/uploads")
+OPERATIONS = sorted(
+    (op for op in (r.ok() for r in SCHEMA.get_all_operations()) if not op.path.startswith(FILE_ROUTES)),
+    key=lambda op: op.label,
+)
 #: (operation, mode): negative cases only where something can be invalid (a body or a query
 #: parameter; a path id is any string).
 CASES = [

@@ -56,10 +56,11 @@ class ResponseChecker:
         self.routes: list[tuple[str, tuple[str, ...], str]] = []
         for path, item in spec["paths"].items():
             for method, operation in item.items():
-                schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+                content = operation["responses"]["200"]["content"]
+                schema = next(iter(content.values()))["schema"]  # JSON, or a file's bytes
                 self.operations[operation["operationId"]] = self.validator(
-                    {"$ref": SPEC_URI + schema["$ref"]}
-                )
+                    {"$ref": SPEC_URI + schema["$ref"]} if "$ref" in schema else schema
+                )  # a file's content is a plain schema (type: string)
                 self.routes.append(
                     (method.upper(), tuple(path.strip("/").split("/")), operation["operationId"])
                 )

@@ -172,6 +172,36 @@ def test_every_response_conforms(
             "runGrader", "POST", "/fine_tuning/alpha/graders/run",
             json={"grader": grader, "model_sample": sample, "item": item},
         )  # fmt: skip
+    # Files and Uploads (multipart bodies: answered by _server/_files, checked against the spec here).
+    line = b'{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
+    file = recorder.call(
+        "createFile", "POST", "/files", data={"purpose": "fine-tune"}, files={"file": ("t.jsonl", line * 2)}
+    )
+    recorder.call("retrieveFile", "GET", f"/files/{file['id']}")
+    recorder.call("listFiles", "GET", "/files", params={"purpose": "fine-tune", "limit": 2})
+    content = harness.api.get(f"/files/{file['id']}/content")
+    recorder.seen.append(("downloadFile", content.status_code, content.text))
+    recorder.call("deleteFile", "DELETE", f"/files/{file['id']}")
+    upload = recorder.call(
+        "createUpload",
+        "POST",
+        "/uploads",
+        json={"filename": "t.jsonl", "purpose": "fine-tune", "bytes": len(line), "mime_type": "text/jsonl"},
+    )
+    part = recorder.call(
+        "addUploadPart", "POST", f"/uploads/{upload['id']}/parts", files={"data": ("b", line)}
+    )
+    recorder.call(
+        "completeUpload", "POST", f"/uploads/{upload['id']}/complete", json={"part_ids": [part["id"]]}
+    )
+    other = recorder.call(
+        "createUpload",
+        "POST",
+        "/uploads",
+        json={"filename": "u.jsonl", "purpose": "fine-tune", "bytes": 1, "mime_type": "text/jsonl"},
+    )
+    recorder.call("cancelUpload", "POST", f"/uploads/{other['id']}/cancel")
+    recorder.call("error", "GET", "/files/file-missing")
     # Error bodies.
     recorder.call("error", "GET", "/fine_tuning/jobs/ftjob-missing")
     recorder.call("error", "GET", "/fine_tuning/checkpoints/ft:missing/permissions")

@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 from . import _namespace
@@ -56,6 +57,9 @@ examples:
   ftjobs serve --port 8765 &
   export OPENAI_BASE_URL=http://127.0.0.1:8765/v1 OPENAI_API_KEY=sk-ftjobs-local
   ftjobs create --model gpt-4o-mini --training-file file-abc123
+  ftjobs create --model gpt-4o-mini --training-file ./train.jsonl    (validates, uploads, waits)
+  ftjobs upload train.jsonl
+  ftjobs results ftjob-abc123 --csv
   ftjobs wait ftjob-abc123 --timeout 600
   ftjobs list --status running --json
   ftjobs validate train.jsonl --model gpt-4o-mini-2024-07-18
@@ -116,8 +120,13 @@ def build_parser() -> _Root:
     p.add_argument("--metadata", type=key_value, action="append", metavar="K=V", help="only jobs with it")
     p = add("create", "start a fine-tuning job")
     p.add_argument("--model", required=True, help="the base model to fine-tune (e.g. gpt-4o-mini)")
-    p.add_argument("--training-file", required=True, metavar="FILE_ID", help="the training file's id")
-    p.add_argument("--validation-file", metavar="FILE_ID", help="the validation file's id")
+    p.add_argument(
+        "--training-file",
+        required=True,
+        metavar="FILE",
+        help="the training file: a local JSONL file (validated, uploaded, waited for) or a file id",
+    )
+    p.add_argument("--validation-file", metavar="FILE", help="the validation file: a local file or an id")
     p.add_argument(
         "--method",
         choices=("supervised", "dpo", "reinforcement"),
@@ -152,6 +161,15 @@ def build_parser() -> _Root:
     p.add_argument(
         "--metadata", type=key_value, action="append", metavar="K=V", help="a metadata pair (repeatable)"
     )
+    p = add("results", "a job's result files: the step metrics CSV, decoded")
+    p.add_argument("job_id", metavar="ID", help=job_id)
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--csv", action="store_true", help="the CSV as the API wrote it (decoded)")
+    shape.add_argument("--table", action="store_true", help="a table, one row per step (the default)")
+    p = add("upload", "upload a file (for fine-tuning by default) and show it")
+    p.add_argument("file", metavar="FILE", help="the local file to upload")
+    p.add_argument("--purpose", default="fine-tune", help="the file's purpose (default fine-tune)")
+    p.add_argument("--no-wait", action="store_true", help="do not wait until the API has processed the file")
     for name, text in (
         ("cancel", "cancel a job"),
         ("pause", "pause a running job"),
@@ -372,8 +390,8 @@ def _cmd_create(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
         raise _Usage(str(exc)) from None
     job = client.jobs.create(
         model=args.model,
-        training_file=args.training_file,
-        validation_file=args.validation_file,
+        training_file=_file_arg(args.training_file, "--training-file"),
+        validation_file=_file_arg(args.validation_file, "--validation-file"),
         method=method,
         suffix=args.suffix,
         seed=args.seed,
@@ -381,6 +399,65 @@ def _cmd_create(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
         extra_body=extra,
     )
     _show_job(job, args, out)
+    return EXIT_OK
+
+
+def _file_arg(value: str | None, flag: str) -> Any:
+    """A file id, or a Path when value names a local file (or looks like one: a folder or .jsonl)."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_file():
+        return path
+    if "/" in value or os.sep in value or value.endswith((".jsonl", ".json")):
+        raise _Usage(f"{flag} {value}: no such file (a file id has no '/' and no extension)")
+    return value
+
+
+def _cmd_results(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
+    from ._format import clean, table
+
+    results = client.jobs.results(args.job_id)
+    if args.json:
+        for row in results.rows:
+            _dump(row.to_dict(), out)
+        return EXIT_OK
+    if args.csv:
+        out.write(results.to_csv())
+        return EXIT_OK
+    if not results.file_ids:
+        sys.stderr.write(f"ftjobs: job {clean(args.job_id)} has no result files (yet)\n")
+        return EXIT_OK
+    cells = ([_result_cell(row.to_dict().get(column)) for column in results.columns] for row in results.rows)
+    out.write(table(list(results.columns), cells) + "\n")
+    return EXIT_OK
+
+
+def _result_cell(value: Any) -> str:
+    from ._format import clean
+
+    if value is None:
+        return "-"
+    return f"{value:.4f}" if isinstance(value, float) else clean(str(value))
+
+
+def _cmd_upload(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
+    from ._validate import _Bar
+
+    err = sys.stderr
+    bar = _Bar(err) if err.isatty() else None
+    try:
+        file = client.files.create(Path(args.file), purpose=args.purpose, progress=bar)
+    finally:
+        if bar is not None:
+            bar.clear()
+    if not args.no_wait:
+        file = client.files.wait_processed(file.id)
+    if args.json:
+        _dump(file.to_dict(), out)
+    else:
+        size = f"{file.bytes:,} bytes" if file.bytes is not None else "size unknown"
+        out.write(f"{file.id}  {file.filename}  {size}  {file.purpose}  {file.status}\n")
     return EXIT_OK
 
 
@@ -566,6 +643,8 @@ _COMMANDS: dict[str, Callable[[Client, argparse.Namespace, IO[str]], int]] = {
     "retrieve": _cmd_retrieve,
     "list": _cmd_list,
     "create": _cmd_create,
+    "upload": _cmd_upload,
+    "results": _cmd_results,
     "cancel": _cmd_action,
     "pause": _cmd_action,
     "resume": _cmd_action,

@@ -94,12 +94,31 @@ def run(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
     if args.watch:
         code, metrics = _watch(client, args, view)
     else:
-        code, metrics = EXIT_OK, client.jobs.metrics(args.job_id)
+        code, metrics = EXIT_OK, _complete(client, client.jobs.metrics(args.job_id))
         view.show(metrics, final=True)
     if kind is not None and args.plot is not None:
         write_plot(metrics, args.plot, kind)
         sys.stderr.write(f"ftjobs: wrote {args.plot} ({len(metrics)} steps)\n")
     return code
+
+
+def _complete(client: Client, metrics: JobMetrics) -> JobMetrics:
+    """metrics, with the steps its events lack read from the job's result files when it has some
+    (the API keeps a bounded number of events: a long job's early steps are only in the results)."""
+    from ftjobs._job_results import filled, incomplete
+
+    if not incomplete(metrics):
+        return metrics
+    results = client.jobs.results(metrics.job_id)
+    if not results.rows:
+        return metrics
+    more = filled(metrics, results)
+    if len(more) > len(metrics):
+        sys.stderr.write(
+            f"ftjobs: {len(more) - len(metrics)} steps the job's events no longer hold were read "
+            f"from its result file{'s' if len(results.file_ids) > 1 else ''}\n"
+        )
+    return more
 
 
 def _watch(client: Client, args: argparse.Namespace, view: _View) -> tuple[int, JobMetrics]:

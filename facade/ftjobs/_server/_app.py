@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import _auth, _errors, _faults, _flavors, _graders, _jobs, _permissions, _store, _validate
+from . import _auth, _errors, _faults, _files, _flavors, _graders, _jobs, _permissions, _store, _validate
 from ._config import ServerConfig
 from ._store import Store
 
 ADMIN_PREFIX = "/_ftjobs/"
+#: The first path segments answered by ``_files`` (the files API and Uploads).
+FILE_ROUTES = frozenset({"files", "uploads"})
 API_PREFIX = "/v1/"
 #: Azure OpenAI's route: ``/openai/fine_tuning/jobs...?api-version=...`` (an ``api-key`` header).
 AZURE_PREFIX = "/openai/"
@@ -268,6 +270,8 @@ class App:
                 return self._admin(method, parts.path, body)
             if prefix == AZURE_PREFIX:
                 query = _azure_query(query)
+            if parts.path[len(prefix) :].split("/", 1)[0] in FILE_ROUTES:
+                return self._files(method, parts.path[len(prefix) :], query, headers, body)
             return self._api(method, parts.path, prefix, query, body)
         except _errors.ApiError as exc:
             return error_response(exc)
@@ -368,6 +372,39 @@ class App:
             payload["last_id"] = data[-1]["id"] if data else None
         return json_response(200, payload)
 
+    def _files(
+        self, method: str, path: str, query: list[tuple[str, str]], headers: Mapping[str, str], body: bytes
+    ) -> Response:
+        """The files and Uploads routes (``_files``: multipart bodies, not the spec's JSON checks)."""
+        segments = [unquote(segment) for segment in path.split("/")]
+        store = self.store
+        route = (method, segments[0], len(segments), segments[-1] if len(segments) == 3 else None)
+        if route == ("POST", "files", 1, None):
+            return json_response(200, _files.create_file(store, headers, body))
+        if route == ("GET", "files", 1, None):
+            return json_response(200, _files.list_files(store, dict(query)))
+        if route[:3] == ("GET", "files", 2):
+            return json_response(200, _files.get_file(store, segments[1]))
+        if route[:3] == ("DELETE", "files", 2):
+            return json_response(200, _files.delete_file(store, segments[1]))
+        if route == ("GET", "files", 3, "content"):
+            data = _files.content(store, segments[1])
+            if data is None:
+                raise _files.file_not_found(segments[1])
+            return Response(200, data, content_type="application/octet-stream")
+        if route == ("POST", "uploads", 1, None):
+            return json_response(200, _files.create_upload(store, _json_body(body)))
+        if route == ("POST", "uploads", 3, "parts"):
+            return json_response(200, _files.add_part(store, segments[1], headers, body))
+        if route == ("POST", "uploads", 3, "complete"):
+            return json_response(200, _files.complete_upload(store, segments[1], _json_body(body)))
+        if route == ("POST", "uploads", 3, "cancel"):
+            return json_response(200, _files.cancel_upload(store, segments[1]))
+        allowed = self.allowed_methods(API_PREFIX + path)
+        if allowed:
+            raise _errors.wrong_method(method, "/v1/" + path, allowed)
+        raise _errors.invalid_url(method, "/v1/" + path)
+
     def _namespace(self, operation_id: str, args: dict[str, Any], body: bytes) -> dict[str, Any]:
         """Checkpoint permissions (``_permissions``) and the grader tools (``_graders``)."""
         if operation_id == "runGrader":
@@ -455,6 +492,9 @@ class App:
 
     def allowed_methods(self, raw_path: str) -> tuple[str, ...]:
         """The methods a path has routes for (``Allow`` of a 405); empty when it has none."""
+        files = _file_methods(urlsplit(raw_path).path)
+        if files is not None:
+            return files
         path = urlsplit(raw_path).path
         if path.startswith(ADMIN_PREFIX):
             route = path[len(ADMIN_PREFIX) :]
@@ -502,3 +542,22 @@ def _failure(payload: dict[str, Any]) -> dict[str, Any]:
             raise _errors.bad_request("'param' must be a string or null.", param="param")
         error["param"] = payload["param"]
     return error
+
+
+def _file_methods(path: str) -> tuple[str, ...] | None:
+    """The methods of a files or Uploads path (``Allow`` of a 405); None for another path."""
+    prefix = next((p for p in (API_PREFIX, AZURE_PREFIX) if path.startswith(p)), None)
+    if prefix is None:
+        return None
+    segments = path[len(prefix) :].split("/")
+    if segments[0] not in FILE_ROUTES:
+        return None
+    shape = (segments[0], len(segments), segments[-1] if len(segments) == 3 else None)
+    return {
+        ("files", 1, None): ("GET", "POST"),
+        ("files", 3, "content"): ("GET",),
+        ("uploads", 1, None): ("POST",),
+        ("uploads", 3, "parts"): ("POST",),
+        ("uploads", 3, "complete"): ("POST",),
+        ("uploads", 3, "cancel"): ("POST",),
+    }.get(shape, ("DELETE", "GET") if shape[:2] == ("files", 2) else ())

@@ -30,7 +30,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from . import _errors, _faults, _guards
+from . import _errors, _faults, _files, _guards
 from ._app import (
     ADMIN_PREFIX,
     API_PREFIX,
@@ -43,7 +43,14 @@ from ._app import (
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
-MAX_BODY = 1 << 20
+MAX_BODY = 1 << 20  # files and Uploads routes: _files.MAX_UPLOAD_BODY
+
+
+def _upload_route(path: str) -> bool:
+    """Whether a request target is a files or Uploads route (bodies up to ``_files.MAX_UPLOAD_BODY``)."""
+    return path.startswith(("/v1/files", "/v1/uploads", "/openai/files", "/openai/uploads"))
+
+
 #: Connections the kernel queues before ``accept`` (capped by ``net.core.somaxconn``).
 LISTEN_BACKLOG = 1024
 #: Connections served at once (one thread each); more wait in the listen backlog for a free slot.
@@ -224,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._answer(error_response(exc))
             return
-        if length > MAX_BODY:
+        if length > (_files.MAX_UPLOAD_BODY if _upload_route(path) else MAX_BODY):
             self.close_connection = True
             self._answer(error_response(_errors.bad_request("Invalid or too large Content-Length.")))
             return

@@ -158,8 +158,11 @@ def event(
     return fill_required(built, "FineTuningJobEvent")
 
 
-def apply_milestone(job: dict[str, Any], milestone: Milestone, when: float) -> Effects:
-    """Move ``job`` past ``milestone`` (reached at clock time ``when``)."""
+def apply_milestone(
+    job: dict[str, Any], milestone: Milestone, when: float, invalid_error: dict[str, Any] | None = None
+) -> Effects:
+    """Move ``job`` past ``milestone`` (reached at clock time ``when``); a failed validation fails
+    with ``invalid_error`` (what the validator found in a stored file) or the default one."""
     effects = Effects()
     total = train_steps(job)
     kind = milestone.kind
@@ -213,7 +216,7 @@ def apply_milestone(job: dict[str, Any], milestone: Milestone, when: float) -> E
         effects.events.append(event(when, f"New fine-tuned model created: {model}"))
         effects.events.append(event(when, "The job has successfully completed"))
     else:  # Kind.INVALID_FILE
-        effects = fail(job, when, INVALID_FILE_ERROR)
+        effects = fail(job, when, invalid_error or INVALID_FILE_ERROR)
     return effects
 
 

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from . import _errors, _jobs, _lifecycle, _permissions, _seed
+from . import _errors, _files, _jobs, _lifecycle, _permissions, _seed
 from ._lifecycle import Progress
 
 _SCHEMA = """
@@ -43,6 +43,7 @@ _COLUMNS = {
     "checkpoints": {"seq", "id", "job_id", "doc"},
     "meta": {"key", "value"},
     "permissions": _permissions.COLUMNS,
+    **_files.COLUMNS,
 }
 #: Seconds an operation waits for another process's lock on the database before answering 503.
 BUSY_TIMEOUT = 1.0
@@ -72,10 +73,14 @@ Page = tuple[list[dict[str, Any]], bool]
 class _Life:
     """A job's place on its plan, as stored in the ``life`` column (``NULL`` once finished)."""
 
-    def __init__(self, progress: Progress, steps: int, invalid: bool) -> None:
+    def __init__(
+        self, progress: Progress, steps: int, invalid: bool, error: dict[str, Any] | None = None
+    ) -> None:
         self.progress = progress
         self.steps = steps
         self.invalid = invalid
+        #: The error of a job whose training file failed validation (None: the default one).
+        self.error = error
         self.plan = _lifecycle.plan(steps, invalid_file=invalid)
 
     @classmethod
@@ -84,7 +89,7 @@ class _Life:
             return None
         raw = json.loads(text)
         progress = Progress(active=raw["active"], since=raw["since"], emitted=raw["emitted"])
-        return cls(progress, raw["steps"], raw["invalid"])
+        return cls(progress, raw["steps"], raw["invalid"], raw.get("error"))
 
     def dump(self) -> str:
         p = self.progress
@@ -95,6 +100,7 @@ class _Life:
                 "emitted": p.emitted,
                 "steps": self.steps,
                 "invalid": self.invalid,
+                "error": self.error,
             }
         )
 
@@ -187,8 +193,9 @@ class Store:
             job = _jobs.new_job(
                 request, job_id=_jobs.new_id("ftjob-"), now=now, organization_id=self.organization_id
             )
-            invalid = job["training_file"] == _jobs.INVALID_TRAINING_FILE
-            life = _Life(_lifecycle.start(Progress(), now), _jobs.train_steps(job), invalid)
+            error = _files.check_training(self, request)  # a stored file: the validator's verdict
+            invalid = error is not None or job["training_file"] == _jobs.INVALID_TRAINING_FILE
+            life = _Life(_lifecycle.start(Progress(), now), _jobs.train_steps(job), invalid, error)
             with self._db:
                 self._db.execute("BEGIN")
                 self._db.execute(
@@ -301,12 +308,15 @@ class Store:
             return life
         effects = _jobs.Effects()
         for milestone, when in reached:
-            done = _jobs.apply_milestone(job, milestone, when)
+            done = _jobs.apply_milestone(job, milestone, when, life.error)
             effects.events += done.events
             effects.checkpoints += done.checkpoints
         life.progress = progress
         left = None if job["status"] in _lifecycle.TERMINAL_STATUSES else life
         self._save(job, left, effects)
+        if job["status"] == "succeeded" and job.get("result_files"):
+            rows = self._db.execute("SELECT doc FROM events WHERE job_id = ? ORDER BY seq", (job["id"],))
+            _files.store_result(self, job, [json.loads(doc) for (doc,) in rows])
         return left
 
     def _save(self, job: dict[str, Any], life: _Life | None, effects: _jobs.Effects) -> None:
@@ -376,7 +386,7 @@ def _open(path: str | None) -> sqlite3.Connection:
         problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
         if problem != "ok":
             raise _unusable(path, f"corrupt ({problem})")
-        db.executescript(_SCHEMA + _permissions.SCHEMA)
+        db.executescript(_SCHEMA + _permissions.SCHEMA + _files.SCHEMA)
         for table, wanted in _COLUMNS.items():
             columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
             if not wanted <= columns:

@@ -10,6 +10,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .add_upload_part_request import AddUploadPartRequest
+    from .complete_upload_request import CompleteUploadRequest
+    from .create_file_request import CreateFileRequest
+    from .create_file_request_purpose import CreateFileRequestPurpose
     from .create_fine_tuning_checkpoint_permission_request import (
         CreateFineTuningCheckpointPermissionRequest,
     )
@@ -36,6 +40,10 @@ if TYPE_CHECKING:
         CreateFineTuningJobRequestIntegrationWandb,
     )
     from .create_fine_tuning_job_request_model import CreateFineTuningJobRequestModel
+    from .create_upload_request import CreateUploadRequest
+    from .create_upload_request_purpose import CreateUploadRequestPurpose
+    from .delete_file_response import DeleteFileResponse
+    from .delete_file_response_object import DeleteFileResponseObject
     from .delete_fine_tuning_checkpoint_permission_response import (
         DeleteFineTuningCheckpointPermissionResponse,
     )
@@ -49,6 +57,8 @@ if TYPE_CHECKING:
     from .eval_item_input_image_type import EvalItemInputImageType
     from .eval_item_role import EvalItemRole
     from .eval_item_type import EvalItemType
+    from .file_expiration_after import FileExpirationAfter
+    from .file_expiration_after_anchor import FileExpirationAfterAnchor
     from .fine_tune_dpo_hyperparameters import FineTuneDPOHyperparameters
     from .fine_tune_dpo_hyperparameters_batch_size_auto import (
         FineTuneDPOHyperparametersBatchSizeAuto,
@@ -158,6 +168,8 @@ if TYPE_CHECKING:
     from .input_audio_type import InputAudioType
     from .input_text_content import InputTextContent
     from .input_text_content_type import InputTextContentType
+    from .list_files_order import ListFilesOrder
+    from .list_files_response import ListFilesResponse
     from .list_fine_tuning_checkpoint_permission_response import (
         ListFineTuningCheckpointPermissionResponse,
     )
@@ -187,6 +199,10 @@ if TYPE_CHECKING:
         ListPaginatedFineTuningJobsResponseObject,
     )
     from .metadata import Metadata
+    from .open_ai_file import OpenAIFile
+    from .open_ai_file_object import OpenAIFileObject
+    from .open_ai_file_purpose import OpenAIFilePurpose
+    from .open_ai_file_status import OpenAIFileStatus
     from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
     from .prompt_cache_breakpoint_config_mode import PromptCacheBreakpointConfigMode
     from .reasoning_effort import ReasoningEffort
@@ -203,11 +219,20 @@ if TYPE_CHECKING:
         RunGraderResponseModelGraderTokenUsagePerModel,
     )
     from .run_grader_response_sub_rewards import RunGraderResponseSubRewards
+    from .upload import Upload
+    from .upload_object import UploadObject
+    from .upload_part import UploadPart
+    from .upload_part_object import UploadPartObject
+    from .upload_status import UploadStatus
     from .validate_grader_request import ValidateGraderRequest
     from .validate_grader_response import ValidateGraderResponse
 
 #: Each class by the module that defines it.
 _MODULES = {
+    "AddUploadPartRequest": ".add_upload_part_request",
+    "CompleteUploadRequest": ".complete_upload_request",
+    "CreateFileRequest": ".create_file_request",
+    "CreateFileRequestPurpose": ".create_file_request_purpose",
     "CreateFineTuningCheckpointPermissionRequest": ".create_fine_tuning_checkpoint_permission_request",
     "CreateFineTuningJobRequest": ".create_fine_tuning_job_request",
     "CreateFineTuningJobRequestHyperparameters": ".create_fine_tuning_job_request_hyperparameters",
@@ -218,6 +243,10 @@ _MODULES = {
     "CreateFineTuningJobRequestIntegrationType": ".create_fine_tuning_job_request_integration_type",
     "CreateFineTuningJobRequestIntegrationWandb": ".create_fine_tuning_job_request_integration_wandb",
     "CreateFineTuningJobRequestModel": ".create_fine_tuning_job_request_model",
+    "CreateUploadRequest": ".create_upload_request",
+    "CreateUploadRequestPurpose": ".create_upload_request_purpose",
+    "DeleteFileResponse": ".delete_file_response",
+    "DeleteFileResponseObject": ".delete_file_response_object",
     "DeleteFineTuningCheckpointPermissionResponse": ".delete_fine_tuning_checkpoint_permission_response",
     "DeleteFineTuningCheckpointPermissionResponseObject": ".delete_fine_tuning_checkpoint_permission_response_object",
     "EvalItem": ".eval_item",
@@ -227,6 +256,8 @@ _MODULES = {
     "EvalItemInputImageType": ".eval_item_input_image_type",
     "EvalItemRole": ".eval_item_role",
     "EvalItemType": ".eval_item_type",
+    "FileExpirationAfter": ".file_expiration_after",
+    "FileExpirationAfterAnchor": ".file_expiration_after_anchor",
     "FineTuneDPOHyperparameters": ".fine_tune_dpo_hyperparameters",
     "FineTuneDPOHyperparametersBatchSizeAuto": ".fine_tune_dpo_hyperparameters_batch_size_auto",
     "FineTuneDPOHyperparametersBetaAuto": ".fine_tune_dpo_hyperparameters_beta_auto",
@@ -294,6 +325,8 @@ _MODULES = {
     "InputAudioType": ".input_audio_type",
     "InputTextContent": ".input_text_content",
     "InputTextContentType": ".input_text_content_type",
+    "ListFilesOrder": ".list_files_order",
+    "ListFilesResponse": ".list_files_response",
     "ListFineTuningCheckpointPermissionResponse": ".list_fine_tuning_checkpoint_permission_response",
     "ListFineTuningCheckpointPermissionResponseObject": ".list_fine_tuning_checkpoint_permission_response_object",
     "ListFineTuningCheckpointPermissionsOrder": ".list_fine_tuning_checkpoint_permissions_order",
@@ -305,6 +338,10 @@ _MODULES = {
     "ListPaginatedFineTuningJobsResponse": ".list_paginated_fine_tuning_jobs_response",
     "ListPaginatedFineTuningJobsResponseObject": ".list_paginated_fine_tuning_jobs_response_object",
     "Metadata": ".metadata",
+    "OpenAIFile": ".open_ai_file",
+    "OpenAIFileObject": ".open_ai_file_object",
+    "OpenAIFilePurpose": ".open_ai_file_purpose",
+    "OpenAIFileStatus": ".open_ai_file_status",
     "PromptCacheBreakpointConfig": ".prompt_cache_breakpoint_config",
     "PromptCacheBreakpointConfigMode": ".prompt_cache_breakpoint_config_mode",
     "ReasoningEffort": ".reasoning_effort",
@@ -317,11 +354,20 @@ _MODULES = {
     "RunGraderResponseMetadataTokenUsage": ".run_grader_response_metadata_token_usage",
     "RunGraderResponseModelGraderTokenUsagePerModel": ".run_grader_response_model_grader_token_usage_per_model",
     "RunGraderResponseSubRewards": ".run_grader_response_sub_rewards",
+    "Upload": ".upload",
+    "UploadObject": ".upload_object",
+    "UploadPart": ".upload_part",
+    "UploadPartObject": ".upload_part_object",
+    "UploadStatus": ".upload_status",
     "ValidateGraderRequest": ".validate_grader_request",
     "ValidateGraderResponse": ".validate_grader_response",
 }
 
 __all__ = (
+    "AddUploadPartRequest",
+    "CompleteUploadRequest",
+    "CreateFileRequest",
+    "CreateFileRequestPurpose",
     "CreateFineTuningCheckpointPermissionRequest",
     "CreateFineTuningJobRequest",
     "CreateFineTuningJobRequestHyperparameters",
@@ -332,6 +378,10 @@ __all__ = (
     "CreateFineTuningJobRequestIntegrationType",
     "CreateFineTuningJobRequestIntegrationWandb",
     "CreateFineTuningJobRequestModel",
+    "CreateUploadRequest",
+    "CreateUploadRequestPurpose",
+    "DeleteFileResponse",
+    "DeleteFileResponseObject",
     "DeleteFineTuningCheckpointPermissionResponse",
     "DeleteFineTuningCheckpointPermissionResponseObject",
     "EvalItem",
@@ -341,6 +391,8 @@ __all__ = (
     "EvalItemInputImageType",
     "EvalItemRole",
     "EvalItemType",
+    "FileExpirationAfter",
+    "FileExpirationAfterAnchor",
     "FineTuneDPOHyperparameters",
     "FineTuneDPOHyperparametersBatchSizeAuto",
     "FineTuneDPOHyperparametersBetaAuto",
@@ -408,6 +460,8 @@ __all__ = (
     "InputAudioType",
     "InputTextContent",
     "InputTextContentType",
+    "ListFilesOrder",
+    "ListFilesResponse",
     "ListFineTuningCheckpointPermissionResponse",
     "ListFineTuningCheckpointPermissionResponseObject",
     "ListFineTuningCheckpointPermissionsOrder",
@@ -419,6 +473,10 @@ __all__ = (
     "ListPaginatedFineTuningJobsResponse",
     "ListPaginatedFineTuningJobsResponseObject",
     "Metadata",
+    "OpenAIFile",
+    "OpenAIFileObject",
+    "OpenAIFilePurpose",
+    "OpenAIFileStatus",
     "PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigMode",
     "ReasoningEffort",
@@ -431,6 +489,11 @@ __all__ = (
     "RunGraderResponseMetadataTokenUsage",
     "RunGraderResponseModelGraderTokenUsagePerModel",
     "RunGraderResponseSubRewards",
+    "Upload",
+    "UploadObject",
+    "UploadPart",
+    "UploadPartObject",
+    "UploadStatus",
     "ValidateGraderRequest",
     "ValidateGraderResponse",
 )
