@@ -158,3 +158,35 @@ def test_the_cli(flavor_url: tuple[str, str]) -> None:
     cancelled = _cli(flavor, url, "cancel", job_id, "--json")
     assert cancelled.returncode == 0, cancelled.stderr
     assert json.loads(_cli(flavor, url, "retrieve", job_id, "--json").stdout)["status"] == "cancelled"
+
+
+def test_the_cli_takes_a_backends_fields_by_name() -> None:
+    """``--field K=V`` sends a backend's own create field, typed by the generated GatewayFieldsParam:
+    Bedrock's role_arn and job_name reach the gateway-flavored server (which requires role_arn), an
+    object field is JSON; a misspelt field is a usage error (exit 2) naming the closest one, before
+    anything is sent."""
+    flavor = "portkey-bedrock"
+    with serve(flavor=flavor) as url:
+        _fields_by_name(flavor, url)
+
+
+def _fields_by_name(flavor: str, url: str) -> None:
+    base = ["create", "--model", "gpt-4o-mini", "--training-file", "file-t", "--json"]
+    fields = [f"role_arn={EXTRA[flavor]['role_arn']}", "job_name=cli-job", 'provider_options={"k": "v"}']
+    created = _cli(flavor, url, *base, *[arg for field in fields for arg in ("--field", field)])
+    assert created.returncode == 0, created.stderr
+    without = _cli(flavor, url, *base)
+    assert without.returncode == 1 and "role_arn" in without.stderr
+    typo = _cli(flavor, url, *base, "--field", "role_rn=x")
+    assert typo.returncode == 2
+    assert "unknown field 'role_rn'; did you mean 'role_arn'?" in typo.stderr
+    bad_json = _cli(
+        flavor,
+        url,
+        *base,
+        "--field",
+        f"role_arn={EXTRA[flavor]['role_arn']}",
+        "--field",
+        "provider_options=[1",
+    )
+    assert bad_json.returncode == 2 and "--field provider_options" in bad_json.stderr

@@ -161,6 +161,15 @@ def build_parser() -> _Root:
     p.add_argument(
         "--metadata", type=key_value, action="append", metavar="K=V", help="a metadata pair (repeatable)"
     )
+    p.add_argument(
+        "--field",
+        type=key_value,
+        action="append",
+        metavar="K=V",
+        help="a backend's own create field, checked by name (repeatable): through Portkey to Bedrock "
+        "role_arn=..., job_name=..., model_type=...; Azure trainingType=...; an object field "
+        "(provider_options, portkey_options) as JSON",
+    )
     p = add("results", "a job's result files: the step metrics CSV, decoded")
     p.add_argument("job_id", metavar="ID", help=job_id)
     shape = p.add_mutually_exclusive_group()
@@ -381,11 +390,12 @@ def _cmd_action(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
 
 def _cmd_create(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
     from ._common import json_object
-    from ._create import method_from_args
+    from ._create import gateway_fields, method_from_args
 
     try:
         method: Any = method_from_args(args)
         extra = json_object(args.extra_body, "--extra-body") if args.extra_body else None
+        fields = gateway_fields(args.field) if args.field else {}
     except ValueError as exc:
         raise _Usage(str(exc)) from None
     job = client.jobs.create(
@@ -397,6 +407,7 @@ def _cmd_create(client: Client, args: argparse.Namespace, out: IO[str]) -> int:
         seed=args.seed,
         metadata=dict(args.metadata) if args.metadata else None,
         extra_body=extra,
+        **fields,
     )
     _show_job(job, args, out)
     return EXIT_OK

@@ -70,3 +70,28 @@ def method_from_args(args: argparse.Namespace) -> dict[str, Any] | None:
             )
         settings = {"grader": json_object(args.grader_json, "--grader-json"), **settings}
     return {"type": kind, kind: settings}
+
+
+def gateway_fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """``--field KEY=VALUE`` pairs as create keywords, typed by the generated ``GatewayFieldsParam``
+    (the backends' own create fields, from overlay 10): a key it does not name is an error with the
+    closest one; a value whose field is an object is JSON (inline or a file), any other a string.
+    ValueError naming the flag."""
+    import difflib
+    import typing
+    from collections.abc import Mapping
+
+    from ftjobs_generated.params import GatewayFieldsParam
+
+    hints = typing.get_type_hints(GatewayFieldsParam)
+    fields: dict[str, Any] = {}
+    for key, value in pairs:
+        hint = hints.get(key)
+        if hint is None:
+            close = difflib.get_close_matches(key, hints, n=1)
+            also = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"--field: unknown field {key!r}{also} (fields: {', '.join(sorted(hints))})")
+        kinds = typing.get_args(hint) or (hint,)
+        is_object = any(typing.get_origin(kind) in (Mapping, dict) or kind is dict for kind in kinds)
+        fields[key] = json_object(value, f"--field {key}") if is_object else value
+    return fields
