@@ -321,8 +321,12 @@ class App:
             return json_response(200, store.get(job_id))
         if operation_id in JOB_ACTIONS:
             return json_response(200, store.act(job_id, JOB_ACTIONS[operation_id]))
+        return self._children(operation_id, job_id, args)
+
+    def _children(self, operation_id: str, job_id: str, args: dict[str, Any]) -> Response:
+        """A page of a job's events or checkpoints (checkpoints also carry first_id/last_id)."""
         table = JOB_LISTS[operation_id]
-        data, has_more = store.list_children(table, job_id, after=args.get("after"), limit=args["limit"])
+        data, has_more = self.store.list_children(table, job_id, after=args.get("after"), limit=args["limit"])
         payload: dict[str, Any] = {"object": "list", "data": data, "has_more": has_more}
         if table == "checkpoints":
             payload["first_id"] = data[0]["id"] if data else None
@@ -364,13 +368,7 @@ class App:
             raise _errors.ApiError(
                 404, f"{flavor}: the gateway serves no {JOB_LISTS[operation_id]} for this backend"
             )
-        table = JOB_LISTS[operation_id]
-        data, has_more = store.list_children(table, job_id, after=args.get("after"), limit=args["limit"])
-        payload: dict[str, Any] = {"object": "list", "data": data, "has_more": has_more}
-        if table == "checkpoints":
-            payload["first_id"] = data[0]["id"] if data else None
-            payload["last_id"] = data[-1]["id"] if data else None
-        return json_response(200, payload)
+        return self._children(operation_id, job_id, args)
 
     def _files(
         self, method: str, path: str, query: list[tuple[str, str]], headers: Mapping[str, str], body: bytes
