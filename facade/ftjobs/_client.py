@@ -14,6 +14,7 @@ import httpx2
 from . import _calls as calls
 from ._answers import job_reader
 from ._config import (
+    DeferredTrust,
     call_timeout,
     check_options,
     check_proxy_environment,
@@ -240,11 +241,14 @@ def _transport(verify: bool | str | ssl.SSLContext, http_client: object) -> bool
 HttpClient = TypeVar("HttpClient", httpx2.Client, httpx2.AsyncClient)
 
 
-def _own(cls: Callable[..., HttpClient], **kwargs: Any) -> HttpClient:
-    """ftjobs' own HTTP client, built at the first call; ConfigurationError if the environment
-    defeats the checks made at construction."""
+def _own(cls: Callable[..., HttpClient], verify: bool | ssl.SSLContext, **kwargs: Any) -> HttpClient:
+    """ftjobs' own HTTP client, built at the first call (with ``verify=True``, its trust store at
+    the first https request: DeferredTrust); ConfigurationError if the environment defeats the
+    checks made at construction."""
     try:
-        return cls(**kwargs)
+        if verify is True:
+            return DeferredTrust().build(cls, **kwargs)  # type: ignore[no-any-return]
+        return cls(verify=verify, **kwargs)
     except Exception as exc:  # whatever httpx2 raises for the environment: a setting, not the call
         raise own_client_error(exc) from None
 

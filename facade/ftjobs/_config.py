@@ -27,7 +27,9 @@ import math
 import os
 import re
 import ssl
-from collections.abc import Collection, Mapping
+import threading
+import weakref
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import httpx2
@@ -272,6 +274,61 @@ def _check_ca_dir(capath: str) -> None:
             f"{shown}: the directory holds no CA certificates under hashed names (5ed36f99.0, made"
             " by `openssl rehash`), so no server could be verified"
         )
+
+
+class DeferredTrust:
+    """``verify=True`` for the HTTP client ftjobs builds, with the trust store loaded at the first
+    https request rather than when the client is built: loading the system's CA bundle is a fifth
+    of a first call's time, and a client that only ever talks ``http://`` (a local gateway, the
+    local server) never needs it.
+
+    The client is built with :attr:`placeholder`, an ``ssl.SSLContext`` that verifies certificates
+    and host names and trusts no certificate at all: a handshake made with it fails, so a request
+    that somehow skipped :func:`trust_for_https` fails closed, never unverified. :meth:`load`
+    builds the context httpx2 would have built (``httpx2.create_ssl_context(verify=True)``, the
+    environment's ``SSL_CERT_FILE``/``SSL_CERT_DIR`` included) and puts it in every connection pool
+    of the client in place of the placeholder (``pool._ssl_context``, which the pool hands to each
+    connection it creates: pinned in tests/reliability/test_dependency_internals.py).
+    """
+
+    __slots__ = ("_lock", "placeholder")
+
+    def __init__(self) -> None:
+        self.placeholder = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname
+        self._lock = threading.Lock()
+
+    def build(self, cls: Callable[..., Any], **kwargs: Any) -> Any:
+        """An httpx2 client of cls, its pools on the placeholder until the first https request."""
+        client = cls(verify=self.placeholder, **kwargs)
+        _PENDING_TRUST[client] = self
+        return client
+
+    def load(self, client: Any) -> None:
+        """The real context in every pool of client (once; racing threads wait for the first)."""
+        with self._lock:
+            if _PENDING_TRUST.get(client) is not self:
+                return
+            try:
+                real = httpx2.create_ssl_context(verify=True, trust_env=client.trust_env)
+            except Exception as exc:  # the environment's CA settings changed since Client(): a setting
+                raise own_client_error(exc) from None
+            for transport in (client._transport, *client._mounts.values()):
+                pool = getattr(transport, "_pool", None)
+                if getattr(pool, "_ssl_context", None) is self.placeholder:
+                    pool._ssl_context = real  # type: ignore[union-attr]
+            del _PENDING_TRUST[client]
+
+
+#: The clients ftjobs built whose trust store is not loaded yet.
+_PENDING_TRUST: weakref.WeakKeyDictionary[Any, DeferredTrust] = weakref.WeakKeyDictionary()
+
+
+def trust_for_https(client: Any) -> None:
+    """Before a request to an https origin on client: its trust store, if ftjobs deferred it."""
+    if _PENDING_TRUST:
+        deferred = _PENDING_TRUST.get(client)
+        if deferred is not None:
+            deferred.load(client)
 
 
 def own_client_error(exc: Exception) -> ConfigurationError:

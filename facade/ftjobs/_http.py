@@ -32,6 +32,7 @@ from urllib.parse import quote, urlencode
 import attrs
 import httpx2
 
+from ._config import trust_for_https
 from ._constants import MAX_REDIRECTS, MAX_RESPONSE_BYTES
 from ._decode import ACCEPT_ENCODING, Body, BodyError, ConstantError, decode_budget, load_json
 from ._errors import (
@@ -570,6 +571,8 @@ class SyncEngine(_Engine):
         token = DEADLINE.set(deadline)
         try:
             for _ in range(MAX_REDIRECTS + 1):
+                if out.origin[0] == b"https":
+                    trust_for_https(self.http)
                 opened = path.open(out, timeouts)
                 try:
                     headers, body, follow = _start(opened, out, self.settings.max_response_bytes)
@@ -642,6 +645,8 @@ class AsyncEngine(_Engine):
         token = DEADLINE.set(deadline)
         try:
             for _ in range(MAX_REDIRECTS + 1):
+                if out.origin[0] == b"https":
+                    trust_for_https(self.http)
                 opened = await path.aopen(out, timeouts)
                 try:
                     headers, body, follow = _start(opened, out, self.settings.max_response_bytes)

@@ -270,16 +270,136 @@ def test_an_empty_variable_is_unset(cls: Any, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.mark.parametrize("cls", CLIENTS)
-def test_a_damaged_bundle_past_the_checks_is_a_configuration_error_at_the_first_call(
-    cls: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("damage", ["not-pem-inside", "removed"])
+def test_a_damaged_bundle_past_the_checks_is_a_configuration_error_at_the_first_https_call(
+    cls: Any,
+    damage: str,
+    certificate: tuple[Path, Path],
+    tls_server: Loopback,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A bundle that looks like PEM but is not (loading it is left to the first call: it costs tens of
-    milliseconds): that call raises ConfigurationError naming the variables, not ssl.SSLError."""
+    """A bundle that looks like PEM but is not, or one removed after Client() checked it (loading
+    it is left to the first https request: it costs tens of milliseconds): that call raises
+    ConfigurationError naming the variables, not ssl.SSLError or OSError, and sends nothing. Over
+    ``http://`` nothing is verified, so the bundle is never read."""
     bundle = tmp_path / "damaged.pem"
-    bundle.write_text("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n")
+    if damage == "not-pem-inside":
+        bundle.write_text("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n")
+    else:
+        bundle.write_bytes(certificate[0].read_bytes())
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    client = cls(api_key="sk-config", base_url=tls_server.origin + "/v1", max_retries=0)
+    plain_client = cls(api_key="sk-config", base_url="http://127.0.0.1:1/v1", max_retries=0)
+    if damage == "removed":
+        bundle.unlink()
+    with pytest.raises(ftjobs.ConfigurationError, match="SSL_CERT_FILE"):
+        _call(client)
+    assert tls_server.seen == []
     with Loopback() as server:
-        client = cls(api_key="sk-config", base_url=server.origin + "/v1")
-        with pytest.raises(ftjobs.ConfigurationError, match="SSL_CERT_FILE"):
-            _call(client)
-    assert server.seen == []
+        assert _call(plain_client.with_options(base_url=server.origin + "/v1")).id == JOB["id"]
+
+
+# --- the trust store, loaded at the first https request (issue 27) -------------------------------
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """Every CA store loaded into an SSLContext from now on (what a client's TLS setup costs)."""
+    seen: list[tuple[Any, ...]] = []
+    real = ssl.SSLContext.load_verify_locations
+
+    def spy(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        seen.append(args)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", spy)
+    return seen
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+def test_a_plain_http_base_url_never_loads_a_trust_store(cls: Any, loads: list[tuple[Any, ...]]) -> None:
+    """verify=True (the default) against ``http://``: calls work and no CA bundle is ever loaded."""
+    with Loopback() as server:
+        assert _call(cls(api_key="sk-config", base_url=server.origin + "/v1")).id == JOB["id"]
+    assert loads == []
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+def test_a_redirect_from_http_to_https_loads_the_trust_store_then(
+    cls: Any,
+    certificate: tuple[Path, Path],
+    tls_server: Loopback,
+    loads: list[tuple[Any, ...]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first https request of a client built for ``http://`` (here a redirect) loads the trust
+    store the environment names, once, and is verified with it; without it, it is refused."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+
+    def moved(method: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        return 307, {"Location": tls_server.origin + path}, b""
+
+    with Loopback(moved) as plain:
+        assert _call(cls(api_key="sk-config", base_url=plain.origin + "/v1", max_retries=0)).id == JOB["id"]
+        assert loads == [(str(certificate[0]), None, None)]
+        assert [path for _, path, _ in tls_server.seen] == ["/v1/fine_tuning/jobs/ftjob-abc123"]
+        monkeypatch.delenv("SSL_CERT_FILE")
+        with pytest.raises(ftjobs.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+            _call(cls(api_key="sk-config", base_url=plain.origin + "/v1", max_retries=0))
+    assert len(tls_server.seen) == 1
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+def test_an_https_request_that_skipped_loading_fails_closed(
+    cls: Any, certificate: tuple[Path, Path], tls_server: Loopback, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until the trust store is loaded, the client's TLS context trusts no certificate: were the
+    loading skipped, a server the environment trusts is still refused, never reached unverified."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    monkeypatch.setattr("ftjobs._http.trust_for_https", lambda client: None)
+    with pytest.raises(ftjobs.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+        _call(cls(api_key="sk-config", base_url=tls_server.origin + "/v1", max_retries=0))
+    assert tls_server.seen == []
+
+
+def test_threads_racing_for_the_first_https_request_load_the_trust_store_once(
+    certificate: tuple[Path, Path],
+    tls_server: Loopback,
+    loads: list[tuple[Any, ...]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eight threads' first calls on one client: all verified and answered, one load."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    with ftjobs.Client(api_key="sk-config", base_url=tls_server.origin + "/v1", max_retries=0) as client:
+        with ThreadPoolExecutor(8) as pool:
+            ids = list(pool.map(lambda _: client.jobs.retrieve("ftjob-abc123").id, range(8)))
+        copy = client.with_options(timeout=5.0)  # shares the pool, and its trust store
+        assert copy.jobs.retrieve("ftjob-abc123").id == JOB["id"]
+    assert ids == [JOB["id"]] * 8
+    assert loads == [(str(certificate[0]), None, None)]
+
+
+def test_every_pool_of_the_client_gets_the_trust_store(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With proxies from the environment, the client has a pool per proxy: each one is given the
+    loaded context in place of the placeholder (which verifies and trusts nothing)."""
+    from ftjobs._config import DeferredTrust, trust_for_https
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    deferred = DeferredTrust()
+    assert deferred.placeholder.verify_mode == ssl.CERT_REQUIRED and deferred.placeholder.check_hostname
+    assert deferred.placeholder.cert_store_stats()["x509_ca"] == 0
+    client = deferred.build(httpx2.Client, follow_redirects=False)
+    pools = [t._pool for t in (client._transport, *client._mounts.values()) if t is not None]
+    assert len(pools) == 3 and all(pool._ssl_context is deferred.placeholder for pool in pools)
+    trust_for_https(client)
+    contexts = {id(pool._ssl_context) for pool in pools}
+    assert len(contexts) == 1 and pools[0]._ssl_context is not deferred.placeholder
+    assert pools[0]._ssl_context.cert_store_stats()["x509_ca"] == 1
+    client.close()

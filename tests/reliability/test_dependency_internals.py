@@ -186,3 +186,29 @@ def test_httpx2_takes_its_version_names_from_its_version_module_which_ftjobs_pro
     ours = _version_names("import ftjobs")
     assert ours["preloaded"] is True and ours["metadata_loaded"] is False
     assert ours["module"] == ours["package"] == own["package"]
+
+
+@pytest.mark.parametrize("cls", [httpx2.Client, httpx2.AsyncClient])
+def test_a_client_holds_its_pools_in_transport_and_mounts_each_handing_its_ssl_context_on(
+    cls: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DeferredTrust (ftjobs._config): ``verify=<SSLContext>`` is used as given (not copied);
+    ``Client._transport`` and ``Client._mounts`` (one transport per proxy, or None) hold every pool;
+    each pool keeps the context as ``_ssl_context`` and reads it there when it creates a connection
+    (the direct one, and the tunnel through an HTTP proxy), so replacing it takes effect for every
+    later connection."""
+    import ssl
+
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    first, second = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client = cls(verify=first)
+    pools = [t._pool for t in (client._transport, *client._mounts.values()) if t is not None]
+    assert [type(p).__name__.removeprefix("Async") for p in pools] == ["ConnectionPool", "HTTPProxy"]
+    assert all(pool._ssl_context is first for pool in pools)
+    origin = httpcore2.Origin(b"https", b"127.0.0.1", 443)
+    for pool in pools:
+        pool._ssl_context = second
+        connection = pool.create_connection(origin)
+        assert connection._ssl_context is second
