@@ -2,9 +2,11 @@
 
 ``scripts.regen`` calls :func:`render` after openapi-python-client: it walks the spec's schemas from
 the roots named in ``openapi/generator.yaml`` (``x-ftjobs-views``), decides for every property its
-Python type and the runtime reader that parses it, and renders ``openapi/templates/views.py.jinja``
-(the classes) and ``views_runtime.py.jinja`` (the readers they call, written once) into the generated
-package. The spec says everything but a few facts, which the config declares once: the names users
+Python type and the runtime reader that parses it, and renders ``openapi/templates/view_class.py.jinja``
+(a module per class in ``_views/``, so that a parse loads only the classes its data holds),
+``views.py.jinja`` (the public module, loading each on first use) and ``views_runtime.py.jinja``
+(the readers they call, written once) into the generated package. The spec says everything but a
+few facts, which the config declares once: the names users
 see, which properties a result cannot do without, which enum is a facade class (``JobStatus``),
 which timestamp uses ``0`` for "unknown", which list may hold file objects, which union member may
 come as a list. Integers with ``format: unixtime`` are datetimes, string enums are open-ended (kept as
@@ -474,8 +476,63 @@ def build(spec: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def module_name(name: str) -> str:
+    """The module of ``ftjobs_generated._views`` a class or alias is defined in: ``JobError`` is
+    ``job_error``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def modules(context: dict[str, Any]) -> tuple[dict[str, str], list[dict[str, Any]], list[dict[str, Any]]]:
+    """From the template context of :func:`build`: the module of every public name, and the context
+    of each class's module and each alias's. A class's module defines the readers and unions its
+    fields use, and reads every other class through a lazily imported reader; its annotations name
+    the other classes as ``views.<Name>`` (resolved through the public module, on demand)."""
+    views: list[View] = context["views"]
+    names = {v.name for v in views}
+    where = {name: module_name(name) for name in sorted([*names, *context["aliases"]])}
+    if len(set(where.values())) != len(where):
+        raise ViewError(f"two names would share a module: {sorted(where.items(), key=lambda kv: kv[1])}")
+    unions: dict[str, Union] = {u.name: u for u in context["unions"]}
+    readers: dict[str, str] = context["readers"]
+    by_name = re.compile(r"(?<![.\w\"])(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b")
+    classes = []
+    for v in views:
+        code = " ".join(f.reader for f in v.fields)
+        used_unions = sorted(n for n in set(re.findall(r"\b_union_\w+", code)) if n in unions)
+        members = {m for n in used_unions for m in [*unions[n].members, unions[n].single] if m}
+        others = set(re.findall(r"\b_read_(\w+)", code)) | members
+        others.discard(v.name)
+        used_readers = {n: c for n, c in readers.items() if re.search(rf"\b{n}\b", code)}
+        fields = [
+            Field(**{**f.__dict__, "annotation": by_name.sub(r"views.\1", f.annotation)}) for f in v.fields
+        ]
+        classes.append(
+            {
+                "module": where[v.name],
+                "v": View(**{**v.__dict__, "fields": fields}),
+                "later": {o: where[o] for o in sorted(others)},
+                "readers": used_readers,
+                "unions": [unions[n] for n in used_unions],
+                "imports": context["imports"],
+            }
+        )
+    aliases = []
+    for alias, union in context["aliases"].items():
+        members = union.split(" | ")
+        aliases.append(
+            {
+                "module": where[alias],
+                "name": alias,
+                "members": members,
+                "classes": {m: where[m] for m in members if m in names},
+            }
+        )
+    return where, classes, aliases
+
+
 def render(spec_path: Path, config_path: Path, target: Path) -> list[Path]:
-    """Write views.py, _views_runtime.py and params.py into the generated package at target."""
+    """Write views.py (the public module), _views/ (a module per class and per alias),
+    _views_runtime.py and params.py into the generated package at target."""
     import jinja2
 
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
@@ -489,11 +546,16 @@ def render(spec_path: Path, config_path: Path, target: Path) -> list[Path]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    outputs = (
-        ("views.py.jinja", "views.py", context),
+    where, classes, aliases = modules(context)
+    outputs: list[tuple[str, str, dict[str, Any]]] = [
+        ("views.py.jinja", "views.py", {**context, "modules": where}),
         ("views_runtime.py.jinja", "_views_runtime.py", context),
         ("params.py.jinja", "params.py", build_params(spec, config)),
-    )
+        ("views_package.py.jinja", "_views/__init__.py", {}),
+    ]
+    outputs += [("view_class.py.jinja", f"_views/{c['module']}.py", c) for c in classes]
+    outputs += [("view_alias.py.jinja", f"_views/{a['module']}.py", a) for a in aliases]
+    (target / "_views").mkdir(exist_ok=True)
     written = []
     for template, out, values in outputs:
         path = target / out

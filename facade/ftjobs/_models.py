@@ -9,14 +9,28 @@ What stays here is what the spec does not describe: a page of them and how it is
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 import attrs
 
 from ftjobs_generated import _views_runtime as p
-from ftjobs_generated.views import Checkpoint, Job, JobEvent
 
 from ._errors import ResponseValidationError
+
+if TYPE_CHECKING:
+    from ftjobs_generated.views import Checkpoint, Job, JobEvent
+else:
+
+    def __getattr__(name: str) -> Any:
+        """Job, JobEvent, Checkpoint: each loaded when first asked for (a retrieve loads no event)."""
+        if name not in ("Checkpoint", "Job", "JobEvent"):
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from ftjobs_generated import views
+
+        value = getattr(views, name)
+        globals()[name] = value
+        return value
+
 
 __all__ = [
     "AsyncPage",

@@ -112,6 +112,25 @@ def slot_setters(
     return tuple(out)
 
 
+def later(namespace: dict[str, Any], name: str, module: str) -> Callable[[Obj], Any]:
+    """The reader ``name`` of another class's module, imported at its first call: each class is a
+    module of ``ftjobs_generated._views``, and a parse loads only the classes its data holds (a
+    supervised job never loads the graders). After that call, ``namespace[name]`` (the calling
+    module's global, which its readers look up) is the reader itself."""
+    real: Callable[[Obj], Any] | None = None
+
+    def read(d: Obj) -> Any:
+        nonlocal real
+        if real is None:
+            import importlib
+
+            real = getattr(importlib.import_module(module), name)
+            namespace[name] = real
+        return real(d)
+
+    return read
+
+
 class Invalid(Exception):
     """A value of the wrong JSON type: ``path`` (innermost key first while it unwinds), what was
     expected, and the JSON type that came."""

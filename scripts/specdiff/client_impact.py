@@ -2,15 +2,16 @@
 
 The generated packages are read with `ast` (never imported): model classes and their attributes
 (with annotations), enum members, and the public functions of every API module (with signatures);
-and the classes users hold and the create TypedDicts (views.py, params.py, re-exported by the
-facade), named as users import them: ``ftjobs.Job.priority``. A view attribute's detail ends with its
-default (`` = None``) when it has one; a TypedDict key's is ``Required[...]`` or ends with
-``(optional key)``.
+and the classes users hold and the create TypedDicts (``_views/``, a module per class, and
+params.py, re-exported by the facade), named as users import them: ``ftjobs.Job.priority``. A view
+attribute's detail ends with its default (`` = None``) when it has one; a TypedDict key's is
+``Required[...]`` or ends with ``(optional key)``.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ class Surface:
     functions: dict[str, str]  # api.module.function -> signature
 
 
+#: How a class module of ``_views/`` names the other classes in annotations (``views.JobError``):
+#: users import them from ``ftjobs``, and the changelog names them so (``JobError``).
+_VIEWS_PREFIX = re.compile(r"\bviews\.(?=[A-Z])")
 #: Attributes of the classes users hold that are not API fields.
 _NOT_API = frozenset({"raw", "request_id"})
 
@@ -79,8 +83,8 @@ def surface(package: Path) -> Surface:
                     for stmt in node.body
                     if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
                 }
-    for name in ("views.py", "params.py"):
-        path = package / name
+    typed = [package / "views.py", package / "params.py", *sorted((package / "_views").glob("*.py"))]
+    for path in typed:
         if not path.is_file():
             continue
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
@@ -93,7 +97,7 @@ def surface(package: Path) -> Surface:
                     continue
                 if stmt.target.id in _NOT_API:
                     continue
-                annotation = ast.unparse(stmt.annotation)
+                annotation = _VIEWS_PREFIX.sub("", ast.unparse(stmt.annotation))
                 if typeddict:
                     detail = (
                         annotation if annotation.startswith("Required[") else f"{annotation} (optional key)"

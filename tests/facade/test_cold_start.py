@@ -79,15 +79,24 @@ assert job.id == sys.argv[1]
 print(json.dumps({"build": sorted(built - before), "retrieve": sorted(set(sys.modules) - built)}))
 """
 
-#: What a retrieve loads of this project, exactly: the operations table (no endpoint module, no
-#: generated model, not the generated HTTP client) and the typed classes with their runtime.
+#: What a retrieve of a supervised job loads of this project, exactly: the operations table (no
+#: endpoint module, no generated model, not the generated HTTP client; the models package is lazy) and
+#: the typed classes that job holds, each its own module, with their runtime: not the event,
+#: checkpoint, DPO, reinforcement or grader classes.
 RETRIEVE_LOADS = [
     "ftjobs._meaning",
     "ftjobs._models",
     "ftjobs_generated",
+    "ftjobs_generated._views",
+    "ftjobs_generated._views.job",
+    "ftjobs_generated._views.job_hyperparameters",
+    "ftjobs_generated._views.method",
+    "ftjobs_generated._views.supervised_hyperparameters",
+    "ftjobs_generated._views.supervised_method",
     "ftjobs_generated._views_runtime",
     "ftjobs_generated.api",
     "ftjobs_generated.api.fine_tuning",
+    "ftjobs_generated.models",
     "ftjobs_generated.views",
 ]
 #: Third-party packages a build may load (attrs, httpx2 and what httpx2 imports) and a first request
@@ -124,3 +133,76 @@ def test_a_first_retrieve_loads_only_the_modules_it_needs(ftjobs_server: str) ->
     assert _ours(loaded["retrieve"]) == RETRIEVE_LOADS
     assert {"attrs", "httpx2"} <= _third_party(loaded["build"]) <= BUILD_THIRD_PARTY
     assert {"httpcore2", "h11"} <= _third_party(loaded["retrieve"]) <= REQUEST_THIRD_PARTY
+
+
+PARSE = """
+import json, sys
+import ftjobs
+job = ftjobs.Job.from_dict(json.loads(sys.argv[1]))
+loaded = sorted(m for m in sys.modules if m.startswith("ftjobs_generated._views."))
+print(json.dumps([repr(job.method), loaded]))
+"""
+_JOB = {"object": "fine_tuning.job", "id": "ftjob-1", "status": "running", "model": "m", "created_at": 1}
+_GRADER = {
+    "type": "string_check",
+    "name": "g",
+    "input": "{{sample.output_text}}",
+    "reference": "x",
+    "operation": "eq",
+}
+
+
+def _parse_fresh(job: dict[str, object]) -> tuple[str, list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PARSE, json.dumps(job)], capture_output=True, text=True, timeout=60, check=True
+    )
+    shown, modules = json.loads(done.stdout)
+    return shown, [m.rsplit(".", 1)[1] for m in modules]
+
+
+def test_a_parse_loads_the_classes_its_data_holds_and_no_other() -> None:
+    """A job without a method loads only ``job``; a supervised one adds the supervised classes; a
+    reinforcement job with a string-check grader adds those, and is read in full (the grader's
+    fields), while the other graders and the DPO classes stay unloaded."""
+    assert _parse_fresh(_JOB) == ("None", ["job"])
+    supervised = {
+        **_JOB,
+        "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 3}}},
+    }
+    shown, loaded = _parse_fresh(supervised)
+    assert shown == "Method(type='supervised')"
+    assert loaded == ["job", "method", "supervised_hyperparameters", "supervised_method"]
+    method = {
+        "type": "reinforcement",
+        "reinforcement": {"grader": _GRADER, "hyperparameters": {"eval_interval": 2}},
+    }
+    shown, loaded = _parse_fresh({**_JOB, "method": method})
+    assert shown == "Method(type='reinforcement')"
+    assert loaded == [
+        "job",
+        "method",
+        "reinforcement_hyperparameters",
+        "reinforcement_method",
+        "string_check_grader",
+    ]
+
+
+TYPE_HINTS = """
+import json, typing, attrs, ftjobs
+names = [n for n in ftjobs.__all__ if attrs.has(getattr(ftjobs, n))]
+names = [n for n in names if getattr(ftjobs, n).__module__.startswith("ftjobs_generated")]
+hints = {n: sorted(typing.get_type_hints(getattr(ftjobs, n))) for n in names}
+print(json.dumps({"count": len(names), "method": str(typing.get_type_hints(ftjobs.Job)["method"])}))
+"""
+
+
+def test_the_annotations_of_every_class_resolve_in_a_fresh_process() -> None:
+    """``typing.get_type_hints`` (what attrs.resolve_types, cattrs and the like call) resolves every
+    generated class users import, its references to the other classes (``views.Method``) loading
+    them on demand."""
+    done = subprocess.run(
+        [sys.executable, "-c", TYPE_HINTS], capture_output=True, text=True, timeout=60, check=True
+    )
+    found = json.loads(done.stdout)
+    assert found["count"] >= 38
+    assert found["method"] == "ftjobs_generated._views.method.Method | None"

@@ -140,8 +140,10 @@ def test_update_reaches_ftjobs_job_and_the_create_parameters(tmp_path: Path) -> 
         "`ftjobs.ReinforcementHyperparametersParam.reasoning_effort`: attribute type changed",
     ):
         assert line in changelog, line
-    views = (root / "generated" / "ftjobs_generated" / "views.py").read_text(encoding="utf-8")
-    assert '"webhook": GraderWebhook._read' in views  # the new member of the job's grader union
+    views = root / "generated" / "ftjobs_generated" / "_views"
+    method = (views / "reinforcement_method.py").read_text(encoding="utf-8")
+    assert '"webhook": _read_GraderWebhook' in method  # the new member of the job's grader union
+    assert "class GraderWebhook(" in (views / "grader_webhook.py").read_text(encoding="utf-8")
 
     suite = _run(["-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", *SUITE], root, root)
     assert suite.returncode == 0, suite.stdout[-3000:] + suite.stderr[-3000:]
