@@ -32,7 +32,7 @@ MIB = 1024 * 1024
 DOUBLE = (Path(__file__).parents[1] / "fixtures" / "gzip-gzip-1gib-zeros.bin").read_bytes()
 #: 1 MB: one gzip layer of 1 GiB of zeros (the issue's "1 MB gzip body").
 SINGLE = zlib.decompress(DOUBLE, 31)
-TRIPLE = gzip.compress(DOUBLE)
+TRIPLE = gzip.compress(DOUBLE, mtime=0)
 JOB_BYTES = json.dumps(JOB).encode()
 #: Growth allowed while a body is refused at the default 32 MiB cap: the cap and a few MB.
 CAPPED_GROWTH_MB = 32 + 8
@@ -55,13 +55,17 @@ ENCODED: dict[str, tuple[str, bytes]] = {
     "triple": ("gzip, gzip, gzip", TRIPLE),
     "brotli": ("br", b"\x1b\x00\x00"),
     "zstd": ("zstd", b"(\xb5/\xfd\x00\x00"),
-    "gzip-job": ("gzip", gzip.compress(JOB_BYTES)),
+    "gzip-job": ("gzip", gzip.compress(JOB_BYTES, mtime=0)),
     "deflate-job": ("deflate", zlib.compress(JOB_BYTES)),
     "raw-deflate-job": ("deflate", _raw_deflate(JOB_BYTES)),
     "identity-job": ("identity", JOB_BYTES),
     "corrupt-gzip": ("gzip", b"\x1f\x8b\x08\x00garbage-garbage-garbage"),
 }
-GZIP_JOB, ZLIB_JOB, RAW_JOB = gzip.compress(JOB_BYTES), zlib.compress(JOB_BYTES), _raw_deflate(JOB_BYTES)
+GZIP_JOB, ZLIB_JOB, RAW_JOB = (
+    gzip.compress(JOB_BYTES, mtime=0),
+    zlib.compress(JOB_BYTES),
+    _raw_deflate(JOB_BYTES),
+)
 #: Damaged bodies (issue 21): each once held the whole job and was accepted.
 DAMAGED: dict[str, tuple[str, bytes]] = {
     "gzip-trailer-cut": ("gzip", GZIP_JOB[:-8]),  # CRC-32 and length missing
@@ -90,7 +94,7 @@ NOT_JSON: dict[str, tuple[str, bytes]] = {
     "infinity-field": ("identity", _job_with('"trained_tokens": 1', '"trained_tokens": Infinity')),
     "minus-infinity-in-list": ("identity", _job_with('["x"]', "[-Infinity]")),
     "nan-whole-body": ("identity", b"NaN"),
-    "nan-gzip": ("gzip", gzip.compress(_job_with('"trained_tokens": 1', '"trained_tokens": NaN'))),
+    "nan-gzip": ("gzip", gzip.compress(_job_with('"trained_tokens": 1', '"trained_tokens": NaN'), mtime=0)),
 }
 ENCODED.update(NOT_JSON)
 _TEXT_JOB = {**JOB, "metadata": {"k": "NaN", "j": "-Infinity"}}
