@@ -323,6 +323,16 @@ class DeferredTrust:
 _PENDING_TRUST: weakref.WeakKeyDictionary[Any, DeferredTrust] = weakref.WeakKeyDictionary()
 
 
+def _fresh_trust_locks() -> None:
+    """In a forked child: a lock another thread of the parent held is never released there."""
+    for deferred in list(_PENDING_TRUST.values()):
+        deferred._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch (POSIX)
+    os.register_at_fork(after_in_child=_fresh_trust_locks)
+
+
 def trust_for_https(client: Any) -> None:
     """Before a request to an https origin on client: its trust store, if ftjobs deferred it."""
     if _PENDING_TRUST:

@@ -403,3 +403,30 @@ def test_every_pool_of_the_client_gets_the_trust_store(
     assert len(contexts) == 1 and pools[0]._ssl_context is not deferred.placeholder
     assert pools[0]._ssl_context.cert_store_stats()["x509_ca"] == 1
     client.close()
+
+
+def test_a_child_forked_while_the_trust_store_loads_loads_its_own(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forked while another thread of the parent holds the loading lock: the child gets a fresh lock
+    and loads the trust store itself (instead of waiting forever for a thread it does not have)."""
+    import os
+    import signal
+
+    from ftjobs._config import DeferredTrust, trust_for_https
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    deferred = DeferredTrust()
+    client = deferred.build(httpx2.Client)
+    with deferred._lock:  # as a thread loading it at the moment of the fork would
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the child)
+            signal.alarm(10)  # a deadlock ends the child with SIGALRM
+            try:
+                trust_for_https(client)
+                os._exit(0 if client._transport._pool._ssl_context is not deferred.placeholder else 1)
+            except BaseException:
+                os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    client.close()
