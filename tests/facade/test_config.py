@@ -430,3 +430,19 @@ def test_a_child_forked_while_the_trust_store_loads_loads_its_own(
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     client.close()
+
+
+@pytest.mark.parametrize("cls", CLIENTS)
+def test_without_ca_variables_the_first_https_request_loads_the_system_store(
+    cls: Any, tls_server: Loopback, loads: list[tuple[Any, ...]]
+) -> None:
+    """No SSL_CERT_FILE/SSL_CERT_DIR: the first https request loads the system's CA store (what
+    httpcore2 loads: OpenSSL's compiled-in paths), once, and a self-signed server is refused."""
+    client = cls(api_key="sk-config", base_url=tls_server.origin + "/v1", max_retries=0)
+    assert loads == []
+    with pytest.raises(ftjobs.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+        _call(client)
+    paths = ssl.get_default_verify_paths()
+    assert len(loads) == 1 and set(loads[0]) <= {paths.openssl_cafile, paths.openssl_capath, None}
+    assert loads[0] != (None, None)
+    assert tls_server.seen == []
