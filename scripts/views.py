@@ -6,12 +6,11 @@ Python type and the runtime reader that parses it, and renders ``openapi/templat
 (a module per class in ``_views/``, so that a parse loads only the classes its data holds),
 ``views.py.jinja`` (the public module, loading each on first use) and ``views_runtime.py.jinja``
 (the readers they call, written once) into the generated package. The spec says everything but a
-few facts, which the config declares once: the names users
-see, which properties a result cannot do without, which enum is a facade class (``JobStatus``),
-which timestamp uses ``0`` for "unknown", which list may hold file objects, which union member may
-come as a list. Integers with ``format: unixtime`` are datetimes, string enums are open-ended (kept as
-``str``), a single-value ``type`` enum of a union member is its tag (``Literal``), and the rest
-follows from the JSON types.
+few facts, which the config declares once: the names users see, which properties a result cannot
+do without, which enum is a facade class (``JobStatus``), which timestamp uses ``0`` for "unknown",
+which list may hold file objects, which union member may come as a list. Integers with
+``format: unixtime`` are datetimes, string enums are open-ended (kept as ``str``), a single-value
+``type`` enum of a union member is its tag (``Literal``), and the rest follows from the JSON types.
 
 Nothing here is per schema: a property, enum value, union member or nested object added upstream
 reaches the classes on the next ``make regen``.
@@ -21,7 +20,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -503,13 +502,11 @@ def modules(context: dict[str, Any]) -> tuple[dict[str, str], list[dict[str, Any
         others = set(re.findall(r"\b_read_(\w+)", code)) | members
         others.discard(v.name)
         used_readers = {n: c for n, c in readers.items() if re.search(rf"\b{n}\b", code)}
-        fields = [
-            Field(**{**f.__dict__, "annotation": by_name.sub(r"views.\1", f.annotation)}) for f in v.fields
-        ]
+        fields = [replace(f, annotation=by_name.sub(r"views.\1", f.annotation)) for f in v.fields]
         classes.append(
             {
                 "module": where[v.name],
-                "v": View(**{**v.__dict__, "fields": fields}),
+                "v": replace(v, fields=fields),
                 "later": {o: where[o] for o in sorted(others)},
                 "readers": used_readers,
                 "unions": [unions[n] for n in used_unions],

@@ -83,8 +83,7 @@ def surface(package: Path) -> Surface:
                     for stmt in node.body
                     if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
                 }
-    typed = [package / "views.py", package / "params.py", *sorted((package / "_views").glob("*.py"))]
-    for path in typed:
+    for path in [package / "params.py", *sorted((package / "_views").glob("*.py"))]:
         if not path.is_file():
             continue
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
